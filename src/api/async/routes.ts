@@ -1,0 +1,201 @@
+// Bulk API 1.0 routes under /services/async/{version}. Each route is a line in the table at the bottom: the glue
+// authenticates, picks the wire format, and hands typed inputs to a handler that calls the BulkService.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { BulkService } from '../../bulk/service.js';
+import type { AuthService } from '../../org/auth.js';
+import type { Session } from '../../store/types.js';
+import { ApiError, AsyncErrors } from '../../wire/errors.js';
+import { wire, type WireResponse } from '../../server/wire-response.js';
+import {
+  CONTENT_TYPE, parseJobRequest, renderBatchInfo, renderBatchInfoList, renderError, renderJobInfo, renderResultsCsv,
+  renderResultsJson, renderResultsXml, requestFormat, type WireFormat,
+} from './codec.js';
+import type { ContentType, Job } from '../../bulk/model.js';
+
+export interface AsyncSurfaceOptions {
+  bulk: BulkService;
+  auth: AuthService;
+  minVersion: number;
+  maxVersion: number;
+}
+
+/** Everything a handler may know about a request. */
+interface AsyncCall {
+  session: Session;
+  version: number;
+  jobId: string;
+  batchId: string;
+  body: Buffer;
+  contentType: string | undefined;
+  lineEnding: Job['lineEnding'];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The format errors and responses are written in, once known. */
+    asyncFormat?: WireFormat;
+  }
+}
+
+const jobFormat = (ct: ContentType): WireFormat => (ct === 'JSON' || ct === 'ZIP_JSON' ? 'json' : 'xml');
+const bodyText = (call: AsyncCall) => call.body.toString('utf8');
+
+function formatted(status: number, format: WireFormat, body: string): WireResponse {
+  return wire(status, CONTENT_TYPE[format], body);
+}
+
+const handlers = {
+  createJob: async (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) =>
+    formatted(201, format, renderJobInfo(await s.bulk.createJob(call.session, call.version, parseJobRequest(bodyText(call), format), call.lineEnding), format)),
+
+  getJob: async (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) =>
+    formatted(200, format, renderJobInfo(await s.bulk.getJob(call.session, call.jobId), format)),
+
+  updateJob: async (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) =>
+    formatted(200, format, renderJobInfo(await s.bulk.updateJob(call.session, call.jobId, parseJobRequest(bodyText(call), format)), format)),
+
+  addBatch: async (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) =>
+    formatted(201, format, renderBatchInfo(await s.bulk.addBatch(call.session, call.jobId, call.body, call.contentType ?? ''), format)),
+
+  listBatches: async (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) =>
+    formatted(200, format, renderBatchInfoList((await s.bulk.listBatches(call.session, call.jobId)).batches, format)),
+
+  getBatch: async (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) =>
+    formatted(200, format, renderBatchInfo((await s.bulk.getBatch(call.session, call.jobId, call.batchId)).batch, format)),
+
+  getBatchRequest: async (s: AsyncSurfaceOptions, call: AsyncCall) => {
+    const { job, body } = await s.bulk.getBatchRequest(call.session, call.jobId, call.batchId);
+    const type = job.contentType.endsWith('JSON') ? CONTENT_TYPE.json : job.contentType.endsWith('XML') ? CONTENT_TYPE.xml : CONTENT_TYPE.csv;
+    return wire(200, type, body);
+  },
+
+  getBatchResult: async (s: AsyncSurfaceOptions, call: AsyncCall) => {
+    const { job, results } = await s.bulk.getBatchResults(call.session, call.jobId, call.batchId);
+    if (job.contentType.endsWith('JSON')) return wire(200, CONTENT_TYPE.json, renderResultsJson(results));
+    if (job.contentType.endsWith('XML')) return wire(200, CONTENT_TYPE.xml, renderResultsXml(results));
+    return wire(200, CONTENT_TYPE.csv, renderResultsCsv(results));
+  },
+};
+
+type Handler = (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) => Promise<WireResponse>;
+
+/** Which format a route answers in: the request's (job create/update) or the job's (everything else). */
+type FormatSource = 'request' | 'job';
+
+const ROUTES: { method: 'GET' | 'POST'; url: string; format: FormatSource; handler: Handler }[] = [
+  { method: 'POST', url: '/job', format: 'request', handler: handlers.createJob },
+  { method: 'GET', url: '/job/:jobId', format: 'job', handler: handlers.getJob },
+  { method: 'POST', url: '/job/:jobId', format: 'request', handler: handlers.updateJob },
+  { method: 'POST', url: '/job/:jobId/batch', format: 'job', handler: handlers.addBatch },
+  { method: 'GET', url: '/job/:jobId/batch', format: 'job', handler: handlers.listBatches },
+  { method: 'GET', url: '/job/:jobId/batch/:batchId', format: 'job', handler: handlers.getBatch },
+  { method: 'GET', url: '/job/:jobId/batch/:batchId/request', format: 'job', handler: handlers.getBatchRequest },
+  { method: 'GET', url: '/job/:jobId/batch/:batchId/result', format: 'job', handler: handlers.getBatchResult },
+];
+
+export const ASYNC_PREFIX = '/services/async/:version';
+
+/** The format an error is written in when nothing better is known: the request's Content-Type, else XML. */
+function fallbackFormat(request: FastifyRequest): WireFormat {
+  return String(request.headers['content-type'] ?? '').toLowerCase().includes('json') ? 'json' : 'xml';
+}
+
+export function sendAsyncError(request: FastifyRequest, reply: FastifyReply, err: ApiError): FastifyReply {
+  const format = request.asyncFormat ?? fallbackFormat(request);
+  return reply.code(err.status).type(CONTENT_TYPE[format]).send(renderError(err, format));
+}
+
+/** X-SFDC-Session (any case, no "Bearer") or Authorization: Bearer; X-SFDC-Session wins when both are sent. */
+function tokenOf(request: FastifyRequest): string | undefined {
+  const session = request.headers['x-sfdc-session'];
+  if (typeof session === 'string' && session.trim()) return session.trim();
+  const auth = request.headers.authorization;
+  if (typeof auth === 'string') {
+    const m = /^\s*(?:Bearer|OAuth)\s+(\S+)/i.exec(auth);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+export function parseVersion(text: string, min: number, max: number): number {
+  if (!/^\d{1,3}\.\d$/.test(text)) throw AsyncErrors.invalidVersion(text);
+  const v = Number(text);
+  if (v < min || v > max) throw AsyncErrors.invalidVersion(text);
+  return v;
+}
+
+/** Job content types never change, so the format lookup made before authentication is cached. */
+class JobFormatCache {
+  private readonly map = new Map<string, WireFormat>();
+  async get(bulk: BulkService, jobId: string): Promise<WireFormat | undefined> {
+    let f = this.map.get(jobId);
+    if (f) return f;
+    const ct = await bulk.jobFormat(jobId);
+    if (!ct) return undefined;
+    f = jobFormat(ct);
+    if (this.map.size > 50_000) this.map.clear();
+    this.map.set(jobId, f);
+    return f;
+  }
+}
+
+export async function registerAsyncRoutes(app: FastifyInstance, s: AsyncSurfaceOptions): Promise<void> {
+  const formats = new JobFormatCache();
+  await app.register(
+    async (scope) => {
+      scope.setErrorHandler((err, request, reply) => {
+        if (err instanceof ApiError) return sendAsyncError(request, reply, err);
+        const status = (err as { statusCode?: number }).statusCode ?? 500;
+        if (status < 500) return sendAsyncError(request, reply, AsyncErrors.clientInput((err as Error).message));
+        request.log.error({ err }, 'unexpected error');
+        return sendAsyncError(request, reply, AsyncErrors.internal());
+      });
+      for (const route of ROUTES) {
+        scope.route({
+          method: route.method,
+          url: route.url,
+          handler: async (request, reply) => {
+            const params = request.params as { version: string; jobId?: string; batchId?: string };
+            const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+            if (route.format === 'request') request.asyncFormat = requestFormat(request.headers['content-type'], body.toString('utf8', 0, 64));
+            else if (params.jobId) request.asyncFormat = await formats.get(s.bulk, params.jobId);
+            const version = parseVersion(params.version, s.minVersion, s.maxVersion);
+            const session = await s.auth.resolve(tokenOf(request));
+            if (!session) throw AsyncErrors.invalidSessionId();
+            const lineEnding = String(request.headers['sforce-line-ending'] ?? '').trim().toUpperCase();
+            const call: AsyncCall = {
+              session,
+              version,
+              jobId: params.jobId ?? '',
+              batchId: params.batchId ?? '',
+              body,
+              contentType: request.headers['content-type'],
+              lineEnding: lineEnding === 'LF' || lineEnding === 'CRLF' ? lineEnding : null,
+            };
+            const res = await route.handler(s, call, request.asyncFormat ?? 'xml');
+            return reply.code(res.status).type(res.contentType).send(res.body);
+          },
+        });
+      }
+      // Bulk 1.0 only uses GET and POST; other methods on its resources get HTTP 405.
+      const paths = [...new Set(ROUTES.map((r) => r.url))];
+      for (const url of paths) {
+        scope.route({
+          method: ['PUT', 'DELETE', 'PATCH'],
+          url,
+          handler: async (request) => {
+            throw AsyncErrors.methodNotAllowed(request.method);
+          },
+        });
+      }
+    },
+    { prefix: ASYNC_PREFIX },
+  );
+}
+
+/** For the server's not-found handler: an unknown path under /services/async/{version}/. */
+export function asyncUrlError(path: string): ApiError {
+  const m = /^\/services\/async\/[^/]+\/?([^/?]*)/.exec(path);
+  const found = m?.[1] ?? '';
+  return found === 'job' ? AsyncErrors.unknownResource(path) : AsyncErrors.invalidUrl(found);
+}

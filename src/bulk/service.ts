@@ -1,0 +1,196 @@
+// Bulk API 1.0 operations as typed calls: no HTTP, no wire formats. api/async turns requests into these calls
+// and their results back into Salesforce's bytes.
+import { AsyncErrors } from '../wire/errors.js';
+import type { Clock } from '../org/clock.js';
+import { KEY_PREFIX, type IdGenerator } from '../org/ids.js';
+import type { SchemaRegistry } from '../org/schema.js';
+import type { BulkStore, Session } from '../store/types.js';
+import { CONTENT_TYPES, OPERATIONS, isDml, type Batch, type ConcurrencyMode, type ContentType, type Job, type JobInfo, type Operation, type RecordResult } from './model.js';
+
+/** A JobInfo as a client sent it: every value still text (or a JSON scalar), names as given. */
+export type JobRequest = Partial<Record<string, string | number | boolean | null>>;
+
+export interface BulkLimits {
+  /** Characters per batch (10,000,000). */
+  maxBatchChars: number;
+  /** How long a job accepts batches (24 h). */
+  batchWindowMs: number;
+}
+
+export const DEFAULT_LIMITS: BulkLimits = { maxBatchChars: 10_000_000, batchWindowMs: 24 * 3600_000 };
+
+const JOB_FIELDS_ON_CREATE = new Set(['operation', 'object', 'externalIdFieldName', 'concurrencyMode', 'contentType', 'assignmentRuleId', 'state']);
+
+export class BulkService {
+  constructor(
+    private readonly store: BulkStore,
+    private readonly ids: IdGenerator,
+    private readonly schema: SchemaRegistry,
+    private readonly clock: Clock,
+    private readonly limits: BulkLimits = DEFAULT_LIMITS,
+    /** Called after a batch is on disk, to wake the workers. */
+    private readonly onBatchQueued: () => void = () => {},
+  ) {}
+
+  private async info(job: Job): Promise<JobInfo> {
+    return { ...job, ...(await this.store.jobCounters(job.id)) };
+  }
+
+  /** The job, if it exists in the caller's org. Another org's job is as invisible as a missing one. */
+  private async visibleJob(session: Session, jobId: string): Promise<Job> {
+    const job = await this.store.getJob(jobId);
+    if (!job || job.orgId !== session.orgId) throw AsyncErrors.unknownJob(jobId);
+    return job;
+  }
+
+  /** The job's content type, for choosing the error format before the caller is authenticated. */
+  async jobFormat(jobId: string): Promise<ContentType | undefined> {
+    return (await this.store.getJob(jobId))?.contentType;
+  }
+
+  async createJob(session: Session, apiVersion: number, req: JobRequest, lineEnding: Job['lineEnding']): Promise<JobInfo> {
+    for (const key of Object.keys(req)) {
+      if (!JOB_FIELDS_ON_CREATE.has(key)) throw AsyncErrors.invalidJob(`${key} cannot be specified`);
+    }
+    const opText = req.operation == null ? '' : String(req.operation);
+    if (!opText) throw AsyncErrors.invalidJob('Operation is required');
+    if (!OPERATIONS.includes(opText as Operation)) throw AsyncErrors.invalidJob(`Invalid operation: ${opText}`);
+    const operation = opText as Operation;
+    if (!isDml(operation)) {
+      if (apiVersion < 21) throw AsyncErrors.invalidJob('Bulk API query is only available in version 21.0 and above');
+      throw AsyncErrors.featureNotEnabled('Bulk query jobs are not available in this localforce release');
+    }
+    const objectText = req.object == null ? '' : String(req.object);
+    if (!objectText) throw AsyncErrors.invalidJob('Object is required');
+    const object = this.schema.object(objectText);
+    if (!object) throw AsyncErrors.invalidEntity(objectText);
+
+    const contentType = (req.contentType == null ? 'XML' : String(req.contentType)) as ContentType;
+    if (!CONTENT_TYPES.includes(contentType)) throw AsyncErrors.invalidJob(`Invalid content type: ${contentType}`);
+    if (contentType.startsWith('ZIP_')) throw AsyncErrors.featureNotEnabled('Binary attachments (ZIP content types) are not available in this localforce release');
+    if (contentType === 'JSON' && apiVersion < 36) throw AsyncErrors.invalidJob('JSON content type is not supported before API version 36.0');
+
+    const concurrencyMode = parseConcurrencyMode(req.concurrencyMode);
+    if (req.state != null && req.state !== 'Open') throw AsyncErrors.invalidJobState(`A new job must be Open, not ${String(req.state)}`);
+
+    let externalIdFieldName: string | null = null;
+    const extText = req.externalIdFieldName == null ? '' : String(req.externalIdFieldName);
+    if (operation === 'upsert') {
+      if (!extText) throw AsyncErrors.invalidJob(`External ID was blank for ${object.name}. An External ID must be specified for upsert.`);
+      const f = object.field(extText);
+      if (!f || !(f.name === 'Id' || f.externalId || f.idLookup)) {
+        throw AsyncErrors.invalidJob(`Field name provided, ${extText} does not match an External ID, Salesforce Id, or indexed field for ${object.name}`);
+      }
+      externalIdFieldName = f.name;
+    } else if (extText) {
+      throw AsyncErrors.invalidJob(`External ID field can only be specified for upsert, not for ${operation}`);
+    }
+
+    const now = this.clock.now();
+    const job: Job = {
+      id: await this.ids.one(KEY_PREFIX.job),
+      orgId: session.orgId,
+      createdById: session.userId,
+      operation,
+      object: object.name,
+      externalIdFieldName,
+      concurrencyMode,
+      contentType,
+      state: 'Open',
+      apiVersion,
+      assignmentRuleId: req.assignmentRuleId == null || req.assignmentRuleId === '' ? null : String(req.assignmentRuleId),
+      createdDate: now,
+      systemModstamp: now,
+      numberRetries: 0,
+      lineEnding,
+    };
+    await this.store.createJob(job);
+    return this.info(job);
+  }
+
+  async getJob(session: Session, jobId: string): Promise<JobInfo> {
+    return this.info(await this.visibleJob(session, jobId));
+  }
+
+  /** Close or abort (bulk-v1.md §2 R3): Open→Closed, Open/Closed→Aborted, repeating the current state is a no-op. */
+  async updateJob(session: Session, jobId: string, req: JobRequest): Promise<JobInfo> {
+    const job = await this.visibleJob(session, jobId);
+    for (const key of Object.keys(req)) {
+      if (key !== 'state') throw AsyncErrors.invalidJob(`${key} cannot be specified`);
+    }
+    const requested = req.state == null ? '' : String(req.state);
+    // The public Postman collection closes Bulk 1.0 jobs with Bulk 2.0's UploadComplete.
+    const target = requested === 'UploadComplete' ? 'Closed' : requested;
+    if (target !== 'Closed' && target !== 'Aborted') throw AsyncErrors.invalidJobState(`Invalid job state: ${requested || '(none)'}`);
+    if (target === job.state) return this.info(job);
+    const allowed = (job.state === 'Open' && target === 'Closed') || ((job.state === 'Open' || job.state === 'Closed') && target === 'Aborted');
+    if (!allowed) throw AsyncErrors.invalidJobState(`Cannot change the state of a job from ${job.state} to ${target}`);
+    const now = this.clock.now();
+    if (target === 'Aborted') await this.store.abortJob(job.id, now);
+    else await this.store.setJobState(job.id, 'Closed', now);
+    return this.info({ ...job, state: target, systemModstamp: now });
+  }
+
+  async addBatch(session: Session, jobId: string, body: Buffer, requestContentType: string): Promise<Batch> {
+    const job = await this.visibleJob(session, jobId);
+    if (job.state !== 'Open') throw AsyncErrors.invalidJobState(`Job ${job.id} is ${job.state}: no batches can be added`);
+    const now = this.clock.now();
+    if (now - job.createdDate > this.limits.batchWindowMs) throw AsyncErrors.invalidJobState(`Job ${job.id} is older than 24 hours: no batches can be added`);
+    if (body.length === 0 || body.toString('utf8').trim() === '') throw AsyncErrors.emptyBatch();
+    // Bytes are an upper bound of characters: only count characters when the bytes exceed the limit.
+    if (body.length > this.limits.maxBatchChars && body.toString('utf8').length > this.limits.maxBatchChars) {
+      throw AsyncErrors.tooLarge(this.limits.maxBatchChars);
+    }
+    const batch: Batch = {
+      id: await this.ids.one(KEY_PREFIX.batch),
+      jobId: job.id,
+      state: 'Queued',
+      stateMessage: null,
+      createdDate: now,
+      systemModstamp: now,
+      numberRecordsProcessed: 0,
+      numberRecordsFailed: 0,
+      totalProcessingTime: 0,
+      apiActiveProcessingTime: 0,
+      apexProcessingTime: 0,
+    };
+    await this.store.addBatch(batch, body, requestContentType);
+    this.onBatchQueued();
+    return batch;
+  }
+
+  async listBatches(session: Session, jobId: string): Promise<{ job: Job; batches: Batch[] }> {
+    const job = await this.visibleJob(session, jobId);
+    return { job, batches: await this.store.listBatches(job.id) };
+  }
+
+  async getBatch(session: Session, jobId: string, batchId: string): Promise<{ job: Job; batch: Batch }> {
+    const job = await this.visibleJob(session, jobId);
+    const batch = await this.store.getBatch(job.id, batchId);
+    if (!batch) throw AsyncErrors.unknownBatch(batchId);
+    return { job, batch };
+  }
+
+  async getBatchRequest(session: Session, jobId: string, batchId: string): Promise<{ job: Job; body: Buffer }> {
+    const { job, batch } = await this.getBatch(session, jobId, batchId);
+    const payload = await this.store.getBatchPayload(batch.id);
+    if (!payload) throw AsyncErrors.unknownBatch(batchId);
+    return { job, body: payload.body };
+  }
+
+  /** One result per input row; a Failed batch that processed rows returns the rows it processed. */
+  async getBatchResults(session: Session, jobId: string, batchId: string): Promise<{ job: Job; results: RecordResult[] }> {
+    const { job, batch } = await this.getBatch(session, jobId, batchId);
+    const ready = batch.state === 'Completed' || (batch.state === 'Failed' && batch.numberRecordsProcessed > 0);
+    if (!ready) throw AsyncErrors.batchNotComplete(batch.id, batch.state);
+    return { job, results: await this.store.getBatchResults(batch.id) };
+  }
+}
+
+function parseConcurrencyMode(value: string | number | boolean | null | undefined): ConcurrencyMode {
+  if (value == null || value === '') return 'Parallel';
+  // simple-salesforce sends the enum ordinal as a JSON number.
+  if (value === 'Parallel' || value === 0 || value === '0') return 'Parallel';
+  if (value === 'Serial' || value === 1 || value === '1') return 'Serial';
+  throw AsyncErrors.invalidJob(`Invalid concurrency mode: ${String(value)}`);
+}

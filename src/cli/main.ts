@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// The command line. `localforce serve` is what `npm start` runs.
+import { Command, Option } from 'commander';
+import { DEFAULT_CONFIG, LOCALFORCE_VERSION, startServer } from '../server/server.js';
+
+const program = new Command('localforce').description("A local server that speaks Salesforce's Bulk API").version(LOCALFORCE_VERSION);
+
+const env = (name: string) => `LOCALFORCE_${name}`;
+
+program
+  .command('serve')
+  .description('start the server with a default org')
+  .addOption(new Option('--host <host>', 'address to listen on').env(env('HOST')).default(DEFAULT_CONFIG.host))
+  .addOption(new Option('--port <port>', 'port to listen on').env(env('PORT')).default(String(DEFAULT_CONFIG.port)))
+  .addOption(new Option('--data <dir>', 'directory of the SQLite database').env(env('DATA')).default(DEFAULT_CONFIG.dataDir))
+  .addOption(new Option('--memory', 'throw-away storage, removed on exit').env(env('MEMORY')))
+  .addOption(new Option('--token <token>', 'fix the admin access token (for scripts and tests)').env(env('TOKEN')))
+  .addOption(new Option('--username <username>', 'admin username').env(env('USERNAME')).default(DEFAULT_CONFIG.username))
+  .addOption(new Option('--password <password>', 'admin password').env(env('PASSWORD')).default(DEFAULT_CONFIG.password))
+  .addOption(new Option('--workers <n>', 'batch worker threads').env(env('WORKERS')).default(String(DEFAULT_CONFIG.workers)))
+  .addOption(new Option('--processing-delay <ms>', 'delay before a queued batch starts').env(env('PROCESSING_DELAY')).default('0'))
+  .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent').env(env('LOG_LEVEL')).default(DEFAULT_CONFIG.logLevel))
+  .action(async (opts: Record<string, string | boolean | undefined>) => {
+    const server = await startServer({
+      host: String(opts.host),
+      port: Number(opts.port),
+      dataDir: String(opts.data),
+      memory: !!opts.memory,
+      token: opts.token ? String(opts.token) : undefined,
+      username: String(opts.username),
+      password: String(opts.password),
+      workers: Math.max(1, Number(opts.workers)),
+      processingDelayMs: Number(opts.processingDelay),
+      logLevel: String(opts.logLevel),
+    });
+    const { org, url } = server;
+    process.stdout.write(
+      [
+        '',
+        `localforce ${LOCALFORCE_VERSION} is listening on ${url}`,
+        `  org id        ${org.orgId}`,
+        `  username      ${org.username}`,
+        `  password      ${org.password}`,
+        `  access token  ${org.token}`,
+        `  data          ${opts.memory ? '(memory: removed on exit)' : server.dbFile}`,
+        '',
+        'Connect with jsforce:',
+        `  new jsforce.Connection({ instanceUrl: '${url}', accessToken: '${org.token}', version: '62.0' })`,
+        'or with curl:',
+        `  curl -H 'X-SFDC-Session: ${org.token}' ${url}/services/async/62.0/job/<jobId>/batch`,
+        '',
+      ].join('\n') + '\n',
+    );
+    const stop = async () => {
+      await server.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program.parseAsync().catch((err: Error) => {
+  process.stderr.write(`localforce: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,369 @@
+// Applies one 200-record chunk of a DML batch (insert, update, upsert, delete, hardDelete) inside the chunk's
+// transaction, returning one result per input row in input order (bulk-v1.md §10.3, §11).
+import type { Job, RecordError, RecordResult } from '../bulk/model.js';
+import { coerceValue, recordError, type CoerceContext, type DbValue, type RawValue } from '../org/coerce.js';
+import type { FieldDef, ObjectDef } from '../org/schema.js';
+import { normalizeId } from '../wire/ids.js';
+import type { RecordTx } from '../store/types.js';
+
+export interface ChunkContext {
+  job: Job;
+  object: ObjectDef;
+  /** Header position → field (resolved once per batch). */
+  columns: (FieldDef | undefined)[];
+  coerce: CoerceContext;
+  /** Fresh ids for rows this chunk may insert (at least one per row). */
+  newIds: string[];
+  userId: string;
+  nowIso: string;
+  externalIdField: FieldDef | undefined;
+  objectByPrefix(prefix: string): ObjectDef | undefined;
+}
+
+type Row = (RawValue | undefined)[];
+
+interface Prepared {
+  /** Fields given a value (null included), in header order. */
+  values: Map<FieldDef, DbValue>;
+  errors: RecordError[];
+  idText: string | undefined;
+}
+
+const fail = (errors: RecordError[]): RecordResult => ({ id: null, success: false, created: false, errors });
+
+/** Coerces every provided cell of a row; the Id column is kept aside as text. */
+function prepareRow(ctx: ChunkContext, row: Row): Prepared {
+  const values = new Map<FieldDef, DbValue>();
+  const errors: RecordError[] = [];
+  let idText: string | undefined;
+  for (let c = 0; c < ctx.columns.length; c++) {
+    const f = ctx.columns[c];
+    const raw = row[c];
+    if (f === undefined || raw === undefined) continue;
+    if (f.name === 'Id') {
+      if (raw !== null) idText = String(raw);
+      continue;
+    }
+    if (raw === null) {
+      values.set(f, null);
+      continue;
+    }
+    const r = coerceValue(f, raw, ctx.coerce);
+    if ('error' in r) errors.push(r.error);
+    else values.set(f, r.value);
+  }
+  return { values, errors, idText };
+}
+
+function checkWritable(ctx: ChunkContext, p: Prepared, creating: boolean): void {
+  for (const f of p.values.keys()) {
+    if (creating ? !f.createable : !f.updateable) {
+      p.errors.push(recordError('INVALID_FIELD_FOR_INSERT_UPDATE', `${ctx.object.name}: bad field names on insert/update call: ${f.name}`, [f.name]));
+    }
+  }
+}
+
+function missingRequired(ctx: ChunkContext, p: Prepared, creating: boolean): void {
+  const missing = ctx.object.fields.filter((f) => f.required && (creating ? p.values.get(f) == null : p.values.has(f) && p.values.get(f) === null));
+  if (missing.length) {
+    const names = missing.map((f) => f.name);
+    p.errors.push(recordError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${names.join(', ')}]`, names));
+  }
+}
+
+/** Lookup values must name existing records (MALFORMED_ID for a bad shape was raised by coercion). */
+async function checkReferences(ctx: ChunkContext, tx: RecordTx, prepared: Prepared[]): Promise<void> {
+  const wanted = new Map<string, Set<string>>(); // key prefix -> ids
+  for (const p of prepared) {
+    if (p.errors.length) continue;
+    for (const [f, v] of p.values) {
+      if (f.type !== 'reference' || typeof v !== 'string') continue;
+      const prefix = v.slice(0, 3);
+      let set = wanted.get(prefix);
+      if (!set) wanted.set(prefix, (set = new Set()));
+      set.add(v);
+    }
+  }
+  if (wanted.size === 0) return;
+  const existing = new Set<string>();
+  for (const [prefix, ids] of wanted) {
+    const target = ctx.objectByPrefix(prefix);
+    if (!target) continue; // a reference to an object localforce does not model (Group, Campaign…) is trusted
+    for (const [id, state] of await tx.findIds(target, [...ids])) if (!state.isDeleted) existing.add(id);
+    for (const id of ids) if (!existing.has(id)) existing.add(`missing:${id}`);
+  }
+  for (const p of prepared) {
+    if (p.errors.length) continue;
+    for (const [f, v] of p.values) {
+      if (f.type === 'reference' && typeof v === 'string' && existing.has(`missing:${v}`)) {
+        p.errors.push(recordError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [f.name]));
+      }
+    }
+  }
+}
+
+/** Unique fields: a value may appear once in the chunk and must not belong to another existing record. */
+async function checkUnique(ctx: ChunkContext, tx: RecordTx, prepared: Prepared[], selfIds: (string | undefined)[]): Promise<void> {
+  for (const f of ctx.object.fields) {
+    if (!f.unique) continue;
+    const seen = new Map<string, number>();
+    const values: string[] = [];
+    prepared.forEach((p, i) => {
+      const v = p.values.get(f);
+      if (p.errors.length || v == null) return;
+      const key = String(v).toLowerCase();
+      if (seen.has(key)) p.errors.push(recordError('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${selfIds[seen.get(key)!] ?? ''}`, [f.name]));
+      else {
+        seen.set(key, i);
+        values.push(String(v));
+      }
+    });
+    if (!values.length) continue;
+    const existing = await tx.findByField(ctx.object, f, values);
+    prepared.forEach((p, i) => {
+      const v = p.values.get(f);
+      if (p.errors.length || v == null) return;
+      const owners = (existing.get(String(v).toLowerCase()) ?? []).filter((id) => id !== selfIds[i]);
+      if (owners.length) p.errors.push(recordError('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${owners[0]}`, [f.name]));
+    });
+  }
+}
+
+/** Values a new record gets beyond its provided fields: system fields, owner, defaults, derived Name. */
+function insertRow(ctx: ChunkContext, id: string, p: Prepared, columns: FieldDef[]): unknown[] {
+  const o = ctx.object;
+  return columns.map((f) => {
+    if (p.values.has(f)) return p.values.get(f);
+    switch (f.name) {
+      case 'Id': return id;
+      case 'IsDeleted': return 0;
+      case 'CreatedDate': case 'LastModifiedDate': case 'SystemModstamp': return ctx.nowIso;
+      case 'CreatedById': case 'LastModifiedById': case 'OwnerId': return ctx.userId;
+      case 'Name':
+        if (!f.createable && o.field('LastName')) {
+          const first = p.values.get(o.field('FirstName')!);
+          const last = p.values.get(o.field('LastName')!);
+          return [first, last].filter((x) => x != null && x !== '').join(' ');
+        }
+        return null;
+    }
+    if (f.defaultValue !== undefined) return typeof f.defaultValue === 'boolean' ? (f.defaultValue ? 1 : 0) : f.defaultValue;
+    return null;
+  });
+}
+
+function insertColumns(ctx: ChunkContext): FieldDef[] {
+  const provided = new Set(ctx.columns.filter((f): f is FieldDef => f !== undefined));
+  return ctx.object.fields.filter(
+    (f) => provided.has(f) || f.defaultValue !== undefined || ['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp', 'OwnerId'].includes(f.name)
+      || (f.name === 'Name' && !f.createable && ctx.object.field('LastName') !== undefined),
+  );
+}
+
+async function insertRecords(ctx: ChunkContext, tx: RecordTx, items: { p: Prepared; index: number }[], results: RecordResult[]): Promise<void> {
+  if (!items.length) return;
+  const columns = insertColumns(ctx);
+  const rows: unknown[][] = [];
+  for (const { p, index } of items) {
+    const id = ctx.newIds[index];
+    rows.push(insertRow(ctx, id, p, columns));
+    results[index] = { id, success: true, created: true, errors: [] };
+  }
+  await tx.insert(ctx.object, columns.map((f) => f.name), rows);
+}
+
+async function updateRecord(ctx: ChunkContext, tx: RecordTx, id: string, p: Prepared): Promise<void> {
+  const cols: string[] = [];
+  const vals: unknown[] = [];
+  for (const [f, v] of p.values) {
+    cols.push(f.name);
+    vals.push(v);
+  }
+  cols.push('LastModifiedDate', 'LastModifiedById', 'SystemModstamp');
+  vals.push(ctx.nowIso, ctx.userId, ctx.nowIso);
+  await tx.update(ctx.object, id, cols, vals);
+}
+
+function parseRecordId(ctx: ChunkContext, text: string, forDelete: boolean): { id: string } | { error: RecordError } {
+  const id = normalizeId(text);
+  if (!id || id.slice(0, 3) !== ctx.object.keyPrefix) {
+    return { error: forDelete ? recordError('MALFORMED_ID', `bad id ${text}`, []) : recordError('MALFORMED_ID', `${ctx.object.label} ID: id value of incorrect type: ${text}`, ['Id']) };
+  }
+  return { id };
+}
+
+export async function applyChunk(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promise<RecordResult[]> {
+  switch (ctx.job.operation) {
+    case 'insert': return applyInsert(ctx, tx, rows);
+    case 'update': return applyUpdate(ctx, tx, rows);
+    case 'upsert': return applyUpsert(ctx, tx, rows);
+    case 'delete': case 'hardDelete': return applyDelete(ctx, tx, rows, ctx.job.operation === 'hardDelete');
+    default: throw new Error(`not a DML operation: ${ctx.job.operation}`);
+  }
+}
+
+async function applyInsert(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promise<RecordResult[]> {
+  const prepared = rows.map((row) => prepareRow(ctx, row));
+  for (const p of prepared) {
+    if (p.idText !== undefined) p.errors.push(recordError('INVALID_FIELD_FOR_INSERT_UPDATE', 'cannot specify Id in an insert call', ['Id']));
+    checkWritable(ctx, p, true);
+    missingRequired(ctx, p, true);
+  }
+  await checkReferences(ctx, tx, prepared);
+  await checkUnique(ctx, tx, prepared, ctx.newIds);
+  const results: RecordResult[] = new Array(rows.length);
+  const good: { p: Prepared; index: number }[] = [];
+  prepared.forEach((p, index) => (p.errors.length ? (results[index] = fail(p.errors)) : good.push({ p, index })));
+  await insertRecords(ctx, tx, good, results);
+  return results;
+}
+
+async function applyUpdate(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promise<RecordResult[]> {
+  const prepared = rows.map((row) => prepareRow(ctx, row));
+  const ids: (string | undefined)[] = prepared.map((p) => {
+    if (p.idText === undefined) {
+      p.errors.unshift(recordError('MISSING_ARGUMENT', 'Id not specified in an update call', []));
+      return undefined;
+    }
+    const r = parseRecordId(ctx, p.idText, false);
+    if ('error' in r) {
+      p.errors.unshift(r.error);
+      return undefined;
+    }
+    return r.id;
+  });
+  const seen = new Set<string>();
+  prepared.forEach((p, i) => {
+    const id = ids[i];
+    if (!id || p.errors.length) return;
+    if (seen.has(id)) p.errors.push(recordError('DUPLICATE_VALUE', `Duplicate id specified: ${id}`, []));
+    seen.add(id);
+    checkWritable(ctx, p, false);
+    missingRequired(ctx, p, false);
+  });
+  const existing = await tx.findIds(ctx.object, [...seen]);
+  prepared.forEach((p, i) => {
+    const id = ids[i];
+    if (!id || p.errors.length) return;
+    const state = existing.get(id);
+    if (!state) p.errors.push(recordError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', []));
+    else if (state.isDeleted) p.errors.push(recordError('ENTITY_IS_DELETED', 'entity is deleted', []));
+  });
+  await checkReferences(ctx, tx, prepared);
+  await checkUnique(ctx, tx, prepared, ids);
+  const results: RecordResult[] = [];
+  for (let i = 0; i < prepared.length; i++) {
+    const p = prepared[i];
+    if (p.errors.length) {
+      results.push(fail(p.errors));
+      continue;
+    }
+    await updateRecord(ctx, tx, ids[i]!, p);
+    results.push({ id: ids[i]!, success: true, created: false, errors: [] });
+  }
+  return results;
+}
+
+async function applyUpsert(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promise<RecordResult[]> {
+  const key = ctx.externalIdField!;
+  const byId = key.name === 'Id';
+  const prepared = rows.map((row) => prepareRow(ctx, row));
+  // The key of each row: an 18-char id (upsert on Id) or the external id value; undefined = insert (blank Id).
+  const keys: (string | undefined)[] = prepared.map((p) => {
+    if (byId) {
+      if (p.idText === undefined) return undefined;
+      const r = parseRecordId(ctx, p.idText, false);
+      if ('error' in r) {
+        p.errors.unshift(r.error);
+        return undefined;
+      }
+      return r.id;
+    }
+    const v = p.values.get(key);
+    if (v == null) {
+      p.errors.unshift(recordError('MISSING_ARGUMENT', `${key.name} not specified`, [key.name]));
+      return undefined;
+    }
+    return String(v);
+  });
+  // Duplicate keys inside one chunk fail every row that carries them.
+  const counts = new Map<string, number>();
+  keys.forEach((k, i) => k !== undefined && !prepared[i].errors.length && counts.set(k.toLowerCase(), (counts.get(k.toLowerCase()) ?? 0) + 1));
+  keys.forEach((k, i) => {
+    if (k !== undefined && (counts.get(k.toLowerCase()) ?? 0) > 1) {
+      prepared[i].errors.push(byId ? recordError('DUPLICATE_VALUE', `Duplicate id specified: ${k}`, []) : recordError('DUPLICATE_VALUE', `Duplicate external id specified: ${k}`, [key.name]));
+    }
+  });
+  const live = [...counts.keys()];
+  const matches = new Map<string, string[]>();
+  if (byId) {
+    const found = await tx.findIds(ctx.object, keys.filter((k): k is string => k !== undefined));
+    for (const [id, s] of found) matches.set(id.toLowerCase(), s.isDeleted ? [] : [id]);
+    for (const k of keys) if (k !== undefined && !found.has(k)) matches.set(k.toLowerCase(), []);
+  } else if (live.length) {
+    const originals = keys.filter((k): k is string => k !== undefined);
+    for (const [v, ids] of await tx.findByField(ctx.object, key, originals)) matches.set(v, ids);
+  }
+  const targetIds: (string | undefined)[] = prepared.map((p, i) => {
+    const k = keys[i];
+    if (p.errors.length || k === undefined) return undefined;
+    const ids = matches.get(k.toLowerCase()) ?? [];
+    if (byId && ids.length === 0) {
+      p.errors.push(recordError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', []));
+      return undefined;
+    }
+    if (ids.length > 1) {
+      p.errors.push(recordError('DUPLICATE_EXTERNAL_ID', `${ctx.object.name} - ${key.name}: more than one record found for external id field: [${ids.join(', ')}]`, [key.name]));
+      return undefined;
+    }
+    return ids[0];
+  });
+  prepared.forEach((p, i) => {
+    if (p.errors.length) return;
+    const creating = targetIds[i] === undefined;
+    checkWritable(ctx, p, creating);
+    missingRequired(ctx, p, creating);
+  });
+  await checkReferences(ctx, tx, prepared);
+  await checkUnique(ctx, tx, prepared, prepared.map((_, i) => targetIds[i] ?? ctx.newIds[i]));
+  const results: RecordResult[] = new Array(rows.length);
+  const inserts: { p: Prepared; index: number }[] = [];
+  for (let i = 0; i < prepared.length; i++) {
+    const p = prepared[i];
+    if (p.errors.length) results[i] = fail(p.errors);
+    else if (targetIds[i] === undefined) inserts.push({ p, index: i });
+    else {
+      await updateRecord(ctx, tx, targetIds[i]!, p);
+      results[i] = { id: targetIds[i]!, success: true, created: false, errors: [] };
+    }
+  }
+  await insertRecords(ctx, tx, inserts, results);
+  return results;
+}
+
+async function applyDelete(ctx: ChunkContext, tx: RecordTx, rows: Row[], hard: boolean): Promise<RecordResult[]> {
+  const idColumn = ctx.columns.findIndex((f) => f?.name === 'Id');
+  const parsed = rows.map((row): { id: string } | { error: RecordError } => {
+    const raw = idColumn < 0 ? undefined : row[idColumn];
+    if (raw == null) return { error: recordError('MISSING_ARGUMENT', 'Id not specified in a delete call', []) };
+    return parseRecordId(ctx, String(raw), true);
+  });
+  const ids = parsed.flatMap((r) => ('id' in r ? [r.id] : []));
+  const existing = await tx.findIds(ctx.object, ids);
+  const seen = new Set<string>();
+  const toDelete: string[] = [];
+  const results = parsed.map((r): RecordResult => {
+    if ('error' in r) return fail([r.error]);
+    if (ctx.object.name === 'User') return fail([recordError('INVALID_OPERATION', 'Users cannot be deleted; deactivate them instead', [])]);
+    if (seen.has(r.id)) return fail([recordError('DUPLICATE_VALUE', `Duplicate id specified: ${r.id}`, [])]);
+    seen.add(r.id);
+    const state = existing.get(r.id);
+    if (!state) return fail([recordError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [])]);
+    if (state.isDeleted && !hard) return fail([recordError('ENTITY_IS_DELETED', 'entity is deleted', [])]);
+    toDelete.push(r.id);
+    return { id: r.id, success: true, created: false, errors: [] };
+  });
+  if (hard) await tx.hardDelete(ctx.object, toDelete);
+  else await tx.softDelete(ctx.object, toDelete, ctx.nowIso, ctx.userId);
+  return results;
+}

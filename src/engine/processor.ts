@@ -1,0 +1,83 @@
+// Runs one claimed batch: parse the payload, resolve its columns, then apply it in 200-record chunks, each
+// committed with its results and the batch's progress in one transaction. A batch claimed again after its
+// worker died resumes after the last committed chunk, so no record is applied twice.
+import type { ClaimedBatch, WorkStore } from '../store/types.js';
+import type { IdGenerator } from '../org/ids.js';
+import type { SchemaRegistry, FieldDef } from '../org/schema.js';
+import type { Clock } from '../org/clock.js';
+import { BatchFailure, readCsvRecords, readJsonRecords, readXmlRecords, type RecordTable } from '../wire/records.js';
+import { applyChunk, type ChunkContext } from './dml.js';
+
+export interface ProcessorOptions {
+  work: WorkStore;
+  ids: IdGenerator;
+  schema: SchemaRegistry;
+  clock: Clock;
+  leaseMs: number;
+  /** Records per transaction: 200, as Salesforce (API ≥ 21.0). */
+  chunkSize: number;
+  /** Claims allowed before the batch fails (Salesforce retries an upload batch up to 10 times). */
+  maxAttempts: number;
+}
+
+function readTable(contentType: string, payload: Buffer): RecordTable {
+  const text = payload.toString('utf8');
+  switch (contentType) {
+    case 'XML':
+      return readXmlRecords(text);
+    case 'JSON':
+      return readJsonRecords(text);
+    default:
+      return readCsvRecords(text);
+  }
+}
+
+const ORDINALS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Promise<void> {
+  const started = o.clock.now();
+  const { job } = claim;
+  if (claim.attempts > 1) await o.work.countRetry(job.id);
+  if (claim.attempts > o.maxAttempts) {
+    const times = ORDINALS[o.maxAttempts - 1] ?? String(o.maxAttempts - 1);
+    await o.work.finishBatch(claim, 'Failed', `InvalidBatch : Retried more than ${times} times`, 0, o.clock.now());
+    return;
+  }
+  const object = o.schema.object(job.object);
+  try {
+    if (!object) throw new BatchFailure(`InvalidBatch : Entity '${job.object}' is not supported by the Bulk API.`);
+    const table = readTable(job.contentType, claim.payload);
+    const columns = table.header.map((name) => {
+      const f = object.field(name.trim());
+      if (!f) throw new BatchFailure(`InvalidBatch : Field name not found : ${name}`);
+      return f;
+    });
+    let externalIdField: FieldDef | undefined;
+    if (job.operation === 'upsert') externalIdField = object.field(job.externalIdFieldName ?? 'Id');
+    let chunkStart = o.clock.now();
+    for (let chunk = claim.chunksDone; chunk * o.chunkSize < table.rows.length; chunk++) {
+      const rows = table.rows.slice(chunk * o.chunkSize, (chunk + 1) * o.chunkSize);
+      // Ids are reserved outside the chunk transaction, so a rolled-back chunk can never hand out an id twice.
+      const newIds = job.operation === 'insert' || job.operation === 'upsert' ? await o.ids.next(object.keyPrefix, rows.length) : [];
+      const ctx: ChunkContext = {
+        job, object, columns, newIds, externalIdField,
+        userId: job.createdById,
+        nowIso: new Date(o.clock.now()).toISOString(),
+        coerce: { object, lineEnding: job.lineEnding, prefixOf: (name) => o.schema.object(name)?.keyPrefix },
+        objectByPrefix: (prefix) => o.schema.objectByPrefix(prefix),
+      };
+      const committed = await o.work.commitChunk(claim, chunk, o.leaseMs, () => o.clock.now(), async (tx) => {
+        const results = await applyChunk(ctx, tx, rows);
+        const now = o.clock.now();
+        const elapsedMs = now - chunkStart;
+        chunkStart = now;
+        return { results, processed: rows.length, failed: results.filter((r) => !r.success).length, elapsedMs };
+      });
+      if (!committed) return; // the lease went to another worker; it owns the batch now
+    }
+    await o.work.finishBatch(claim, 'Completed', null, 0, o.clock.now());
+  } catch (err) {
+    if (!(err instanceof BatchFailure)) throw err;
+    await o.work.finishBatch(claim, 'Failed', err.message, o.clock.now() - started, o.clock.now());
+  }
+}

@@ -1,0 +1,77 @@
+// A worker thread: claims batches from the store and processes them, off the server's event loop.
+// It opens its own database connection; the main thread only wakes it up early (it also polls).
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { randomBytes } from 'node:crypto';
+import { openStores, type StoreConfig } from '../store/open.js';
+import { IdGenerator } from '../org/ids.js';
+import { SchemaRegistry } from '../org/schema.js';
+import { systemClock } from '../org/clock.js';
+import { processBatch } from './processor.js';
+
+export interface WorkerConfig {
+  store: StoreConfig;
+  pod: string;
+  leaseMs: number;
+  pollMs: number;
+  chunkSize: number;
+  maxAttempts: number;
+  /** A Queued batch waits this long before it may be claimed (so clients' polling and aborts can be exercised). */
+  processingDelayMs: number;
+}
+
+const config = workerData as WorkerConfig;
+const stores = openStores(config.store, 'worker');
+const owner = `${process.pid}:${threadId}:${randomBytes(4).toString('hex')}`;
+const options = {
+  work: stores.work,
+  ids: new IdGenerator(stores.work, config.pod),
+  schema: new SchemaRegistry(),
+  clock: systemClock,
+  leaseMs: config.leaseMs,
+  chunkSize: config.chunkSize,
+  maxAttempts: config.maxAttempts,
+};
+
+let wake: (() => void) | undefined;
+let stopping = false;
+parentPort!.on('message', (msg: { type: string }) => {
+  if (msg.type === 'wake') wake?.();
+  if (msg.type === 'stop') {
+    stopping = true;
+    wake?.();
+  }
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      wake = undefined;
+      resolve();
+    }
+    wake = done;
+  });
+}
+
+async function loop(): Promise<void> {
+  while (!stopping) {
+    let claimed = false;
+    try {
+      const claim = await stores.work.claimNext(owner, config.leaseMs, systemClock.now(), config.processingDelayMs);
+      if (claim) {
+        claimed = true;
+        await processBatch(claim, options);
+        parentPort!.postMessage({ type: 'batchDone', jobId: claim.job.id, batchId: claim.batch.id });
+      }
+    } catch (err) {
+      // An unexpected failure leaves the batch's lease to expire: it is retried (and counted) later.
+      parentPort!.postMessage({ type: 'error', message: (err as Error).stack ?? String(err) });
+    }
+    if (!claimed) await sleep(config.pollMs);
+  }
+  stores.close();
+  parentPort!.postMessage({ type: 'stopped' });
+}
+
+void loop();

@@ -1,0 +1,66 @@
+// Logins and sessions: password checks, Salesforce-shaped access tokens (`00D…!AQ…`, which the sf CLI requires),
+// and token → session resolution with an in-memory cache (sessions never change once issued).
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { OrgStore, Session } from '../store/types.js';
+import type { Clock } from './clock.js';
+import { BASE62 } from '../wire/ids.js';
+
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  return `scrypt:${salt.toString('hex')}:${scryptSync(password, salt, 32).toString('hex')}`;
+}
+
+export function checkPassword(password: string, stored: string): boolean {
+  const [scheme, saltHex, hashHex] = stored.split(':');
+  if (scheme !== 'scrypt' || !saltHex || !hashHex) return false;
+  const expected = Buffer.from(hashHex, 'hex');
+  const actual = scryptSync(password, Buffer.from(saltHex, 'hex'), expected.length);
+  return timingSafeEqual(expected, actual);
+}
+
+/** `<15-char org id>!AQ<base-62 text>`: matches `/(00D\w{12,15})![.\w]*\/` as the sf CLI demands. */
+export function newAccessToken(orgId18: string): string {
+  const bytes = randomBytes(72);
+  let body = '';
+  for (const b of bytes) body += BASE62[b % 62];
+  return `${orgId18.slice(0, 15)}!AQ${body}`;
+}
+
+const CACHE_LIMIT = 10_000;
+
+export class AuthService {
+  private readonly cache = new Map<string, Session>();
+  constructor(private readonly store: OrgStore, private readonly clock: Clock) {}
+
+  /** Username + password → a new session, or undefined when they do not match. */
+  async login(username: string, password: string): Promise<Session | undefined> {
+    const login = await this.store.findLogin(username);
+    if (!login || !checkPassword(password, login.passwordHash)) return undefined;
+    return this.issue(login.orgId, login.userId);
+  }
+
+  async issue(orgId: string, userId: string, token = newAccessToken(orgId)): Promise<Session> {
+    const session = { token, orgId, userId };
+    await this.store.saveSession(session, this.clock.now());
+    this.cache.set(token, session);
+    return session;
+  }
+
+  async resolve(token: string | undefined): Promise<Session | undefined> {
+    if (!token) return undefined;
+    const cached = this.cache.get(token);
+    if (cached) return cached;
+    const session = await this.store.findSession(token);
+    if (session) {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(token, session);
+    }
+    return session;
+  }
+
+  /** Ends a session (used by tests of re-login and by the admin surface). */
+  async revoke(token: string): Promise<void> {
+    this.cache.delete(token);
+    await this.store.deleteSession(token);
+  }
+}

@@ -1,0 +1,100 @@
+// Field coercion: a raw input value (CSV text, XML text, JSON value) becomes the typed value stored in the
+// record table, or a record-level error with Salesforce's status code and message (bulk-v1.md §11).
+import type { RecordError } from '../bulk/model.js';
+import { parseSfDate, parseSfDateTime } from '../wire/dates.js';
+import { normalizeId } from '../wire/ids.js';
+import type { FieldDef, ObjectDef } from './schema.js';
+
+/** A value as read from a batch: text or a JSON scalar; null = set the field to null (`#N/A`, xsi:nil, JSON null). */
+export type RawValue = string | number | boolean | null;
+export type DbValue = string | number | null;
+
+export const recordError = (statusCode: string, message: string, fields: string[] = []): RecordError => ({ statusCode, message, fields });
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const INT_RE = /^[+-]?\d+$/;
+const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)(:([0-5]\d)(\.\d{1,3})?)?Z?$/;
+
+const notOfType = (f: FieldDef, v: RawValue) => recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${v}`, [f.name]);
+
+export interface CoerceContext {
+  object: ObjectDef;
+  /** Sforce-Line-Ending of the job: line breaks in textarea values are stored this way. */
+  lineEnding: 'LF' | 'CRLF' | null;
+  /** Key prefix of each object a reference may point to. */
+  prefixOf(objectName: string): string | undefined;
+}
+
+/** Converts one non-null value; returns either the stored value or an error. */
+export function coerceValue(f: FieldDef, raw: Exclude<RawValue, null>, ctx: CoerceContext): { value: DbValue } | { error: RecordError } {
+  const text = typeof raw === 'string' ? raw : String(raw);
+  switch (f.type) {
+    case 'boolean': {
+      if (typeof raw === 'boolean') return { value: raw ? 1 : 0 };
+      const t = text.toLowerCase();
+      if (t === 'true' || t === '1') return { value: 1 };
+      if (t === 'false' || t === '0') return { value: 0 };
+      return { error: notOfType(f, raw) };
+    }
+    case 'int': {
+      if (!(typeof raw === 'number' ? Number.isInteger(raw) : INT_RE.test(text))) return { error: notOfType(f, raw) };
+      const n = Number(text);
+      if (Math.abs(n) >= 10 ** (f.precision ?? 9) || !Number.isSafeInteger(n)) {
+        return { error: recordError('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${text}`, [f.name]) };
+      }
+      return { value: n };
+    }
+    case 'double':
+    case 'currency':
+    case 'percent': {
+      if (typeof raw !== 'number' && !NUMBER_RE.test(text)) return { error: notOfType(f, raw) };
+      const n = Number(text);
+      if (!Number.isFinite(n)) return { error: notOfType(f, raw) };
+      const scale = f.scale ?? 0;
+      const rounded = Math.round(n * 10 ** scale) / 10 ** scale;
+      if (f.precision !== undefined && Math.abs(rounded) >= 10 ** (f.precision - scale)) {
+        return { error: recordError('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${text}`, [f.name]) };
+      }
+      return { value: rounded };
+    }
+    case 'date': {
+      const d = parseSfDate(text);
+      return d === undefined ? { error: notOfType(f, raw) } : { value: d };
+    }
+    case 'datetime': {
+      const ms = parseSfDateTime(text);
+      return ms === undefined ? { error: notOfType(f, raw) } : { value: new Date(ms).toISOString() };
+    }
+    case 'time': {
+      const m = TIME_RE.exec(text);
+      if (!m) return { error: notOfType(f, raw) };
+      return { value: `${m[1]}:${m[2]}:${m[4] ?? '00'}${(m[5] ?? '.000').padEnd(4, '0')}Z` };
+    }
+    case 'id':
+    case 'reference': {
+      const id = normalizeId(text);
+      const prefixes = (f.referenceTo ?? []).map((o) => ctx.prefixOf(o)).filter((p) => p !== undefined);
+      if (!id || (prefixes.length > 0 && !prefixes.includes(id.slice(0, 3)))) {
+        return { error: recordError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${text}`, [f.name]) };
+      }
+      return { value: id };
+    }
+    case 'email':
+      if (!EMAIL_RE.test(text)) return { error: recordError('INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${text}`, [f.name]) };
+      return checkLength(f, text);
+    case 'textarea': {
+      const normalised = ctx.lineEnding === 'CRLF' ? text.replace(/\r?\n/g, '\r\n') : ctx.lineEnding === 'LF' ? text.replace(/\r\n/g, '\n') : text;
+      return checkLength(f, normalised);
+    }
+    default:
+      return checkLength(f, text);
+  }
+}
+
+function checkLength(f: FieldDef, text: string): { value: DbValue } | { error: RecordError } {
+  if (f.length !== undefined && text.length > f.length) {
+    return { error: recordError('STRING_TOO_LONG', `${f.label}: data value too large: ${text} (max length=${f.length})`, [f.name]) };
+  }
+  return { value: text };
+}

@@ -1,0 +1,84 @@
+// The HTTP application: the request pipeline, readable top to bottom.
+//   1. URL normalisation: doubled and trailing slashes are ignored by the router (sf requests `//services/…`).
+//   2. Body: read raw for every Content-Type, chunked or not, gzip-inflated with a cap (server/body.ts).
+//   3. Surfaces: Bulk 1.0 (/services/async), login and identity, the admin plane (/_localforce).
+//   4. Errors: each surface renders ApiError in its own shape; unknown paths get the surface's not-found error.
+//   5. Response: gzip when asked, from a cache of compressed bodies (server/compression.ts).
+//   6. Logging: one line per request, tokens never printed.
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { readBody, type BodyLimits } from './body.js';
+import { GzipCache, acceptsGzip } from './compression.js';
+import { registerAsyncRoutes, asyncUrlError, sendAsyncError, type AsyncSurfaceOptions } from '../api/async/routes.js';
+import { registerAuthRoutes, type AuthSurfaceOptions } from '../api/auth/routes.js';
+import { registerAdminRoutes, type AdminSurfaceOptions } from '../api/admin/routes.js';
+import { RestErrors } from '../wire/errors.js';
+import { writeJson } from '../wire/json.js';
+
+export interface AppOptions {
+  logLevel: string;
+  body: BodyLimits;
+  async: AsyncSurfaceOptions;
+  auth: AuthSurfaceOptions;
+  admin: AdminSurfaceOptions;
+}
+
+/** Query-string tokens (identity URLs take `oauth_token=`) are masked in logs; headers are never logged. */
+function maskUrl(url: string): string {
+  return url.replace(/((?:oauth_token|access_token|sessionId)=)[^&]+/gi, '$1***');
+}
+
+/** One structured line per request: method, URL, status and time. */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { method: request.method, url: maskUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
+    if (error) reply.log.error({ ...line, err: error }, 'request failed');
+    else reply.log.info(line, 'request');
+  }
+}
+
+export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: o.logLevel === 'silent' ? false : { level: o.logLevel },
+    logController: new OneLinePerRequest(),
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    bodyLimit: o.body.maxBytes,
+    keepAliveTimeout: 65_000,
+  });
+
+  // 2. Bodies: one raw reader for everything; surfaces decide how to parse.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (request, payload, done) => {
+    readBody(payload, request.headers, o.body).then((b) => done(null, b), (err: Error) => done(err));
+  });
+
+  // 5. Response compression.
+  const gzipCache = new GzipCache();
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!acceptsGzip(request.headers['accept-encoding']) || reply.statusCode === 204 || reply.hasHeader('content-encoding')) return payload;
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+    if (payload.length === 0) return payload;
+    reply.header('content-encoding', 'gzip');
+    return gzipCache.compress(payload);
+  });
+
+  // 3. Surfaces.
+  await registerAsyncRoutes(app, o.async);
+  await registerAuthRoutes(app, o.auth);
+  await registerAdminRoutes(app, o.admin);
+
+  // 4. Not found: in the shape of the surface the path belongs to.
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.replace(/\/{2,}/g, '/');
+    if (path.startsWith('/services/async/')) return sendAsyncError(request, reply, asyncUrlError(path));
+    const err = RestErrors.notFound();
+    return reply.code(err.status).type('application/json;charset=UTF-8').send(writeJson([{ errorCode: err.code, message: err.message }]));
+  });
+  app.setErrorHandler((err, request, reply) => {
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) request.log.error({ err }, 'unexpected error');
+    const body = status >= 500 ? [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred' }] : [{ errorCode: 'INVALID_REQUEST', message: (err as Error).message }];
+    return reply.code(status).type('application/json;charset=UTF-8').send(writeJson(body));
+  });
+  return app;
+}

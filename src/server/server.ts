@@ -1,0 +1,113 @@
+// Starts localforce: opens the store, makes sure the default org exists, starts the workers and the HTTP app.
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openStores, type StoreConfig } from '../store/open.js';
+import { IdGenerator } from '../org/ids.js';
+import { SchemaRegistry } from '../org/schema.js';
+import { systemClock } from '../org/clock.js';
+import { AuthService } from '../org/auth.js';
+import { ensureDefaultOrg, type DefaultOrg } from '../org/bootstrap.js';
+import { BulkService, DEFAULT_LIMITS } from '../bulk/service.js';
+import { WorkerPool } from '../engine/worker-pool.js';
+import { buildApp } from './app.js';
+
+export const LOCALFORCE_VERSION = '0.1.0';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Directory of the SQLite file; ignored with `memory`. */
+  dataDir: string;
+  /** Throw-away storage: a temporary file removed on shutdown (worker threads need a file to share). */
+  memory: boolean;
+  token?: string;
+  logLevel: string;
+  username: string;
+  password: string;
+  orgName: string;
+  workers: number;
+  /** Delay before a Queued batch may start, in ms. */
+  processingDelayMs: number;
+  minVersion: number;
+  maxVersion: number;
+  pod: string;
+  leaseMs: number;
+  pollMs: number;
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  host: '127.0.0.1',
+  port: 8484,
+  dataDir: './.localforce',
+  memory: false,
+  logLevel: 'info',
+  username: 'admin@localforce.local',
+  password: 'localforce',
+  orgName: 'localforce',
+  workers: 1,
+  processingDelayMs: 0,
+  minVersion: 31,
+  maxVersion: 66,
+  pod: 'Lf',
+  leaseMs: 30_000,
+  pollMs: 250,
+};
+
+export interface RunningServer {
+  url: string;
+  org: DefaultOrg;
+  dbFile: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(partial: Partial<ServerConfig> = {}): Promise<RunningServer> {
+  const config: ServerConfig = { ...DEFAULT_CONFIG, ...partial };
+  let tempDir: string | undefined;
+  let dir: string;
+  if (config.memory) dir = tempDir = mkdtempSync(join(tmpdir(), 'localforce-'));
+  else {
+    dir = resolve(config.dataDir);
+    mkdirSync(dir, { recursive: true });
+  }
+  const store: StoreConfig = { kind: 'sqlite', file: join(dir, 'localforce.sqlite') };
+  const stores = openStores(store, 'api');
+  stores.recoverAbandonedWork();
+
+  const clock = systemClock;
+  const ids = new IdGenerator(stores.bulk, config.pod, 100);
+  const schema = new SchemaRegistry();
+  const auth = new AuthService(stores.org, clock);
+  const org = await ensureDefaultOrg(stores.org, ids, auth, clock, { username: config.username, password: config.password, orgName: config.orgName, token: config.token });
+
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  const pool = new WorkerPool(config.workers, {
+    store, pod: config.pod, leaseMs: config.leaseMs, pollMs: config.pollMs, chunkSize: 200, maxAttempts: 10, processingDelayMs: config.processingDelayMs,
+  }, { onError: (message) => app?.log.error({ worker: true }, message) });
+  const bulk = new BulkService(stores.bulk, ids, schema, clock, DEFAULT_LIMITS, () => pool.wake());
+
+  app = await buildApp({
+    logLevel: config.logLevel,
+    // Bytes on the wire may exceed the 10,000,000-character limit for multi-byte text; characters are counted later.
+    body: { maxBytes: 4 * DEFAULT_LIMITS.maxBatchChars, reportedLimit: DEFAULT_LIMITS.maxBatchChars },
+    async: { bulk, auth, minVersion: config.minVersion, maxVersion: config.maxVersion },
+    auth: { auth, orgs: stores.org },
+    admin: { orgId: org.orgId, startedAt: clock.now(), version: LOCALFORCE_VERSION },
+  });
+  await app.listen({ host: config.host, port: config.port });
+  pool.start();
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    url: `http://${host}:${port}`,
+    org,
+    dbFile: store.file,
+    close: async () => {
+      await app!.close();
+      await pool.stop();
+      stores.close();
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// Opens the stores for one thread. The API thread migrates the schema and uses synchronous=FULL (a 201 means
+// the batch is on disk); worker threads open their own connection to the same file.
+import { openDatabase, migrate } from './sqlite/database.js';
+import { SqliteBulkStore } from './sqlite/bulk-store.js';
+import { SqliteOrgStore } from './sqlite/org-store.js';
+import { SqliteWorkStore } from './sqlite/claims.js';
+import { STANDARD_OBJECTS } from '../org/schema.js';
+import type { BulkStore, OrgStore, WorkStore } from './types.js';
+
+export interface StoreConfig {
+  kind: 'sqlite';
+  file: string;
+}
+
+export interface Stores {
+  bulk: BulkStore;
+  org: OrgStore;
+  work: WorkStore;
+  /** Makes batches left InProgress by a previous run claimable again (single-process backends only). */
+  recoverAbandonedWork(): void;
+  close(): void;
+}
+
+export function openStores(config: StoreConfig, role: 'api' | 'worker'): Stores {
+  const db = openDatabase(config.file, { synchronous: role === 'api' ? 'FULL' : 'NORMAL' });
+  if (role === 'api') migrate(db, STANDARD_OBJECTS);
+  const work = new SqliteWorkStore(db);
+  return {
+    bulk: new SqliteBulkStore(db),
+    org: new SqliteOrgStore(db),
+    work,
+    recoverAbandonedWork: () => work.releaseAllLeases(),
+    close: () => db.close(),
+  };
+}

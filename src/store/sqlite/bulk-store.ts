@@ -1,0 +1,102 @@
+// The API side of the Bulk 1.0 store: reads and short writes on the request path, each one synchronous
+// better-sqlite3 call (no await inside a transaction, so requests never interleave on the connection).
+import type { Batch, Job, JobCounters, JobState, RecordResult } from '../../bulk/model.js';
+import type { BulkStore } from '../types.js';
+import { type Db } from './database.js';
+import { BATCH_COLUMNS, type BatchRow, type JobRow, batchFromRow, decodeResults, jobFromRow, reserveIds } from './rows.js';
+
+export class SqliteBulkStore implements BulkStore {
+  private readonly stmt;
+  constructor(private readonly db: Db) {
+    this.stmt = {
+      insertJob: db.prepare(`INSERT INTO lf_job (id, org_id, created_by_id, operation, object, external_id_field, concurrency_mode,
+        content_type, state, api_version, assignment_rule_id, created_date, system_modstamp, number_retries, line_ending)
+        VALUES (@id, @orgId, @createdById, @operation, @object, @externalIdFieldName, @concurrencyMode, @contentType, @state,
+        @apiVersion, @assignmentRuleId, @createdDate, @systemModstamp, @numberRetries, @lineEnding)`),
+      getJob: db.prepare('SELECT * FROM lf_job WHERE id = ?'),
+      counters: db.prepare(`SELECT state, COUNT(*) AS n, SUM(records_processed) AS processed, SUM(records_failed) AS failed,
+        SUM(total_time) AS total, SUM(api_active_time) AS api, SUM(apex_time) AS apex FROM lf_batch WHERE job_id = ? GROUP BY state`),
+      setJobState: db.prepare('UPDATE lf_job SET state = ?, system_modstamp = ? WHERE id = ?'),
+      notProcessed: db.prepare(`UPDATE lf_batch SET state = 'NotProcessed', system_modstamp = ? WHERE job_id = ? AND state = 'Queued'`),
+      insertBatch: db.prepare(`INSERT INTO lf_batch (id, job_id, state, state_message, created_date, system_modstamp, request_content_type)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      insertPayload: db.prepare('INSERT INTO lf_batch_payload (batch_id, body) VALUES (?, ?)'),
+      listBatches: db.prepare(`SELECT ${BATCH_COLUMNS} FROM lf_batch WHERE job_id = ? ORDER BY seq`),
+      getBatch: db.prepare(`SELECT ${BATCH_COLUMNS} FROM lf_batch WHERE id = ? AND job_id = ?`),
+      payload: db.prepare('SELECT p.body, b.request_content_type FROM lf_batch_payload p JOIN lf_batch b ON b.id = p.batch_id WHERE p.batch_id = ?'),
+      results: db.prepare('SELECT rows FROM lf_batch_result WHERE batch_id = ? ORDER BY chunk'),
+    };
+  }
+
+  async reserveIds(prefix: string, count: number): Promise<number> {
+    return reserveIds(this.db, prefix, count);
+  }
+
+  async createJob(job: Job): Promise<void> {
+    this.stmt.insertJob.run(job);
+  }
+
+  async getJob(jobId: string): Promise<Job | undefined> {
+    const row = this.stmt.getJob.get(jobId) as JobRow | undefined;
+    return row && jobFromRow(row);
+  }
+
+  async jobCounters(jobId: string): Promise<JobCounters> {
+    const c: JobCounters = {
+      numberBatchesQueued: 0, numberBatchesInProgress: 0, numberBatchesCompleted: 0, numberBatchesFailed: 0, numberBatchesTotal: 0,
+      numberRecordsProcessed: 0, numberRecordsFailed: 0, totalProcessingTime: 0, apiActiveProcessingTime: 0, apexProcessingTime: 0,
+    };
+    const rows = this.stmt.counters.all(jobId) as { state: string; n: number; processed: number; failed: number; total: number; api: number; apex: number }[];
+    for (const r of rows) {
+      if (r.state === 'Queued') c.numberBatchesQueued = r.n;
+      else if (r.state === 'InProgress') c.numberBatchesInProgress = r.n;
+      else if (r.state === 'Completed') c.numberBatchesCompleted = r.n;
+      else if (r.state === 'Failed') c.numberBatchesFailed = r.n;
+      c.numberBatchesTotal += r.n;
+      c.numberRecordsProcessed += r.processed;
+      c.numberRecordsFailed += r.failed;
+      c.totalProcessingTime += r.total;
+      c.apiActiveProcessingTime += r.api;
+      c.apexProcessingTime += r.apex;
+    }
+    return c;
+  }
+
+  async setJobState(jobId: string, state: JobState, now: number): Promise<void> {
+    this.stmt.setJobState.run(state, now, jobId);
+  }
+
+  async abortJob(jobId: string, now: number): Promise<void> {
+    this.db.transaction(() => {
+      this.stmt.setJobState.run('Aborted', now, jobId);
+      this.stmt.notProcessed.run(now, jobId);
+    })();
+  }
+
+  async addBatch(batch: Batch, payload: Buffer, requestContentType: string): Promise<void> {
+    this.db.transaction(() => {
+      this.stmt.insertBatch.run(batch.id, batch.jobId, batch.state, batch.stateMessage, batch.createdDate, batch.systemModstamp, requestContentType);
+      this.stmt.insertPayload.run(batch.id, payload);
+    })();
+  }
+
+  async listBatches(jobId: string): Promise<Batch[]> {
+    return (this.stmt.listBatches.all(jobId) as BatchRow[]).map(batchFromRow);
+  }
+
+  async getBatch(jobId: string, batchId: string): Promise<Batch | undefined> {
+    const row = this.stmt.getBatch.get(batchId, jobId) as BatchRow | undefined;
+    return row && batchFromRow(row);
+  }
+
+  async getBatchPayload(batchId: string): Promise<{ body: Buffer; contentType: string } | undefined> {
+    const row = this.stmt.payload.get(batchId) as { body: Buffer; request_content_type: string } | undefined;
+    return row && { body: row.body, contentType: row.request_content_type };
+  }
+
+  async getBatchResults(batchId: string): Promise<RecordResult[]> {
+    const out: RecordResult[] = [];
+    for (const row of this.stmt.results.iterate(batchId) as Iterable<{ rows: string }>) decodeResults(row.rows, out);
+    return out;
+  }
+}

@@ -1,0 +1,98 @@
+// All of the work-claiming SQL for SQLite, in one place (as pg-boss keeps its claim SQL together).
+//
+// A batch is runnable when it is Queued, or InProgress with an expired lease (its worker died). A Serial job's
+// batch is runnable only while no other batch of a Serial job holds a live lease. Claiming and every chunk commit
+// check the lease owner, so a worker that lost its lease cannot write.
+import type { BatchState } from '../../bulk/model.js';
+import type { ChunkOutcome, ClaimedBatch, RecordTx, WorkStore } from '../types.js';
+import { type Db, inTransaction } from './database.js';
+import { BATCH_COLUMNS, type BatchRow, type JobRow, batchFromRow, encodeResults, jobFromRow, reserveIds } from './rows.js';
+import { SqliteRecordTx } from './record-tx.js';
+
+const CLAIM_NEXT = `
+UPDATE lf_batch SET
+  state = 'InProgress',
+  system_modstamp = CASE WHEN state = 'Queued' THEN @now ELSE system_modstamp END,
+  lease_owner = @owner, lease_until = @now + @leaseMs, attempts = attempts + 1
+WHERE seq = (
+  SELECT b.seq FROM lf_batch b JOIN lf_job j ON j.id = b.job_id
+  WHERE ((b.state = 'Queued' AND b.created_date <= @now - @delayMs) OR (b.state = 'InProgress' AND b.lease_until < @now))
+    AND (j.concurrency_mode = 'Parallel' OR NOT EXISTS (
+      SELECT 1 FROM lf_batch o JOIN lf_job oj ON oj.id = o.job_id
+      WHERE o.state = 'InProgress' AND o.lease_until >= @now AND oj.concurrency_mode = 'Serial' AND o.seq <> b.seq))
+  ORDER BY b.seq LIMIT 1)
+RETURNING ${BATCH_COLUMNS}`;
+
+const COMMIT_PROGRESS = `
+UPDATE lf_batch SET chunks_done = @chunk + 1, records_processed = records_processed + @processed,
+  records_failed = records_failed + @failed, total_time = total_time + @elapsed, api_active_time = api_active_time + @elapsed,
+  lease_until = @now + @leaseMs
+WHERE id = @id AND lease_owner = @owner AND state = 'InProgress' AND chunks_done = @chunk`;
+
+const FINISH = `
+UPDATE lf_batch SET state = @state, state_message = @message, system_modstamp = @now,
+  total_time = total_time + @elapsed, api_active_time = api_active_time + @elapsed, lease_owner = NULL, lease_until = 0
+WHERE id = @id AND lease_owner = @owner AND state = 'InProgress'`;
+
+export class SqliteWorkStore implements WorkStore {
+  private readonly stmt;
+  private readonly recordTx: SqliteRecordTx;
+  constructor(private readonly db: Db) {
+    this.recordTx = new SqliteRecordTx(db);
+    this.stmt = {
+      claim: db.prepare(CLAIM_NEXT),
+      job: db.prepare('SELECT * FROM lf_job WHERE id = ?'),
+      payload: db.prepare('SELECT body FROM lf_batch_payload WHERE batch_id = ?'),
+      insertResults: db.prepare('INSERT OR REPLACE INTO lf_batch_result (batch_id, chunk, rows) VALUES (?, ?, ?)'),
+      progress: db.prepare(COMMIT_PROGRESS),
+      finish: db.prepare(FINISH),
+      retry: db.prepare('UPDATE lf_job SET number_retries = number_retries + 1 WHERE id = ?'),
+    };
+  }
+
+  async reserveIds(prefix: string, count: number): Promise<number> {
+    return reserveIds(this.db, prefix, count);
+  }
+
+  async claimNext(owner: string, leaseMs: number, now: number, delayMs = 0): Promise<ClaimedBatch | undefined> {
+    const row = this.stmt.claim.get({ owner, leaseMs, now, delayMs }) as BatchRow | undefined;
+    if (!row) return undefined;
+    const job = jobFromRow(this.stmt.job.get(row.job_id) as JobRow);
+    const payload = (this.stmt.payload.get(row.id) as { body: Buffer }).body;
+    return { job, batch: batchFromRow(row), payload, chunksDone: row.chunks_done, attempts: row.attempts, owner };
+  }
+
+  async commitChunk(
+    claim: ClaimedBatch, chunkIndex: number, leaseMs: number, now: () => number, apply: (tx: RecordTx) => Promise<ChunkOutcome>,
+  ): Promise<boolean> {
+    class LeaseLost extends Error {}
+    try {
+      return await inTransaction(this.db, async () => {
+        const outcome = await apply(this.recordTx);
+        this.stmt.insertResults.run(claim.batch.id, chunkIndex, encodeResults(outcome.results));
+        const changed = this.stmt.progress.run({
+          id: claim.batch.id, owner: claim.owner, chunk: chunkIndex, processed: outcome.processed, failed: outcome.failed,
+          elapsed: outcome.elapsedMs, now: now(), leaseMs,
+        }).changes;
+        if (changed !== 1) throw new LeaseLost();
+        return true;
+      });
+    } catch (err) {
+      if (err instanceof LeaseLost) return false;
+      throw err;
+    }
+  }
+
+  async finishBatch(claim: ClaimedBatch, state: Extract<BatchState, 'Completed' | 'Failed'>, message: string | null, elapsedMs: number, now: number): Promise<void> {
+    this.stmt.finish.run({ id: claim.batch.id, owner: claim.owner, state, message, elapsed: elapsedMs, now });
+  }
+
+  /** SQLite has one process: at start-up every InProgress batch belongs to a process that is gone. */
+  releaseAllLeases(): void {
+    this.db.prepare(`UPDATE lf_batch SET lease_until = 0 WHERE state = 'InProgress'`).run();
+  }
+
+  async countRetry(jobId: string): Promise<void> {
+    this.stmt.retry.run(jobId);
+  }
+}

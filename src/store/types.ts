@@ -1,0 +1,99 @@
+// Storage interfaces. bulk/ and engine/ see only these; store/sqlite implements them (store/postgres will too).
+import type { Batch, BatchState, ContentType, Job, JobCounters, JobState, RecordResult } from '../bulk/model.js';
+import type { FieldDef, ObjectDef } from '../org/schema.js';
+import type { IdCounterStore } from '../org/ids.js';
+
+export interface Session {
+  token: string;
+  orgId: string;
+  userId: string;
+}
+
+export interface UserLogin {
+  userId: string;
+  orgId: string;
+  username: string;
+  passwordHash: string;
+}
+
+export interface OrgRecord {
+  id: string;
+  name: string;
+}
+
+/** Orgs, users and sessions. */
+export interface OrgStore {
+  getOrg(orgId: string): Promise<OrgRecord | undefined>;
+  createOrg(org: OrgRecord, now: number): Promise<void>;
+  /** Inserts the user both as a `User` record and as a login. */
+  createUser(user: UserLogin & { lastName: string; firstName: string; email: string; profileId: string }, now: number): Promise<void>;
+  findLogin(username: string): Promise<UserLogin | undefined>;
+  getUserRecord(userId: string): Promise<Record<string, unknown> | undefined>;
+  saveSession(session: Session, now: number): Promise<void>;
+  findSession(token: string): Promise<Session | undefined>;
+  deleteSession(token: string): Promise<void>;
+}
+
+/** Jobs and batches as the API surfaces see them. */
+export interface BulkStore extends IdCounterStore {
+  createJob(job: Job): Promise<void>;
+  getJob(jobId: string): Promise<Job | undefined>;
+  jobCounters(jobId: string): Promise<JobCounters>;
+  setJobState(jobId: string, state: JobState, now: number): Promise<void>;
+  /** Sets the job Aborted and its Queued batches NotProcessed, in one transaction. */
+  abortJob(jobId: string, now: number): Promise<void>;
+  /** Stores the batch row and its payload in one transaction: when it resolves, the batch is on disk. */
+  addBatch(batch: Batch, payload: Buffer, requestContentType: string): Promise<void>;
+  listBatches(jobId: string): Promise<Batch[]>;
+  getBatch(jobId: string, batchId: string): Promise<Batch | undefined>;
+  getBatchPayload(batchId: string): Promise<{ body: Buffer; contentType: string } | undefined>;
+  getBatchResults(batchId: string): Promise<RecordResult[]>;
+}
+
+/** A batch handed to a worker, with what it needs to process or resume it. */
+export interface ClaimedBatch {
+  job: Job;
+  batch: Batch;
+  payload: Buffer;
+  /** 200-record chunks already committed by an earlier attempt. */
+  chunksDone: number;
+  /** 1 on the first claim; more after a lease expired (the process died or stalled). */
+  attempts: number;
+  owner: string;
+}
+
+export interface ChunkOutcome {
+  results: RecordResult[];
+  processed: number;
+  failed: number;
+  elapsedMs: number;
+}
+
+/** The queue the engine works from. All claim logic is in the implementation's claims module. */
+export interface WorkStore extends IdCounterStore {
+  /** Claims the next runnable batch (Queued, or InProgress with an expired lease), honouring Serial jobs. */
+  claimNext(owner: string, leaseMs: number, now: number, delayMs?: number): Promise<ClaimedBatch | undefined>;
+  /**
+   * Runs `apply` and commits its record changes, the chunk's result rows and the batch's progress in ONE
+   * transaction. Resolves false (and changes nothing) when the lease was lost to another worker.
+   */
+  commitChunk(claim: ClaimedBatch, chunkIndex: number, leaseMs: number, now: () => number, apply: (tx: RecordTx) => Promise<ChunkOutcome>): Promise<boolean>;
+  /** Ends the batch (Completed or Failed) if the lease is still ours. */
+  finishBatch(claim: ClaimedBatch, state: Extract<BatchState, 'Completed' | 'Failed'>, stateMessage: string | null, elapsedMs: number, now: number): Promise<void>;
+  /** Counts a retry on the job (a batch re-claimed after its lease expired). */
+  countRetry(jobId: string): Promise<void>;
+}
+
+/** Record reads and writes inside one chunk transaction. */
+export interface RecordTx {
+  /** Existing records among `ids` (18-char), with their deleted flag. */
+  findIds(object: ObjectDef, ids: readonly string[]): Promise<Map<string, { isDeleted: boolean }>>;
+  /** Non-deleted records whose `field` equals one of `values` (case-insensitively for text): value (lower-cased) → ids. */
+  findByField(object: ObjectDef, field: FieldDef, values: readonly string[]): Promise<Map<string, string[]>>;
+  insert(object: ObjectDef, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
+  update(object: ObjectDef, id: string, columns: readonly string[], values: readonly unknown[]): Promise<void>;
+  softDelete(object: ObjectDef, ids: readonly string[], now: string, userId: string): Promise<void>;
+  hardDelete(object: ObjectDef, ids: readonly string[]): Promise<void>;
+}
+
+export type { ContentType };

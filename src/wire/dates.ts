@@ -1,0 +1,51 @@
+// The one date formatter. Salesforce's Bulk 1.0 XML writes `2015-12-15T21:41:45.000Z`, its JSON writes
+// `2015-12-15T21:41:45.000+0000`; both at second precision in practice (milliseconds are always .000).
+
+/** Truncates an epoch-millisecond instant to whole seconds, as Salesforce's job and batch timestamps are. */
+export function toSeconds(ms: number): number {
+  return ms - (ms % 1000);
+}
+
+export function xmlDateTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function jsonDateTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 23) + '+0000';
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(Z)?$/;
+const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+function validYmd(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return d <= days;
+}
+
+/** Parses a Salesforce date value (`yyyy-MM-dd`, a trailing `Z` tolerated as in the guide's samples). Returns `yyyy-MM-dd`. */
+export function parseSfDate(text: string): string | undefined {
+  const m = DATE_RE.exec(text);
+  if (m) {
+    if (!validYmd(+m[1], +m[2], +m[3])) return undefined;
+    return `${m[1]}-${m[2]}-${m[3]}`;
+  }
+  // A full datetime is accepted for a date field; the date part (in UTC) is kept.
+  const ms = parseSfDateTime(text);
+  return ms === undefined ? undefined : new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Parses `yyyy-MM-ddTHH:mm:ss.SSS+HH:mm`, `…Z`, with or without seconds or milliseconds. Returns epoch ms. */
+export function parseSfDateTime(text: string): number | undefined {
+  const m = DATETIME_RE.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s = '0', frac = '0', zone] = m;
+  if (!validYmd(+y, +mo, +d) || +h > 23 || +mi > 59 || +s > 59) return undefined;
+  let ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Math.round(Number('0.' + frac) * 1000));
+  if (zone && zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+  }
+  return ms;
+}
