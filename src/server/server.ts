@@ -92,7 +92,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     body: { maxBytes: 4 * DEFAULT_LIMITS.maxBatchChars, reportedLimit: DEFAULT_LIMITS.maxBatchChars },
     async: { bulk, auth, minVersion: config.minVersion, maxVersion: config.maxVersion },
     auth: { auth, orgs: stores.org },
-    admin: { orgId: org.orgId, startedAt: clock.now(), version: LOCALFORCE_VERSION },
+    admin: { orgId: org.orgId, startedAt: clock.now(), version: LOCALFORCE_VERSION, auth },
   });
   await app.listen({ host: config.host, port: config.port });
   pool.start();

@@ -8,3 +8,19 @@ export interface WireResponse {
 }
 
 export const wire = (status: number, contentType: string, body: string | Buffer, headers?: Record<string, string>): WireResponse => ({ status, contentType, body, headers });
+
+import type { FastifyReply } from 'fastify';
+
+const asIs = (payload: unknown) => payload as string;
+
+/**
+ * Sends a response with exactly the given Content-Type. Fastify appends `; charset=utf-8` to JSON sent as a
+ * string; Salesforce's Bulk 1.0 sends bare `application/json`, and clients compare it exactly, so strings are
+ * passed through an identity serializer, which Fastify leaves alone.
+ */
+export function sendWire(reply: FastifyReply, res: WireResponse): FastifyReply {
+  reply.code(res.status).type(res.contentType);
+  if (res.headers) reply.headers(res.headers);
+  if (typeof res.body === 'string') reply.serializer(asIs);
+  return reply.send(res.body);
+}

@@ -5,7 +5,7 @@ import type { BulkService } from '../../bulk/service.js';
 import type { AuthService } from '../../org/auth.js';
 import type { Session } from '../../store/types.js';
 import { ApiError, AsyncErrors } from '../../wire/errors.js';
-import { wire, type WireResponse } from '../../server/wire-response.js';
+import { sendWire, wire, type WireResponse } from '../../server/wire-response.js';
 import {
   CONTENT_TYPE, parseJobRequest, renderBatchInfo, renderBatchInfoList, renderError, renderJobInfo, renderResultsCsv,
   renderResultsJson, renderResultsXml, requestFormat, type WireFormat,
@@ -102,7 +102,7 @@ function fallbackFormat(request: FastifyRequest): WireFormat {
 
 export function sendAsyncError(request: FastifyRequest, reply: FastifyReply, err: ApiError): FastifyReply {
   const format = request.asyncFormat ?? fallbackFormat(request);
-  return reply.code(err.status).type(CONTENT_TYPE[format]).send(renderError(err, format));
+  return sendWire(reply, wire(err.status, CONTENT_TYPE[format], renderError(err, format)));
 }
 
 /** X-SFDC-Session (any case, no "Bearer") or Authorization: Bearer; X-SFDC-Session wins when both are sent. */
@@ -173,7 +173,7 @@ export async function registerAsyncRoutes(app: FastifyInstance, s: AsyncSurfaceO
               lineEnding: lineEnding === 'LF' || lineEnding === 'CRLF' ? lineEnding : null,
             };
             const res = await route.handler(s, call, request.asyncFormat ?? 'xml');
-            return reply.code(res.status).type(res.contentType).send(res.body);
+            return sendWire(reply, res);
           },
         });
       }

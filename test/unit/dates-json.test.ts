@@ -1,0 +1,42 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { jsonDateTime, parseSfDate, parseSfDateTime, toSeconds, xmlDateTime } from '../../src/wire/dates.js';
+import { OneDecimal, writeJson } from '../../src/wire/json.js';
+import { acceptsGzip } from '../../src/server/compression.js';
+
+describe('dates', () => {
+  const t = Date.UTC(2015, 11, 15, 21, 41, 45, 678);
+  it('formats XML and JSON timestamps at second precision', () => {
+    assert.equal(xmlDateTime(toSeconds(t)), '2015-12-15T21:41:45.000Z');
+    assert.equal(jsonDateTime(toSeconds(t)), '2015-12-15T21:41:45.000+0000');
+  });
+  it('parses the Salesforce date and datetime forms', () => {
+    assert.equal(parseSfDate('1940-06-07'), '1940-06-07');
+    assert.equal(parseSfDate('1940-06-07Z'), '1940-06-07');
+    assert.equal(parseSfDate('2023-02-30'), undefined);
+    assert.equal(parseSfDateTime('2015-12-15T21:41:45.678Z'), t);
+    assert.equal(parseSfDateTime('2015-12-15T23:41:45.678+02:00'), t);
+    assert.equal(parseSfDateTime('2015-12-15T13:41:45.678-0800'), t);
+    assert.equal(parseSfDateTime('2015-12-15T21:41:45Z'), t - 678);
+    assert.equal(parseSfDateTime('2015-12-15T25:41:45Z'), undefined);
+    assert.equal(parseSfDateTime('yesterday'), undefined);
+  });
+});
+
+describe('JSON writer', () => {
+  it('keeps key order, omits undefined, and writes one-decimal numbers', () => {
+    assert.equal(writeJson({ b: 1, a: 'x', skip: undefined, v: new OneDecimal(36), n: null, list: [true, false] }), '{"b":1,"a":"x","v":36.0,"n":null,"list":[true,false]}');
+  });
+});
+
+describe('Accept-Encoding', () => {
+  it('recognises gzip in the forms clients send, and not other encodings', () => {
+    assert.equal(acceptsGzip('gzip'), true);
+    assert.equal(acceptsGzip('gzip,deflate'), true);
+    assert.equal(acceptsGzip('gzip, deflate, br'), true);
+    assert.equal(acceptsGzip('deflate, gzip;q=0.5'), true);
+    assert.equal(acceptsGzip('gzip;q=0'), false);
+    assert.equal(acceptsGzip('deflate, br'), false);
+    assert.equal(acceptsGzip(undefined), false);
+  });
+});
