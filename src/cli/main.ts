@@ -19,6 +19,7 @@ program
   .addOption(new Option('--password <password>', 'admin password').env(env('PASSWORD')).default(DEFAULT_CONFIG.password))
   .addOption(new Option('--workers <n>', 'batch worker threads').env(env('WORKERS')).default(String(DEFAULT_CONFIG.workers)))
   .addOption(new Option('--processing-delay <ms>', 'delay before a queued batch starts').env(env('PROCESSING_DELAY')).default('0'))
+  .addOption(new Option('--chunk-delay <ms>', 'pause after each 200-record chunk (slow batches on purpose)').env(env('CHUNK_DELAY')).default('0'))
   .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent').env(env('LOG_LEVEL')).default(DEFAULT_CONFIG.logLevel))
   .action(async (opts: Record<string, string | boolean | undefined>) => {
     const server = await startServer({
@@ -31,6 +32,7 @@ program
       password: String(opts.password),
       workers: Math.max(1, Number(opts.workers)),
       processingDelayMs: Number(opts.processingDelay),
+      chunkDelayMs: Number(opts.chunkDelay),
       logLevel: String(opts.logLevel),
     });
     const { org, url } = server;

@@ -18,6 +18,8 @@ export interface ProcessorOptions {
   chunkSize: number;
   /** Claims allowed before the batch fails (Salesforce retries an upload batch up to 10 times). */
   maxAttempts: number;
+  /** A pause after each committed chunk: makes batches slow on purpose (QA, restart tests). */
+  chunkDelayMs: number;
 }
 
 function readTable(contentType: string, payload: Buffer): RecordTable {
@@ -74,6 +76,7 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
         return { results, processed: rows.length, failed: results.filter((r) => !r.success).length, elapsedMs };
       });
       if (!committed) return; // the lease went to another worker; it owns the batch now
+      if (o.chunkDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, o.chunkDelayMs));
     }
     await o.work.finishBatch(claim, 'Completed', null, 0, o.clock.now());
   } catch (err) {

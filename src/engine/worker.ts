@@ -17,6 +17,7 @@ export interface WorkerConfig {
   maxAttempts: number;
   /** A Queued batch waits this long before it may be claimed (so clients' polling and aborts can be exercised). */
   processingDelayMs: number;
+  chunkDelayMs: number;
 }
 
 const config = workerData as WorkerConfig;
@@ -30,6 +31,7 @@ const options = {
   leaseMs: config.leaseMs,
   chunkSize: config.chunkSize,
   maxAttempts: config.maxAttempts,
+  chunkDelayMs: config.chunkDelayMs,
 };
 
 let wake: (() => void) | undefined;

@@ -29,6 +29,8 @@ export interface ServerConfig {
   workers: number;
   /** Delay before a Queued batch may start, in ms. */
   processingDelayMs: number;
+  /** Pause after each 200-record chunk, in ms: slow batches on purpose. */
+  chunkDelayMs: number;
   minVersion: number;
   maxVersion: number;
   pod: string;
@@ -47,6 +49,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   orgName: 'localforce',
   workers: 1,
   processingDelayMs: 0,
+  chunkDelayMs: 0,
   minVersion: 31,
   maxVersion: 66,
   pod: 'Lf',
@@ -82,7 +85,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   const pool = new WorkerPool(config.workers, {
-    store, pod: config.pod, leaseMs: config.leaseMs, pollMs: config.pollMs, chunkSize: 200, maxAttempts: 10, processingDelayMs: config.processingDelayMs,
+    store, pod: config.pod, leaseMs: config.leaseMs, pollMs: config.pollMs, chunkSize: 200, maxAttempts: 10, processingDelayMs: config.processingDelayMs, chunkDelayMs: config.chunkDelayMs,
   }, { onError: (message) => app?.log.error({ worker: true }, message) });
   const bulk = new BulkService(stores.bulk, ids, schema, clock, DEFAULT_LIMITS, () => pool.wake());
 

@@ -1,0 +1,62 @@
+// Durability: kill the server (SIGKILL) while a 10,000-row batch is InProgress, start it again on the same data
+// directory, and check the batch resumes after its last committed chunk: exactly 10,000 result rows and
+// exactly 10,000 records, none applied twice, the retry counted.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { freshDataDir, spawnServer, TEST_TOKEN, type SpawnedServer } from '../helpers/server.js';
+import { BulkClient, xmlText } from '../helpers/bulk.js';
+
+const running: SpawnedServer[] = [];
+after(() => running.forEach((s) => s.process.kill('SIGKILL')));
+
+describe('restart', () => {
+  it('resumes a batch killed mid-way without losing or doubling a record', async () => {
+    const data = freshDataDir();
+    const args = ['--data', data, '--token', TEST_TOKEN, '--chunk-delay', '40'];
+    const first = await spawnServer(args);
+    running.push(first);
+    let bulk = new BulkClient(first.url, TEST_TOKEN);
+    const jobId = await bulk.createJob({ operation: 'insert', object: 'Account', contentType: 'CSV' });
+    const rows = Array.from({ length: 10_000 }, (_, i) => `Restart ${i},${i}`);
+    const batchId = await bulk.addBatch(jobId, `Name,NumberOfEmployees\n${rows.join('\n')}\n`);
+
+    // Wait until some chunks are committed but not all, then kill the process outright.
+    let processed = 0;
+    for (let i = 0; i < 400; i++) {
+      const info = (await bulk.get(`/job/${jobId}/batch/${batchId}`)).body;
+      processed = Number(xmlText(info, 'numberRecordsProcessed'));
+      if (xmlText(info, 'state') === 'InProgress' && processed >= 1000) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.ok(processed >= 1000 && processed < 10_000, `killed at ${processed} records`);
+    first.process.kill('SIGKILL');
+    await first.exited;
+
+    const second = await spawnServer(['--data', data, '--token', TEST_TOKEN]);
+    running.push(second);
+    bulk = new BulkClient(second.url, TEST_TOKEN);
+    const info = await bulk.waitForBatch(jobId, batchId, 60_000);
+    assert.equal(xmlText(info, 'state'), 'Completed');
+    assert.equal(xmlText(info, 'numberRecordsProcessed'), '10000');
+    assert.equal(xmlText(info, 'numberRecordsFailed'), '0');
+    const job = (await bulk.get(`/job/${jobId}`)).body;
+    assert.ok(Number(xmlText(job, 'numberRetries')) >= 1, 'the resumed attempt is counted');
+
+    const results = (await bulk.get(`/job/${jobId}/batch/${batchId}/result`)).body.trimEnd().split('\n');
+    assert.equal(results.length, 10_001);
+    const ids = results.slice(1).map((l) => l.split(',')[0].replace(/"/g, ''));
+    assert.equal(new Set(ids).size, 10_000);
+
+    const db = new Database(join(data, 'localforce.sqlite'), { readonly: true });
+    const counts = db.prepare(`SELECT COUNT(*) AS n, COUNT(DISTINCT Name) AS names FROM Account WHERE Name LIKE 'Restart %'`).get();
+    // Result row i names the record made from input row i.
+    const sample = db.prepare('SELECT Name FROM Account WHERE Id = ?').get(ids[7777]);
+    db.close();
+    assert.deepEqual(counts, { n: 10_000, names: 10_000 });
+    assert.deepEqual(sample, { Name: 'Restart 7777' });
+    second.process.kill('SIGTERM');
+    await second.exited;
+  });
+});
