@@ -41,7 +41,7 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
   const { job } = claim;
   if (claim.attempts > 1) await o.work.countRetry(job.id);
   if (claim.attempts > o.maxAttempts) {
-    const times = ORDINALS[o.maxAttempts - 1] ?? String(o.maxAttempts - 1);
+    const times = ORDINALS[o.maxAttempts] ?? String(o.maxAttempts);
     await o.work.finishBatch(claim, 'Failed', `InvalidBatch : Retried more than ${times} times`, 0, o.clock.now());
     return;
   }
