@@ -140,7 +140,7 @@ function insertRow(ctx: ChunkContext, id: string, p: Prepared, columns: FieldDef
       case 'CreatedDate': case 'LastModifiedDate': case 'SystemModstamp': return ctx.nowIso;
       case 'CreatedById': case 'LastModifiedById': case 'OwnerId': return ctx.userId;
       case 'Name':
-        if (!f.createable && o.field('LastName')) {
+        if (hasDerivedName(o)) {
           const first = p.values.get(o.field('FirstName')!);
           const last = p.values.get(o.field('LastName')!);
           return [first, last].filter((x) => x != null && x !== '').join(' ');
@@ -156,7 +156,7 @@ function insertColumns(ctx: ChunkContext): FieldDef[] {
   const provided = new Set(ctx.columns.filter((f): f is FieldDef => f !== undefined));
   return ctx.object.fields.filter(
     (f) => provided.has(f) || f.defaultValue !== undefined || ['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp', 'OwnerId'].includes(f.name)
-      || (f.name === 'Name' && !f.createable && ctx.object.field('LastName') !== undefined),
+      || (f.name === 'Name' && hasDerivedName(ctx.object)),
   );
 }
 
@@ -182,6 +182,13 @@ async function updateRecord(ctx: ChunkContext, tx: RecordTx, id: string, p: Prep
   cols.push('LastModifiedDate', 'LastModifiedById', 'SystemModstamp');
   vals.push(ctx.nowIso, ctx.userId, ctx.nowIso);
   await tx.update(ctx.object, id, cols, vals);
+  if (hasDerivedName(ctx.object) && (cols.includes('FirstName') || cols.includes('LastName'))) await tx.refreshFullName(ctx.object, id);
+}
+
+/** Contact, Lead and User compute a read-only Name from FirstName and LastName. */
+function hasDerivedName(o: ObjectDef): boolean {
+  const name = o.field('Name');
+  return name !== undefined && !name.createable && o.field('LastName') !== undefined;
 }
 
 function parseRecordId(ctx: ChunkContext, text: string, forDelete: boolean): { id: string } | { error: RecordError } {

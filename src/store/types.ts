@@ -92,6 +92,8 @@ export interface RecordTx {
   findByField(object: ObjectDef, field: FieldDef, values: readonly string[]): Promise<Map<string, string[]>>;
   insert(object: ObjectDef, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
   update(object: ObjectDef, id: string, columns: readonly string[], values: readonly unknown[]): Promise<void>;
+  /** Recomputes a derived full name (`Name` = FirstName + LastName on Contact, Lead, User) after an update. */
+  refreshFullName(object: ObjectDef, id: string): Promise<void>;
   softDelete(object: ObjectDef, ids: readonly string[], now: string, userId: string): Promise<void>;
   hardDelete(object: ObjectDef, ids: readonly string[]): Promise<void>;
 }

@@ -326,6 +326,18 @@ describe('processing', () => {
     assertGolden('results-insert.json', placeholders(results.body, { recordId: parsed[0].id }));
   });
 
+  it('keeps the derived Contact Name in step with FirstName and LastName, in a Serial job', async () => {
+    const ins = await bulk.createJob({ operation: 'insert', object: 'Contact', contentType: 'CSV', concurrencyMode: 'Serial' });
+    const { results } = await runCsv(ins, 'FirstName,LastName\nAda,Byron\n');
+    const id = results.split('\n')[1].split(',')[0].replace(/"/g, '');
+    const upd = await bulk.createJob({ operation: 'update', object: 'Contact', contentType: 'CSV', concurrencyMode: 'Serial' });
+    const out = await runCsv(upd, `Id,LastName\n${id},Lovelace\n`);
+    assert.match(out.results, /"true","false",""/);
+    const db = new Database(server.dbFile, { readonly: true });
+    assert.deepEqual(db.prepare('SELECT Name, LastModifiedById FROM Contact WHERE Id = ?').get(id), { Name: 'Ada Lovelace', LastModifiedById: server.org.userId });
+    db.close();
+  });
+
   it('stores textarea line breaks as Sforce-Line-Ending asks', async () => {
     const id = await bulk.createJob({ operation: 'insert', object: 'Account', contentType: 'CSV' }, { 'Sforce-Line-Ending': 'CRLF' });
     const { results } = await runCsv(id, 'Name,Description\nCRLF,"a\nb"\n');

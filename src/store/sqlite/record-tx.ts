@@ -65,6 +65,12 @@ export class SqliteRecordTx implements RecordTx {
     s.run(...values, id);
   }
 
+  async refreshFullName(object: ObjectDef, id: string): Promise<void> {
+    const s = this.prepared(`fullName:${object.name}`, () =>
+      `UPDATE ${quoteIdent(object.name)} SET Name = trim(coalesce(FirstName, '') || ' ' || coalesce(LastName, '')) WHERE Id = ?`);
+    s.run(id);
+  }
+
   async softDelete(object: ObjectDef, ids: readonly string[], now: string, userId: string): Promise<void> {
     const s = this.prepared(`softDelete:${object.name}`, () =>
       `UPDATE ${quoteIdent(object.name)} SET IsDeleted = 1, LastModifiedDate = ?, LastModifiedById = ?, SystemModstamp = ? WHERE Id = ?`);
