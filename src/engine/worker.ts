@@ -56,6 +56,8 @@ function sleep(ms: number): Promise<void> {
   });
 }
 
+let workSinceMaintenance = true;
+
 async function loop(): Promise<void> {
   while (!stopping) {
     let claimed = false;
@@ -70,7 +72,13 @@ async function loop(): Promise<void> {
       // An unexpected failure leaves the batch's lease to expire: it is retried (and counted) later.
       parentPort!.postMessage({ type: 'error', message: (err as Error).stack ?? String(err) });
     }
-    if (!claimed) await sleep(config.pollMs);
+    if (!claimed) {
+      if (workSinceMaintenance) {
+        stores.idleMaintenance();
+        workSinceMaintenance = false;
+      }
+      await sleep(config.pollMs);
+    } else workSinceMaintenance = true;
   }
   stores.close();
   parentPort!.postMessage({ type: 'stopped' });

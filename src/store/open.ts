@@ -18,11 +18,13 @@ export interface Stores {
   work: WorkStore;
   /** Makes batches left InProgress by a previous run claimable again (single-process backends only). */
   recoverAbandonedWork(): void;
+  /** Housekeeping a worker runs when it has nothing to do (SQLite: fold the WAL back into the database). */
+  idleMaintenance(): void;
   close(): void;
 }
 
 export function openStores(config: StoreConfig, role: 'api' | 'worker'): Stores {
-  const db = openDatabase(config.file, { synchronous: role === 'api' ? 'FULL' : 'NORMAL' });
+  const db = openDatabase(config.file, { synchronous: role === 'api' ? 'FULL' : 'NORMAL', checkpoints: role === 'worker' });
   if (role === 'api') migrate(db, STANDARD_OBJECTS);
   const work = new SqliteWorkStore(db);
   return {
@@ -30,6 +32,7 @@ export function openStores(config: StoreConfig, role: 'api' | 'worker'): Stores 
     org: new SqliteOrgStore(db),
     work,
     recoverAbandonedWork: () => work.releaseAllLeases(),
+    idleMaintenance: () => void db.pragma('wal_checkpoint(PASSIVE)'),
     close: () => db.close(),
   };
 }
