@@ -11,7 +11,8 @@ import { GzipCache, acceptsGzip } from './compression.js';
 import { registerAsyncRoutes, asyncUrlError, sendAsyncError, type AsyncSurfaceOptions } from '../api/async/routes.js';
 import { registerAuthRoutes, type AuthSurfaceOptions } from '../api/auth/routes.js';
 import { registerAdminRoutes, type AdminSurfaceOptions } from '../api/admin/routes.js';
-import { RestErrors } from '../wire/errors.js';
+import { AsyncErrors, RestErrors } from '../wire/errors.js';
+import { sendWire, wire } from './wire-response.js';
 import { writeJson } from '../wire/json.js';
 
 export interface AppOptions {
@@ -37,8 +38,17 @@ class OneLinePerRequest extends LogController {
   }
 }
 
+/** Errors raised before routing (malformed URL encoding, over-long ids) in the shape of the surface the path names. */
+function sendSurfaceNotFound(request: FastifyRequest, reply: FastifyReply, unparsable = false): FastifyReply {
+  const path = request.url.replace(/\/{2,}/g, '/');
+  if (path.startsWith('/services/async/')) return sendAsyncError(request, reply, unparsable ? AsyncErrors.unknownResource(path.slice(0, 300)) : asyncUrlError(path));
+  const err = RestErrors.notFound();
+  return sendWire(reply, wire(err.status, 'application/json;charset=UTF-8', writeJson([{ errorCode: err.code, message: err.message }])));
+}
+
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    frameworkErrors: (_error, request, reply) => sendSurfaceNotFound(request, reply, true),
     logger: o.logLevel === 'silent' ? false : { level: o.logLevel },
     logController: new OneLinePerRequest(),
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
@@ -68,17 +78,12 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   await registerAdminRoutes(app, o.admin);
 
   // 4. Not found: in the shape of the surface the path belongs to.
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.replace(/\/{2,}/g, '/');
-    if (path.startsWith('/services/async/')) return sendAsyncError(request, reply, asyncUrlError(path));
-    const err = RestErrors.notFound();
-    return reply.code(err.status).type('application/json;charset=UTF-8').send(writeJson([{ errorCode: err.code, message: err.message }]));
-  });
+  app.setNotFoundHandler((request, reply) => sendSurfaceNotFound(request, reply));
   app.setErrorHandler((err, request, reply) => {
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500) request.log.error({ err }, 'unexpected error');
     const body = status >= 500 ? [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred' }] : [{ errorCode: 'INVALID_REQUEST', message: (err as Error).message }];
-    return reply.code(status).type('application/json;charset=UTF-8').send(writeJson(body));
+    return sendWire(reply, wire(status, 'application/json;charset=UTF-8', writeJson(body)));
   });
   return app;
 }

@@ -123,6 +123,11 @@ describe('job resources', () => {
     assert.equal(xmlText(path.body, 'exceptionMessage'), "Failed to parse URL. Was expecting 'job' but found:jobs");
     const put = await http(bulk.url('/job/750000000000000AAA'), { method: 'PUT', headers: { 'X-SFDC-Session': TEST_TOKEN } });
     assert.equal(put.status, 405);
+    for (const bad of ['/job/%zz/batch', `/job/${'a'.repeat(300)}`]) {
+      const r = await bulk.get(bad);
+      assert.equal(r.status, 400, bad);
+      assert.equal(xmlText(r.body, 'exceptionCode'), 'InvalidUrl', bad);
+    }
   });
 
   it('tolerates doubled and trailing slashes', async () => {
@@ -163,6 +168,8 @@ describe('adding batches', () => {
 
   it('refuses more than 10,000,000 characters', async () => {
     const id = await csvJob();
+    const fits = 'Name\n' + 'x'.repeat(9_999_990) + '\n';
+    assert.equal((await bulk.post(`/job/${id}/batch`, fits, 'text/csv')).status, 201);
     const big = 'Name\n' + 'x'.repeat(10_000_001);
     const r = await bulk.post(`/job/${id}/batch`, big, 'text/csv');
     assert.equal(r.status, 400);
