@@ -3,8 +3,8 @@
 import { AsyncErrors } from '../wire/errors.js';
 import type { Clock } from '../org/clock.js';
 import { KEY_PREFIX, type IdGenerator } from '../org/ids.js';
-import type { SchemaRegistry } from '../org/schema.js';
-import type { BulkStore, Session } from '../store/types.js';
+import type { SchemaService } from '../org/schema-service.js';
+import type { BulkStore, OrgStore, Session } from '../store/types.js';
 import { CONTENT_TYPES, OPERATIONS, isDml, type Batch, type ConcurrencyMode, type ContentType, type Job, type JobInfo, type Operation, type RecordResult } from './model.js';
 
 /** A JobInfo as a client sent it: every value still text (or a JSON scalar), names as given. */
@@ -15,9 +15,11 @@ export interface BulkLimits {
   maxBatchChars: number;
   /** How long a job accepts batches (24 h). */
   batchWindowMs: number;
+  /** Batches an org may create in a rolling 24 hours (DailyBulkApiBatches: 15,000). */
+  dailyBatches: number;
 }
 
-export const DEFAULT_LIMITS: BulkLimits = { maxBatchChars: 10_000_000, batchWindowMs: 24 * 3600_000 };
+export const DEFAULT_LIMITS: BulkLimits = { maxBatchChars: 10_000_000, batchWindowMs: 24 * 3600_000, dailyBatches: 15_000 };
 
 const JOB_FIELDS_ON_CREATE = new Set(['operation', 'object', 'externalIdFieldName', 'concurrencyMode', 'contentType', 'assignmentRuleId', 'state']);
 
@@ -25,7 +27,8 @@ export class BulkService {
   constructor(
     private readonly store: BulkStore,
     private readonly ids: IdGenerator,
-    private readonly schema: SchemaRegistry,
+    private readonly schemas: SchemaService,
+    private readonly orgs: OrgStore,
     private readonly clock: Clock,
     private readonly limits: BulkLimits = DEFAULT_LIMITS,
     /** Called after a batch is on disk, to wake the workers. */
@@ -62,8 +65,11 @@ export class BulkService {
     }
     const objectText = req.object == null ? '' : String(req.object);
     if (!objectText) throw AsyncErrors.invalidJob('Object is required');
-    const object = this.schema.object(objectText);
+    const object = (await this.schemas.forOrg(session.orgId)).object(objectText);
     if (!object) throw AsyncErrors.invalidEntity(objectText);
+    if (operation === 'hardDelete' && !(await this.orgs.getLogin(session.userId))?.hardDelete) {
+      throw AsyncErrors.invalidJob('hardDelete operation requires the Bulk API Hard Delete permission'); // localforce wording
+    }
 
     const contentType = (req.contentType == null ? 'XML' : String(req.contentType)) as ContentType;
     if (!CONTENT_TYPES.includes(contentType)) throw AsyncErrors.invalidJob(`Invalid content type: ${contentType}`);
@@ -135,6 +141,9 @@ export class BulkService {
     const job = await this.visibleJob(session, jobId);
     if (job.state !== 'Open') throw AsyncErrors.invalidJobState(`Job ${job.id} is ${job.state}: no batches can be added`);
     const now = this.clock.now();
+    if ((await this.store.countBatchesSince(job.orgId, now - 24 * 3600_000)) >= this.limits.dailyBatches) {
+      throw AsyncErrors.exceededQuota(`DailyBulkApiBatches Limit exceeded: ${this.limits.dailyBatches} batches in 24 hours`);
+    }
     if (now - job.createdDate > this.limits.batchWindowMs) throw AsyncErrors.invalidJobState(`Job ${job.id} is older than 24 hours: no batches can be added`);
     if (isBlank(body)) throw AsyncErrors.emptyBatch();
     // Bytes are an upper bound of characters: only count characters when the bytes exceed the limit.

@@ -3,7 +3,8 @@
 // worker died resumes after the last committed chunk, so no record is applied twice.
 import type { ClaimedBatch, WorkStore } from '../store/types.js';
 import type { IdGenerator } from '../org/ids.js';
-import type { SchemaRegistry, FieldDef } from '../org/schema.js';
+import type { FieldDef } from '../org/schema.js';
+import type { SchemaService } from '../org/schema-service.js';
 import type { Clock } from '../org/clock.js';
 import { BatchFailure, readCsvRecords, readJsonRecords, readXmlRecords, type RecordTable } from '../wire/records.js';
 import { applyChunk, type ChunkContext } from './dml.js';
@@ -11,7 +12,7 @@ import { applyChunk, type ChunkContext } from './dml.js';
 export interface ProcessorOptions {
   work: WorkStore;
   ids: IdGenerator;
-  schema: SchemaRegistry;
+  schemas: SchemaService;
   clock: Clock;
   leaseMs: number;
   /** Records per transaction: 200, as Salesforce (API ≥ 21.0). */
@@ -45,7 +46,8 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
     await o.work.finishBatch(claim, 'Failed', `InvalidBatch : Retried more than ${times} times`, 0, o.clock.now());
     return;
   }
-  const object = o.schema.object(job.object);
+  const schema = await o.schemas.forOrg(job.orgId);
+  const object = schema.object(job.object);
   try {
     if (!object) throw new BatchFailure(`InvalidBatch : Entity '${job.object}' is not supported by the Bulk API.`);
     const table = readTable(job.contentType, claim.payload);
@@ -65,8 +67,8 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
         job, object, columns, newIds, externalIdField,
         userId: job.createdById,
         nowIso: new Date(o.clock.now()).toISOString(),
-        coerce: { object, lineEnding: job.lineEnding, prefixOf: (name) => o.schema.object(name)?.keyPrefix },
-        objectByPrefix: (prefix) => o.schema.objectByPrefix(prefix),
+        coerce: { object, lineEnding: job.lineEnding, prefixOf: (name) => schema.object(name)?.keyPrefix },
+        objectByPrefix: (prefix) => schema.objectByPrefix(prefix),
       };
       const committed = await o.work.commitChunk(claim, chunk, o.leaseMs, () => o.clock.now(), async (tx) => {
         const results = await applyChunk(ctx, tx, rows);

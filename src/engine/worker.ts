@@ -4,7 +4,7 @@ import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import { openStores, type StoreConfig } from '../store/open.js';
 import { IdGenerator } from '../org/ids.js';
-import { SchemaRegistry } from '../org/schema.js';
+import { SchemaService } from '../org/schema-service.js';
 import { systemClock } from '../org/clock.js';
 import { processBatch } from './processor.js';
 
@@ -26,7 +26,7 @@ const owner = `${process.pid}:${threadId}:${randomBytes(4).toString('hex')}`;
 const options = {
   work: stores.work,
   ids: new IdGenerator(stores.work, config.pod),
-  schema: new SchemaRegistry(),
+  schemas: new SchemaService(stores.org, stores.schema),
   clock: systemClock,
   leaseMs: config.leaseMs,
   chunkSize: config.chunkSize,

@@ -1,8 +1,8 @@
 // The default org: created on first start, found again on later starts from the same data directory.
 import type { OrgStore } from '../store/types.js';
-import type { Clock } from './clock.js';
-import { KEY_PREFIX, type IdGenerator } from './ids.js';
-import { hashPassword, type AuthService } from './auth.js';
+import type { AuthService } from './auth.js';
+import type { OrgService } from './orgs.js';
+import type { SchemaService } from './schema-service.js';
 
 export interface DefaultOrgOptions {
   username: string;
@@ -20,19 +20,16 @@ export interface DefaultOrg {
   token: string;
 }
 
-export async function ensureDefaultOrg(store: OrgStore, ids: IdGenerator, auth: AuthService, clock: Clock, o: DefaultOrgOptions): Promise<DefaultOrg> {
-  let login = await store.findLogin(o.username);
-  if (!login) {
-    const orgId = await ids.one(KEY_PREFIX.org);
-    const userId = await ids.one(KEY_PREFIX.user);
-    const profileId = await ids.one(KEY_PREFIX.profile);
-    await store.createOrg({ id: orgId, name: o.orgName }, clock.now());
-    await store.createUser(
-      { userId, orgId, username: o.username, passwordHash: hashPassword(o.password), lastName: 'Admin', firstName: 'localforce', email: o.username, profileId },
-      clock.now(),
-    );
-    login = (await store.findLogin(o.username))!;
+export async function ensureDefaultOrg(store: OrgStore, orgs: OrgService, schemas: SchemaService, auth: AuthService, o: DefaultOrgOptions): Promise<DefaultOrg> {
+  const existing = (await store.listOrgs()).find((org) => org.isDefault);
+  if (!existing) {
+    const login = await orgs.createOrg({ name: o.orgName, username: o.username, password: o.password, isDefault: true, token: o.token });
+    return { ...login, password: o.password };
   }
+  // Tables for objects added by a newer localforce appear on start; existing rows are kept.
+  await schemas.initialise(existing.id);
+  const login = await store.findLogin(o.username);
+  if (!login || login.orgId !== existing.id) throw new Error(`The default org has no user ${o.username}`);
   const session = await auth.issue(login.orgId, login.userId, o.token);
   return { orgId: login.orgId, userId: login.userId, username: login.username, password: o.password, token: session.token };
 }

@@ -23,17 +23,35 @@ export interface FieldDef {
   readonly unique: boolean;
   readonly idLookup: boolean;
   readonly picklistValues?: readonly string[];
+  /** A restricted picklist refuses values outside its list (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST). */
+  readonly restrictedPicklist: boolean;
+  /** External ids and unique fields compare case-insensitively unless this is set. */
+  readonly caseSensitive: boolean;
+  readonly custom: boolean;
+  readonly nameField: boolean;
+  readonly autoNumber: boolean;
+  /** Integer fields: digits allowed. */
+  readonly digits?: number;
+  /** The parent's name for the list of children pointing here through this lookup (`Contacts`, `Invoices__r`). */
+  readonly childRelationshipName?: string;
+  readonly cascadeDelete: boolean;
 }
 
 export interface ObjectDef {
   readonly name: string;
   readonly label: string;
+  readonly labelPlural: string;
   readonly keyPrefix: string;
+  readonly custom: boolean;
+  /** The storage table of this object in this org (the default org's tables are named after the objects). */
+  readonly table: string;
   readonly fields: readonly FieldDef[];
   field(name: string): FieldDef | undefined;
+  /** The lookup field whose relationship name is `name` (`Account` → AccountId, `Parent__r` → Parent__c). */
+  relationship(name: string): FieldDef | undefined;
 }
 
-interface FieldOpts {
+export interface FieldOpts {
   label?: string;
   length?: number;
   precision?: number;
@@ -48,6 +66,13 @@ interface FieldOpts {
   unique?: boolean;
   idLookup?: boolean;
   values?: string[];
+  restricted?: boolean;
+  caseSensitive?: boolean;
+  custom?: boolean;
+  nameField?: boolean;
+  autoNumber?: boolean;
+  childRelationshipName?: string;
+  cascadeDelete?: boolean;
 }
 
 function labelFrom(name: string): string {
@@ -55,8 +80,8 @@ function labelFrom(name: string): string {
   return base.replace(/([a-z])([A-Z])/g, '$1 $2').trim() || name;
 }
 
-function field(name: string, type: FieldType, o: FieldOpts = {}): FieldDef {
-  const createable = !o.readOnly;
+export function field(name: string, type: FieldType, o: FieldOpts = {}): FieldDef {
+  const createable = !o.readOnly && !o.autoNumber;
   return {
     name,
     label: o.label ?? labelFrom(name),
@@ -74,6 +99,14 @@ function field(name: string, type: FieldType, o: FieldOpts = {}): FieldDef {
     unique: !!o.unique,
     idLookup: !!o.idLookup || !!o.externalId,
     picklistValues: o.values,
+    restrictedPicklist: !!o.restricted,
+    caseSensitive: !!o.caseSensitive,
+    custom: o.custom ?? name.endsWith('__c'),
+    nameField: !!o.nameField,
+    autoNumber: !!o.autoNumber,
+    digits: type === 'int' ? (o.precision ?? 9) : undefined,
+    childRelationshipName: o.childRelationshipName,
+    cascadeDelete: !!o.cascadeDelete,
   };
 }
 
@@ -81,7 +114,7 @@ const ref = (name: string, to: string, rel: string, o: FieldOpts = {}) =>
   field(name, 'reference', { referenceTo: [to], relationshipName: rel, ...o });
 
 /** System fields every object has (objects.md §1). OwnerId is added per object. */
-function systemFields(owned: boolean, ownerTo: string[] = ['User']): FieldDef[] {
+export function systemFields(owned: boolean, ownerTo: string[] = ['User']): FieldDef[] {
   return [
     field('Id', 'id', { readOnly: true, idLookup: true, label: 'Record ID' }),
     field('IsDeleted', 'boolean', { readOnly: true, label: 'Deleted' }),
@@ -94,9 +127,34 @@ function systemFields(owned: boolean, ownerTo: string[] = ['User']): FieldDef[] 
   ];
 }
 
-function defineObject(name: string, label: string, keyPrefix: string, fields: FieldDef[]): ObjectDef {
-  const byLower = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
-  return { name, label, keyPrefix, fields, field: (n) => byLower.get(n.toLowerCase()) };
+export interface ObjectShape {
+  name: string;
+  label: string;
+  labelPlural?: string;
+  keyPrefix: string;
+  custom?: boolean;
+  fields: FieldDef[];
+}
+
+/** Builds an object for one org's storage table. */
+export function makeObject(shape: ObjectShape, table: string): ObjectDef {
+  const byLower = new Map(shape.fields.map((f) => [f.name.toLowerCase(), f]));
+  const byRelationship = new Map(shape.fields.filter((f) => f.relationshipName).map((f) => [f.relationshipName!.toLowerCase(), f]));
+  return {
+    name: shape.name,
+    label: shape.label,
+    labelPlural: shape.labelPlural ?? `${shape.label}s`,
+    keyPrefix: shape.keyPrefix,
+    custom: !!shape.custom,
+    table,
+    fields: shape.fields,
+    field: (n) => byLower.get(n.toLowerCase()),
+    relationship: (n) => byRelationship.get(n.toLowerCase()),
+  };
+}
+
+function defineObject(name: string, label: string, keyPrefix: string, fields: FieldDef[], labelPlural?: string): ObjectShape {
+  return { name, label, labelPlural, keyPrefix, fields };
 }
 
 const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
@@ -119,12 +177,12 @@ function address(prefix: string, streetLabel: string): FieldDef[] {
  */
 const externalIdField = () => field('External_Id__c', 'string', { length: 255, externalId: true, unique: true, label: 'External Id' });
 
-export const STANDARD_OBJECTS: readonly ObjectDef[] = [
+export const STANDARD_OBJECTS: readonly ObjectShape[] = [
   defineObject('Account', 'Account', '001', [
     ...systemFields(true),
-    field('Name', 'string', { length: 255, required: true, label: 'Account Name', idLookup: false }),
+    field('Name', 'string', { length: 255, required: true, label: 'Account Name', nameField: true }),
     field('Type', 'picklist', { label: 'Account Type', values: ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'] }),
-    ref('ParentId', 'Account', 'Parent', { label: 'Parent Account ID' }),
+    ref('ParentId', 'Account', 'Parent', { label: 'Parent Account ID', childRelationshipName: 'ChildAccounts' }),
     ref('MasterRecordId', 'Account', 'MasterRecord', { readOnly: true, label: 'Master Record ID' }),
     ...address('Billing', 'Billing Street'),
     ...address('Shipping', 'Shipping Street'),
@@ -147,11 +205,11 @@ export const STANDARD_OBJECTS: readonly ObjectDef[] = [
   defineObject('Contact', 'Contact', '003', [
     ...systemFields(true),
     ref('MasterRecordId', 'Contact', 'MasterRecord', { readOnly: true, label: 'Master Record ID' }),
-    ref('AccountId', 'Account', 'Account', { label: 'Account ID' }),
+    ref('AccountId', 'Account', 'Account', { label: 'Account ID', childRelationshipName: 'Contacts', cascadeDelete: true }),
     field('LastName', 'string', { length: 80, required: true, label: 'Last Name' }),
     field('FirstName', 'string', { length: 40, label: 'First Name' }),
     field('Salutation', 'picklist', { values: SALUTATIONS }),
-    field('Name', 'string', { length: 121, readOnly: true, label: 'Full Name' }),
+    field('Name', 'string', { length: 121, readOnly: true, label: 'Full Name', nameField: true }),
     ...address('Other', 'Other Street'),
     ...address('Mailing', 'Mailing Street'),
     field('Phone', 'phone', { length: 40, label: 'Business Phone' }),
@@ -159,7 +217,7 @@ export const STANDARD_OBJECTS: readonly ObjectDef[] = [
     field('MobilePhone', 'phone', { length: 40, label: 'Mobile Phone' }),
     field('HomePhone', 'phone', { length: 40, label: 'Home Phone' }),
     field('OtherPhone', 'phone', { length: 40, label: 'Other Phone' }),
-    ref('ReportsToId', 'Contact', 'ReportsTo', { label: 'Reports To ID' }),
+    ref('ReportsToId', 'Contact', 'ReportsTo', { label: 'Reports To ID', childRelationshipName: 'ReportsTo' }),
     field('Email', 'email', { length: 80, idLookup: true }),
     field('Title', 'string', { length: 128 }),
     field('Department', 'string', { length: 80 }),
@@ -175,7 +233,7 @@ export const STANDARD_OBJECTS: readonly ObjectDef[] = [
     field('LastName', 'string', { length: 80, required: true, label: 'Last Name' }),
     field('FirstName', 'string', { length: 40, label: 'First Name' }),
     field('Salutation', 'picklist', { values: SALUTATIONS }),
-    field('Name', 'string', { length: 121, readOnly: true, label: 'Full Name' }),
+    field('Name', 'string', { length: 121, readOnly: true, label: 'Full Name', nameField: true }),
     field('Title', 'string', { length: 128 }),
     field('Company', 'string', { length: 255, required: true }),
     ...address('', 'Street'),
@@ -199,9 +257,9 @@ export const STANDARD_OBJECTS: readonly ObjectDef[] = [
   ]),
   defineObject('Opportunity', 'Opportunity', '006', [
     ...systemFields(true),
-    ref('AccountId', 'Account', 'Account', { label: 'Account ID' }),
+    ref('AccountId', 'Account', 'Account', { label: 'Account ID', childRelationshipName: 'Opportunities' }),
     field('IsPrivate', 'boolean', { defaultValue: false, label: 'Private' }),
-    field('Name', 'string', { length: 120, required: true, idLookup: true }),
+    field('Name', 'string', { length: 120, required: true, idLookup: true, nameField: true }),
     field('Description', 'textarea', { length: 32000 }),
     field('StageName', 'picklist', { required: true, label: 'Stage', values: ['Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'] }),
     field('Amount', 'currency', { precision: 18, scale: 2 }),
@@ -214,13 +272,13 @@ export const STANDARD_OBJECTS: readonly ObjectDef[] = [
     field('IsClosed', 'boolean', { readOnly: true, label: 'Closed' }),
     field('IsWon', 'boolean', { readOnly: true, label: 'Won' }),
     ref('CampaignId', 'Campaign', 'Campaign', { label: 'Campaign ID' }),
-  ]),
+  ], 'Opportunities'),
   defineObject('Case', 'Case', '500', [
     ...systemFields(true, ['Group', 'User']),
-    field('CaseNumber', 'string', { length: 30, readOnly: true, idLookup: true, label: 'Case Number' }),
-    ref('ContactId', 'Contact', 'Contact', { label: 'Contact ID' }),
-    ref('AccountId', 'Account', 'Account', { label: 'Account ID' }),
-    ref('ParentId', 'Case', 'Parent', { label: 'Parent Case ID' }),
+    field('CaseNumber', 'string', { length: 30, autoNumber: true, idLookup: true, label: 'Case Number', nameField: true }),
+    ref('ContactId', 'Contact', 'Contact', { label: 'Contact ID', childRelationshipName: 'Cases' }),
+    ref('AccountId', 'Account', 'Account', { label: 'Account ID', childRelationshipName: 'Cases' }),
+    ref('ParentId', 'Case', 'Parent', { label: 'Parent Case ID', childRelationshipName: 'Cases' }),
     field('SuppliedName', 'string', { length: 80, label: 'Web Name' }),
     field('SuppliedEmail', 'email', { length: 80, label: 'Web Email' }),
     field('SuppliedPhone', 'phone', { length: 40, label: 'Web Phone' }),
@@ -241,7 +299,7 @@ export const STANDARD_OBJECTS: readonly ObjectDef[] = [
     field('Username', 'string', { length: 80, required: true, unique: true, idLookup: true }),
     field('LastName', 'string', { length: 80, required: true, label: 'Last Name' }),
     field('FirstName', 'string', { length: 40, label: 'First Name' }),
-    field('Name', 'string', { length: 121, readOnly: true, label: 'Full Name' }),
+    field('Name', 'string', { length: 121, readOnly: true, label: 'Full Name', nameField: true }),
     field('Alias', 'string', { length: 8, required: true }),
     field('Email', 'email', { length: 128, required: true }),
     field('CommunityNickname', 'string', { length: 40, label: 'Nickname' }),
@@ -261,20 +319,3 @@ export const STANDARD_OBJECTS: readonly ObjectDef[] = [
   ]),
 ];
 
-/** Objects the Bulk API refuses (InvalidEntity) even though they exist. */
-export const NOT_BULK_SUPPORTED = new Set<string>();
-
-export class SchemaRegistry {
-  private readonly byLower: Map<string, ObjectDef>;
-  private readonly byPrefix: Map<string, ObjectDef>;
-  constructor(readonly objects: readonly ObjectDef[] = STANDARD_OBJECTS) {
-    this.byLower = new Map(objects.map((o) => [o.name.toLowerCase(), o]));
-    this.byPrefix = new Map(objects.map((o) => [o.keyPrefix, o]));
-  }
-  object(name: string): ObjectDef | undefined {
-    return this.byLower.get(name.toLowerCase());
-  }
-  objectByPrefix(prefix: string): ObjectDef | undefined {
-    return this.byPrefix.get(prefix);
-  }
-}

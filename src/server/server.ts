@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openStores, type StoreConfig } from '../store/open.js';
 import { IdGenerator } from '../org/ids.js';
-import { SchemaRegistry } from '../org/schema.js';
+import { SchemaService } from '../org/schema-service.js';
+import { OrgService } from '../org/orgs.js';
 import { systemClock } from '../org/clock.js';
 import { AuthService } from '../org/auth.js';
 import { ensureDefaultOrg, type DefaultOrg } from '../org/bootstrap.js';
@@ -79,22 +80,23 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
 
   const clock = systemClock;
   const ids = new IdGenerator(stores.bulk, config.pod, 100);
-  const schema = new SchemaRegistry();
+  const schemas = new SchemaService(stores.org, stores.schema);
   const auth = new AuthService(stores.org, clock);
-  const org = await ensureDefaultOrg(stores.org, ids, auth, clock, { username: config.username, password: config.password, orgName: config.orgName, token: config.token });
+  const orgs = new OrgService(stores.org, ids, auth, schemas, clock);
+  const org = await ensureDefaultOrg(stores.org, orgs, schemas, auth, { username: config.username, password: config.password, orgName: config.orgName, token: config.token });
 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   const pool = new WorkerPool(config.workers, {
     store, pod: config.pod, leaseMs: config.leaseMs, pollMs: config.pollMs, chunkSize: 200, maxAttempts: 10, processingDelayMs: config.processingDelayMs, chunkDelayMs: config.chunkDelayMs,
   }, { onError: (message) => app?.log.error({ worker: true }, message) });
-  const bulk = new BulkService(stores.bulk, ids, schema, clock, DEFAULT_LIMITS, () => pool.wake());
+  const bulk = new BulkService(stores.bulk, ids, schemas, stores.org, clock, DEFAULT_LIMITS, () => pool.wake());
 
   app = await buildApp({
     logLevel: config.logLevel,
     // Bytes on the wire may exceed the 10,000,000-character limit for multi-byte text; characters are counted later.
     body: { maxBytes: 4 * DEFAULT_LIMITS.maxBatchChars, reportedLimit: DEFAULT_LIMITS.maxBatchChars },
     async: { bulk, auth, minVersion: config.minVersion, maxVersion: config.maxVersion },
-    auth: { auth, orgs: stores.org },
+    auth: { auth, orgs: stores.org, schemas, records: stores.records },
     admin: { orgId: org.orgId, startedAt: clock.now(), version: LOCALFORCE_VERSION, auth },
   });
   await app.listen({ host: config.host, port: config.port });

@@ -4,8 +4,9 @@ import { openDatabase, migrate } from './sqlite/database.js';
 import { SqliteBulkStore } from './sqlite/bulk-store.js';
 import { SqliteOrgStore } from './sqlite/org-store.js';
 import { SqliteWorkStore } from './sqlite/claims.js';
-import { STANDARD_OBJECTS } from '../org/schema.js';
-import type { BulkStore, OrgStore, WorkStore } from './types.js';
+import { SqliteSchemaStore } from './sqlite/schema-store.js';
+import { SqliteRecordTx } from './sqlite/record-tx.js';
+import type { BulkStore, OrgStore, RecordTx, SchemaStore, WorkStore } from './types.js';
 
 export interface StoreConfig {
   kind: 'sqlite';
@@ -16,6 +17,9 @@ export interface Stores {
   bulk: BulkStore;
   org: OrgStore;
   work: WorkStore;
+  schema: SchemaStore;
+  /** Record reads outside a batch (REST reads, logins). */
+  records: RecordTx;
   /** Makes batches left InProgress by a previous run claimable again (single-process backends only). */
   recoverAbandonedWork(): void;
   /** Housekeeping a worker runs when it has nothing to do (SQLite: fold the WAL back into the database). */
@@ -25,12 +29,14 @@ export interface Stores {
 
 export function openStores(config: StoreConfig, role: 'api' | 'worker'): Stores {
   const db = openDatabase(config.file, { synchronous: role === 'api' ? 'FULL' : 'NORMAL', checkpoints: role === 'worker' });
-  if (role === 'api') migrate(db, STANDARD_OBJECTS);
+  if (role === 'api') migrate(db);
   const work = new SqliteWorkStore(db);
   return {
     bulk: new SqliteBulkStore(db),
     org: new SqliteOrgStore(db),
     work,
+    schema: new SqliteSchemaStore(db),
+    records: new SqliteRecordTx(db),
     recoverAbandonedWork: () => work.releaseAllLeases(),
     idleMaintenance: () => void db.pragma('wal_checkpoint(PASSIVE)'),
     close: () => db.close(),

@@ -2,6 +2,7 @@
 import type { Batch, BatchState, ContentType, Job, JobCounters, JobState, RecordResult } from '../bulk/model.js';
 import type { FieldDef, ObjectDef } from '../org/schema.js';
 import type { IdCounterStore } from '../org/ids.js';
+import type { CustomDefinition } from '../org/schema-file.js';
 
 export interface Session {
   token: string;
@@ -14,24 +15,45 @@ export interface UserLogin {
   orgId: string;
   username: string;
   passwordHash: string;
+  /** The "Bulk API Hard Delete" permission. */
+  hardDelete: boolean;
 }
 
 export interface OrgRecord {
   id: string;
   name: string;
+  isDefault: boolean;
+  schemaVersion: number;
+}
+
+export interface NewUser extends UserLogin {
+  lastName: string;
+  firstName: string;
+  email: string;
+  profileId: string;
 }
 
 /** Orgs, users and sessions. */
 export interface OrgStore {
   getOrg(orgId: string): Promise<OrgRecord | undefined>;
-  createOrg(org: OrgRecord, now: number): Promise<void>;
-  /** Inserts the user both as a `User` record and as a login. */
-  createUser(user: UserLogin & { lastName: string; firstName: string; email: string; profileId: string }, now: number): Promise<void>;
+  listOrgs(): Promise<OrgRecord[]>;
+  createOrg(org: { id: string; name: string; isDefault: boolean }, now: number): Promise<void>;
+  /** Inserts the user both as a record of the org's `User` table and as a login. */
+  createUser(user: NewUser, userTable: string, now: number): Promise<void>;
   findLogin(username: string): Promise<UserLogin | undefined>;
-  getUserRecord(userId: string): Promise<Record<string, unknown> | undefined>;
+  getLogin(userId: string): Promise<UserLogin | undefined>;
   saveSession(session: Session, now: number): Promise<void>;
   findSession(token: string): Promise<Session | undefined>;
   deleteSession(token: string): Promise<void>;
+}
+
+/** Custom schema definitions per org, and the record tables they need. */
+export interface SchemaStore {
+  loadDefinitions(orgId: string): Promise<CustomDefinition[]>;
+  /** Replaces the org's definitions and bumps its schema version; returns the new version. */
+  saveDefinitions(orgId: string, definitions: readonly CustomDefinition[]): Promise<number>;
+  /** Creates missing tables and columns; never drops anything. */
+  ensureTables(objects: readonly ObjectDef[]): Promise<void>;
 }
 
 /** Jobs and batches as the API surfaces see them. */
@@ -48,6 +70,8 @@ export interface BulkStore extends IdCounterStore {
   getBatch(jobId: string, batchId: string): Promise<Batch | undefined>;
   getBatchPayload(batchId: string): Promise<{ body: Buffer; contentType: string } | undefined>;
   getBatchResults(batchId: string): Promise<RecordResult[]>;
+  /** Batches created by the org's jobs since `since` (the DailyBulkApiBatches allocation). */
+  countBatchesSince(orgId: string, since: number): Promise<number>;
 }
 
 /** A batch handed to a worker, with what it needs to process or resume it. */
@@ -86,6 +110,7 @@ export interface WorkStore extends IdCounterStore {
 
 /** Record reads and writes inside one chunk transaction. */
 export interface RecordTx {
+  getRecord(object: ObjectDef, id: string): Promise<Record<string, unknown> | undefined>;
   /** Existing records among `ids` (18-char), with their deleted flag. */
   findIds(object: ObjectDef, ids: readonly string[]): Promise<Map<string, { isDeleted: boolean }>>;
   /** Non-deleted records whose `field` equals one of `values` (case-insensitively for text): value (lower-cased) → ids. */

@@ -32,6 +32,7 @@ export const AsyncErrors = {
     async('InvalidBatch', `Batch not completed: ${batchId} is ${state}`), // localforce wording
   invalidEntity: (object: string) => async('InvalidEntity', `Entity '${object}' is not supported by the Bulk API.`),
   invalidXml: (detail: string) => async('InvalidXml', detail),
+  exceededQuota: (message: string) => async('ExceededQuota', message), // localforce wording
   clientInput: (message: string) => async('ClientInputError', message),
   emptyBatch: () => async('ClientInputError', 'Unable to find any data to create batch'),
   tooLarge: (limit: number) => async('ClientInputError', `Failed to read request. Exceeded max size limit of ${limit}`),

@@ -2,7 +2,8 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthService } from '../../org/auth.js';
-import type { OrgStore, Session } from '../../store/types.js';
+import type { OrgStore, RecordTx, Session } from '../../store/types.js';
+import type { SchemaService } from '../../org/schema-service.js';
 import { ApiError, OAuthErrors, SoapErrors } from '../../wire/errors.js';
 import { writeJson } from '../../wire/json.js';
 import { parseLoginRequest, renderFault, renderLoginResponse } from './soap.js';
@@ -10,6 +11,8 @@ import { parseLoginRequest, renderFault, renderLoginResponse } from './soap.js';
 export interface AuthSurfaceOptions {
   auth: AuthService;
   orgs: OrgStore;
+  schemas: SchemaService;
+  records: RecordTx;
 }
 
 /** scheme://host:port as the client reached us: every URL we hand out points back here. */
@@ -19,9 +22,10 @@ export function baseUrlOf(request: FastifyRequest): string {
 
 const bodyText = (request: FastifyRequest) => (Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
 
-async function userSummary(orgs: OrgStore, session: Session) {
-  const user = (await orgs.getUserRecord(session.userId)) ?? {};
-  const org = await orgs.getOrg(session.orgId);
+async function userSummary(s: AuthSurfaceOptions, session: Session) {
+  const userObject = (await s.schemas.forOrg(session.orgId)).object('User')!;
+  const user = (await s.records.getRecord(userObject, session.userId)) ?? {};
+  const org = await s.orgs.getOrg(session.orgId);
   return {
     username: String(user.Username ?? ''),
     firstName: String(user.FirstName ?? ''),
@@ -75,7 +79,7 @@ export async function registerAuthRoutes(app: FastifyInstance, s: AuthSurfaceOpt
       const creds = parseLoginRequest(bodyText(request));
       const session = await s.auth.login(creds.username, creds.password);
       if (!session) throw SoapErrors.invalidLogin();
-      const user = await userSummary(s.orgs, session);
+      const user = await userSummary(s, session);
       const body = renderLoginResponse({
         baseUrl: baseUrlOf(request), version: /^\d+\.\d$/.test(version) ? version : '64.0', orgId: session.orgId, orgName: user.orgName,
         userId: session.userId, username: user.username, userFullName: user.name, sessionId: session.token,
@@ -116,7 +120,7 @@ export async function registerAuthRoutes(app: FastifyInstance, s: AuthSurfaceOpt
 
     scope.get('/services/oauth2/userinfo', async (request, reply) => {
       const session = await requireSession(request);
-      const u = await userSummary(s.orgs, session);
+      const u = await userSummary(s, session);
       const base = baseUrlOf(request);
       return reply.type('application/json;charset=UTF-8').send(writeJson({
         sub: `${base}/id/${session.orgId}/${session.userId}`, user_id: session.userId, organization_id: session.orgId,
@@ -131,7 +135,7 @@ export async function registerAuthRoutes(app: FastifyInstance, s: AuthSurfaceOpt
 
     scope.get('/id/:orgId/:userId', async (request, reply) => {
       const session = await requireSession(request);
-      const u = await userSummary(s.orgs, session);
+      const u = await userSummary(s, session);
       const base = baseUrlOf(request);
       return reply.type('application/json;charset=UTF-8').send(writeJson({
         id: `${base}/id/${session.orgId}/${session.userId}`, asserted_user: true, user_id: session.userId, organization_id: session.orgId,

@@ -25,6 +25,7 @@ export class SqliteBulkStore implements BulkStore {
       getBatch: db.prepare(`SELECT ${BATCH_COLUMNS} FROM lf_batch WHERE id = ? AND job_id = ?`),
       payload: db.prepare('SELECT p.body, b.request_content_type FROM lf_batch_payload p JOIN lf_batch b ON b.id = p.batch_id WHERE p.batch_id = ?'),
       results: db.prepare('SELECT rows FROM lf_batch_result WHERE batch_id = ? ORDER BY chunk'),
+      countSince: db.prepare('SELECT COUNT(*) AS n FROM lf_batch b JOIN lf_job j ON j.id = b.job_id WHERE j.org_id = ? AND b.created_date >= ?'),
     };
   }
 
@@ -92,6 +93,10 @@ export class SqliteBulkStore implements BulkStore {
   async getBatchPayload(batchId: string): Promise<{ body: Buffer; contentType: string } | undefined> {
     const row = this.stmt.payload.get(batchId) as { body: Buffer; request_content_type: string } | undefined;
     return row && { body: row.body, contentType: row.request_content_type };
+  }
+
+  async countBatchesSince(orgId: string, since: number): Promise<number> {
+    return (this.stmt.countSince.get(orgId, since) as { n: number }).n;
   }
 
   async getBatchResults(batchId: string): Promise<RecordResult[]> {

@@ -29,9 +29,15 @@ export function openDatabase(file: string, options: OpenOptions): Db {
 }
 
 const LOCALFORCE_TABLES = `
-CREATE TABLE IF NOT EXISTS lf_org (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_date INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS lf_org (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, created_date INTEGER NOT NULL, is_default INTEGER NOT NULL DEFAULT 0,
+  schema_version INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS lf_schema (
+  org_id TEXT NOT NULL, object_name TEXT NOT NULL COLLATE NOCASE, key_prefix TEXT, definition TEXT NOT NULL,
+  PRIMARY KEY (org_id, object_name));
 CREATE TABLE IF NOT EXISTS lf_login (
-  user_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, username TEXT NOT NULL UNIQUE COLLATE NOCASE, password_hash TEXT NOT NULL);
+  user_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, username TEXT NOT NULL UNIQUE COLLATE NOCASE, password_hash TEXT NOT NULL,
+  hard_delete INTEGER NOT NULL DEFAULT 1);
 CREATE TABLE IF NOT EXISTS lf_session (
   token TEXT PRIMARY KEY, org_id TEXT NOT NULL, user_id TEXT NOT NULL, created_date INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS lf_id_counter (prefix TEXT PRIMARY KEY, next INTEGER NOT NULL);
@@ -49,6 +55,7 @@ CREATE TABLE IF NOT EXISTS lf_batch (
   lease_owner TEXT, lease_until INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS lf_batch_by_job ON lf_batch (job_id, seq);
 CREATE INDEX IF NOT EXISTS lf_batch_by_state ON lf_batch (state, seq);
+CREATE INDEX IF NOT EXISTS lf_job_by_org ON lf_job (org_id, created_date);
 CREATE TABLE IF NOT EXISTS lf_batch_payload (batch_id TEXT PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS lf_batch_result (
   batch_id TEXT NOT NULL, chunk INTEGER NOT NULL, rows TEXT NOT NULL, PRIMARY KEY (batch_id, chunk)) WITHOUT ROWID;
@@ -65,16 +72,16 @@ export function columnType(f: FieldDef): string {
     case 'percent':
       return 'REAL';
     default:
-      return f.externalId || f.idLookup ? 'TEXT COLLATE NOCASE' : 'TEXT';
+      return (f.externalId || f.idLookup || f.unique) && !f.caseSensitive && f.name !== 'Id' ? 'TEXT COLLATE NOCASE' : 'TEXT';
   }
 }
 
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Creates each object's table, and adds columns that a newer schema has, without touching existing rows. */
-function migrateRecordTables(db: Db, objects: readonly ObjectDef[]): void {
+export function ensureRecordTables(db: Db, objects: readonly ObjectDef[]): void {
   for (const o of objects) {
-    const table = quoteIdent(o.name);
+    const table = quoteIdent(o.table);
     const cols = o.fields.map((f) => `${quoteIdent(f.name)} ${columnType(f)}${f.name === 'Id' ? ' PRIMARY KEY' : ''}`);
     db.exec(`CREATE TABLE IF NOT EXISTS ${table} (${cols.join(', ')})`);
     const existing = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name.toLowerCase()));
@@ -83,15 +90,15 @@ function migrateRecordTables(db: Db, objects: readonly ObjectDef[]): void {
     }
     for (const f of o.fields) {
       if (f.externalId || (f.idLookup && f.name !== 'Id')) {
-        db.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdent(`${o.name}_${f.name}_idx`)} ON ${table} (${quoteIdent(f.name)})`);
+        db.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdent(`${o.table}_${f.name}_idx`)} ON ${table} (${quoteIdent(f.name)})`);
       }
     }
   }
 }
 
-export function migrate(db: Db, objects: readonly ObjectDef[]): void {
+/** localforce's own tables. Record tables are created per org, from its schema (ensureRecordTables). */
+export function migrate(db: Db): void {
   db.exec(LOCALFORCE_TABLES);
-  migrateRecordTables(db, objects);
 }
 
 /** Runs `fn` between BEGIN IMMEDIATE and COMMIT, rolling back when it throws. `fn` may await, but must not yield to other users of `db`. */

@@ -24,11 +24,16 @@ export class SqliteRecordTx implements RecordTx {
     return new Array(n).fill('?').join(',');
   }
 
+  async getRecord(object: ObjectDef, id: string): Promise<Record<string, unknown> | undefined> {
+    const s = this.prepared(`get:${object.table}`, () => `SELECT * FROM ${quoteIdent(object.table)} WHERE Id = ?`);
+    return s.get(id) as Record<string, unknown> | undefined;
+  }
+
   async findIds(object: ObjectDef, ids: readonly string[]): Promise<Map<string, { isDeleted: boolean }>> {
     const found = new Map<string, { isDeleted: boolean }>();
     for (let i = 0; i < ids.length; i += IN_LIST_MAX) {
       const part = ids.slice(i, i + IN_LIST_MAX);
-      const s = this.prepared(`findIds:${object.name}:${part.length}`, () => `SELECT Id, IsDeleted FROM ${quoteIdent(object.name)} WHERE Id IN (${this.inList(part.length)})`);
+      const s = this.prepared(`findIds:${object.table}:${part.length}`, () => `SELECT Id, IsDeleted FROM ${quoteIdent(object.table)} WHERE Id IN (${this.inList(part.length)})`);
       for (const r of s.all(...part) as { Id: string; IsDeleted: number }[]) found.set(r.Id, { isDeleted: r.IsDeleted === 1 });
     }
     return found;
@@ -39,10 +44,10 @@ export class SqliteRecordTx implements RecordTx {
     for (let i = 0; i < values.length; i += IN_LIST_MAX) {
       const part = values.slice(i, i + IN_LIST_MAX);
       const col = quoteIdent(field.name);
-      const s = this.prepared(`findBy:${object.name}:${field.name}:${part.length}`,
-        () => `SELECT Id, ${col} AS v FROM ${quoteIdent(object.name)} WHERE ${col} IN (${this.inList(part.length)}) AND IsDeleted = 0`);
+      const s = this.prepared(`findBy:${object.table}:${field.name}:${part.length}`,
+        () => `SELECT Id, ${col} AS v FROM ${quoteIdent(object.table)} WHERE ${col} IN (${this.inList(part.length)}) AND IsDeleted = 0`);
       for (const r of s.all(...part) as { Id: string; v: unknown }[]) {
-        const key = String(r.v).toLowerCase();
+        const key = field.caseSensitive ? String(r.v) : String(r.v).toLowerCase();
         const list = found.get(key);
         if (list) list.push(r.Id);
         else found.set(key, [r.Id]);
@@ -52,33 +57,33 @@ export class SqliteRecordTx implements RecordTx {
   }
 
   async insert(object: ObjectDef, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
-    const key = `insert:${object.name}:${columns.join(',')}`;
+    const key = `insert:${object.table}:${columns.join(',')}`;
     const s = this.prepared(key, () =>
-      `INSERT INTO ${quoteIdent(object.name)} (${columns.map(quoteIdent).join(',')}) VALUES (${this.inList(columns.length)})`);
+      `INSERT INTO ${quoteIdent(object.table)} (${columns.map(quoteIdent).join(',')}) VALUES (${this.inList(columns.length)})`);
     for (const row of rows) s.run(row);
   }
 
   async update(object: ObjectDef, id: string, columns: readonly string[], values: readonly unknown[]): Promise<void> {
-    const key = `update:${object.name}:${columns.join(',')}`;
+    const key = `update:${object.table}:${columns.join(',')}`;
     const s = this.prepared(key, () =>
-      `UPDATE ${quoteIdent(object.name)} SET ${columns.map((c) => `${quoteIdent(c)} = ?`).join(', ')} WHERE Id = ?`);
+      `UPDATE ${quoteIdent(object.table)} SET ${columns.map((c) => `${quoteIdent(c)} = ?`).join(', ')} WHERE Id = ?`);
     s.run(...values, id);
   }
 
   async refreshFullName(object: ObjectDef, id: string): Promise<void> {
-    const s = this.prepared(`fullName:${object.name}`, () =>
-      `UPDATE ${quoteIdent(object.name)} SET Name = trim(coalesce(FirstName, '') || ' ' || coalesce(LastName, '')) WHERE Id = ?`);
+    const s = this.prepared(`fullName:${object.table}`, () =>
+      `UPDATE ${quoteIdent(object.table)} SET Name = trim(coalesce(FirstName, '') || ' ' || coalesce(LastName, '')) WHERE Id = ?`);
     s.run(id);
   }
 
   async softDelete(object: ObjectDef, ids: readonly string[], now: string, userId: string): Promise<void> {
-    const s = this.prepared(`softDelete:${object.name}`, () =>
-      `UPDATE ${quoteIdent(object.name)} SET IsDeleted = 1, LastModifiedDate = ?, LastModifiedById = ?, SystemModstamp = ? WHERE Id = ?`);
+    const s = this.prepared(`softDelete:${object.table}`, () =>
+      `UPDATE ${quoteIdent(object.table)} SET IsDeleted = 1, LastModifiedDate = ?, LastModifiedById = ?, SystemModstamp = ? WHERE Id = ?`);
     for (const id of ids) s.run(now, userId, now, id);
   }
 
   async hardDelete(object: ObjectDef, ids: readonly string[]): Promise<void> {
-    const s = this.prepared(`hardDelete:${object.name}`, () => `DELETE FROM ${quoteIdent(object.name)} WHERE Id = ?`);
+    const s = this.prepared(`hardDelete:${object.table}`, () => `DELETE FROM ${quoteIdent(object.table)} WHERE Id = ?`);
     for (const id of ids) s.run(id);
   }
 }
