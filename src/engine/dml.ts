@@ -4,19 +4,24 @@ import type { Job, RecordError, RecordResult } from '../bulk/model.js';
 import { coerceValue, recordError, type CoerceContext, type DbValue, type RawValue } from '../org/coerce.js';
 import type { FieldDef, ObjectDef } from '../org/schema.js';
 import { normalizeId } from '../wire/ids.js';
+import { formatAutoNumber } from '../org/ids.js';
 import type { RecordTx } from '../store/types.js';
+import type { RelationshipColumn } from './header.js';
 
 export interface ChunkContext {
   job: Job;
   object: ObjectDef;
-  /** Header position → field (resolved once per batch). */
+  /** Header position → field (resolved once per batch); undefined at relationship columns. */
   columns: (FieldDef | undefined)[];
+  relationships: RelationshipColumn[];
   coerce: CoerceContext;
   /** Fresh ids for rows this chunk may insert (at least one per row). */
   newIds: string[];
   userId: string;
   nowIso: string;
   externalIdField: FieldDef | undefined;
+  /** Per auto-number field, the first number reserved for this chunk (row i gets first + i). */
+  autoNumbers: Map<FieldDef, number>;
   objectByPrefix(prefix: string): ObjectDef | undefined;
 }
 
@@ -68,6 +73,43 @@ function missingRequired(ctx: ChunkContext, p: Prepared, creating: boolean): voi
   if (missing.length) {
     const names = missing.map((f) => f.name);
     p.errors.push(recordError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${names.join(', ')}]`, names));
+  }
+}
+
+/**
+ * Relationship columns: each cell names a parent by an indexed field; the lookup gets the parent's id. A blank cell
+ * leaves the lookup alone, `#N/A` clears it.
+ */
+async function resolveRelationships(ctx: ChunkContext, tx: RecordTx, rows: Row[], prepared: Prepared[]): Promise<void> {
+  for (const rel of ctx.relationships) {
+    const wanted = new Set<string>();
+    rows.forEach((row, i) => {
+      const v = row[rel.index];
+      if (v != null && !prepared[i].errors.length) wanted.add(String(v));
+    });
+    const matches = new Map<string, string[]>();
+    if (rel.lookup.name === 'Id') {
+      const ids = [...wanted].map((v) => normalizeId(v)).filter((v): v is string => v !== undefined);
+      for (const [id, state] of await tx.findIds(rel.target, ids)) if (!state.isDeleted) matches.set(id.toLowerCase(), [id]);
+    } else if (wanted.size) {
+      const typed = [...wanted].map((v) => coerceValue(rel.lookup, v, ctx.coerce)).flatMap((r) => ('value' in r && r.value !== null ? [String(r.value)] : []));
+      for (const [key, ids] of await tx.findByField(rel.target, rel.lookup, typed)) matches.set(key, ids);
+    }
+    rows.forEach((row, i) => {
+      const v = row[rel.index];
+      const p = prepared[i];
+      if (v === undefined || p.errors.length) return;
+      if (v === null) {
+        p.values.set(rel.reference, null);
+        return;
+      }
+      const text = String(v);
+      const key = rel.lookup.name === 'Id' ? (normalizeId(text) ?? text).toLowerCase() : rel.lookup.caseSensitive ? text : text.toLowerCase();
+      const ids = matches.get(key) ?? [];
+      if (ids.length === 1) p.values.set(rel.reference, ids[0]);
+      else if (ids.length === 0) p.errors.push(recordError('INVALID_FIELD', `Foreign key external ID: ${text} not found for field ${rel.lookup.name} in entity ${rel.target.name}`, []));
+      else p.errors.push(recordError('DUPLICATE_EXTERNAL_ID', `${rel.target.name} - ${rel.lookup.name}: more than one record found for external id field: [${ids.join(', ')}]`, [rel.reference.name]));
+    });
   }
 }
 
@@ -130,10 +172,12 @@ async function checkUnique(ctx: ChunkContext, tx: RecordTx, prepared: Prepared[]
 }
 
 /** Values a new record gets beyond its provided fields: system fields, owner, defaults, derived Name. */
-function insertRow(ctx: ChunkContext, id: string, p: Prepared, columns: FieldDef[]): unknown[] {
+function insertRow(ctx: ChunkContext, id: string, index: number, p: Prepared, columns: FieldDef[]): unknown[] {
   const o = ctx.object;
   return columns.map((f) => {
     if (p.values.has(f)) return p.values.get(f);
+    const first = ctx.autoNumbers.get(f);
+    if (first !== undefined) return formatAutoNumber(f.autoNumberFormat!, f.autoNumberStart! - 1 + first + index);
     switch (f.name) {
       case 'Id': return id;
       case 'IsDeleted': return 0;
@@ -153,9 +197,9 @@ function insertRow(ctx: ChunkContext, id: string, p: Prepared, columns: FieldDef
 }
 
 function insertColumns(ctx: ChunkContext): FieldDef[] {
-  const provided = new Set(ctx.columns.filter((f): f is FieldDef => f !== undefined));
+  const provided = new Set([...ctx.columns.filter((f): f is FieldDef => f !== undefined), ...ctx.relationships.map((r) => r.reference)]);
   return ctx.object.fields.filter(
-    (f) => provided.has(f) || f.defaultValue !== undefined || ['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp', 'OwnerId'].includes(f.name)
+    (f) => provided.has(f) || f.defaultValue !== undefined || f.autoNumber || ['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp', 'OwnerId'].includes(f.name)
       || (f.name === 'Name' && hasDerivedName(ctx.object)),
   );
 }
@@ -166,7 +210,7 @@ async function insertRecords(ctx: ChunkContext, tx: RecordTx, items: { p: Prepar
   const rows: unknown[][] = [];
   for (const { p, index } of items) {
     const id = ctx.newIds[index];
-    rows.push(insertRow(ctx, id, p, columns));
+    rows.push(insertRow(ctx, id, index, p, columns));
     results[index] = { id, success: true, created: true, errors: [] };
   }
   await tx.insert(ctx.object, columns.map((f) => f.name), rows);
@@ -211,6 +255,7 @@ export async function applyChunk(ctx: ChunkContext, tx: RecordTx, rows: Row[]): 
 
 async function applyInsert(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promise<RecordResult[]> {
   const prepared = rows.map((row) => prepareRow(ctx, row));
+  await resolveRelationships(ctx, tx, rows, prepared);
   for (const p of prepared) {
     if (p.idText !== undefined) p.errors.push(recordError('INVALID_FIELD_FOR_INSERT_UPDATE', 'cannot specify Id in an insert call', ['Id']));
     checkWritable(ctx, p, true);
@@ -227,6 +272,7 @@ async function applyInsert(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promis
 
 async function applyUpdate(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promise<RecordResult[]> {
   const prepared = rows.map((row) => prepareRow(ctx, row));
+  await resolveRelationships(ctx, tx, rows, prepared);
   const ids: (string | undefined)[] = prepared.map((p) => {
     if (p.idText === undefined) {
       p.errors.unshift(recordError('MISSING_ARGUMENT', 'Id not specified in an update call', []));
@@ -275,6 +321,7 @@ async function applyUpsert(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promis
   const key = ctx.externalIdField!;
   const byId = key.name === 'Id';
   const prepared = rows.map((row) => prepareRow(ctx, row));
+  await resolveRelationships(ctx, tx, rows, prepared);
   // The key of each row: an 18-char id (upsert on Id) or the external id value; undefined = insert (blank Id).
   const keys: (string | undefined)[] = prepared.map((p) => {
     if (byId) {

@@ -8,6 +8,7 @@ import type { SchemaService } from '../org/schema-service.js';
 import type { Clock } from '../org/clock.js';
 import { BatchFailure, readCsvRecords, readJsonRecords, readXmlRecords, type RecordTable } from '../wire/records.js';
 import { applyChunk, type ChunkContext } from './dml.js';
+import { resolveHeader } from './header.js';
 
 export interface ProcessorOptions {
   work: WorkStore;
@@ -51,20 +52,19 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
   try {
     if (!object) throw new BatchFailure(`InvalidBatch : Entity '${job.object}' is not supported by the Bulk API.`);
     const table = readTable(job.contentType, claim.payload);
-    const columns = table.header.map((name) => {
-      const f = object.field(name.trim());
-      if (!f) throw new BatchFailure(`InvalidBatch : Field name not found : ${name}`);
-      return f;
-    });
+    const { columns, relationships } = resolveHeader(table.header, object, schema);
     let externalIdField: FieldDef | undefined;
     if (job.operation === 'upsert') externalIdField = object.field(job.externalIdFieldName ?? 'Id');
     let chunkStart = o.clock.now();
     for (let chunk = claim.chunksDone; chunk * o.chunkSize < table.rows.length; chunk++) {
       const rows = table.rows.slice(chunk * o.chunkSize, (chunk + 1) * o.chunkSize);
       // Ids are reserved outside the chunk transaction, so a rolled-back chunk can never hand out an id twice.
-      const newIds = job.operation === 'insert' || job.operation === 'upsert' ? await o.ids.next(object.keyPrefix, rows.length) : [];
+      const inserting = job.operation === 'insert' || job.operation === 'upsert';
+      const newIds = inserting ? await o.ids.next(object.keyPrefix, rows.length) : [];
+      const autoNumbers = new Map<FieldDef, number>();
+      if (inserting) for (const f of object.fields) if (f.autoNumber) autoNumbers.set(f, await o.ids.reserveNumbers(`#${object.table}.${f.name}`, rows.length));
       const ctx: ChunkContext = {
-        job, object, columns, newIds, externalIdField,
+        job, object, columns, relationships, newIds, externalIdField, autoNumbers,
         userId: job.createdById,
         nowIso: new Date(o.clock.now()).toISOString(),
         coerce: { object, lineEnding: job.lineEnding, prefixOf: (name) => schema.object(name)?.keyPrefix },

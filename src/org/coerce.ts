@@ -83,6 +83,21 @@ export function coerceValue(f: FieldDef, raw: Exclude<RawValue, null>, ctx: Coer
     case 'email':
       if (!EMAIL_RE.test(text)) return { error: recordError('INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${text}`, [f.name]) };
       return checkLength(f, text);
+    case 'picklist': {
+      if (f.restrictedPicklist && !f.picklistValues?.includes(text)) {
+        return { error: recordError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${text}`, [f.name]) };
+      }
+      return checkLength(f, text);
+    }
+    case 'multipicklist': {
+      // Values are separated by semicolons; duplicates collapse, as Salesforce stores each value once.
+      const values = [...new Set(text.split(';').map((v) => v.trim()).filter((v) => v !== ''))];
+      const bad = f.restrictedPicklist ? values.find((v) => !f.picklistValues?.includes(v)) : undefined;
+      if (bad !== undefined) return { error: recordError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${bad}`, [f.name]) };
+      return checkLength(f, values.join(';'));
+    }
+    case 'url':
+      return checkLength(f, text);
     case 'textarea': {
       const normalised = ctx.lineEnding === 'CRLF' ? text.replace(/\r?\n/g, '\r\n') : ctx.lineEnding === 'LF' ? text.replace(/\r\n/g, '\n') : text;
       return checkLength(f, normalised);

@@ -8,6 +8,11 @@ export interface IdCounterStore {
   reserveIds(prefix: string, count: number): Promise<number>;
 }
 
+/** `INV-{0000}` with 7 → `INV-0007`. */
+export function formatAutoNumber(format: string, n: number): string {
+  return format.replace(/\{(0+)\}/, (_, zeros: string) => String(n).padStart(zeros.length, '0'));
+}
+
 export const KEY_PREFIX = { job: '750', batch: '751', queryResult: '752', org: '00D', user: '005', profile: '00e' } as const;
 
 export class IdGenerator {
@@ -36,6 +41,11 @@ export class IdGenerator {
 
   async one(prefix: string): Promise<string> {
     return (await this.next(prefix, 1))[0];
+  }
+
+  /** Reserves `count` consecutive numbers of a named counter (auto-number fields); returns the first. */
+  async reserveNumbers(counter: string, count: number): Promise<number> {
+    return this.counters.reserveIds(counter, count);
   }
 
   format(prefix: string, n: number): string {

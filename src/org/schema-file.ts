@@ -40,6 +40,8 @@ export interface ObjectSpec {
   labelPlural?: string;
   /** Custom objects only: `text` (default, 80 characters) or `autonumber`. */
   nameField?: 'text' | 'autonumber';
+  /** With an auto-number name: its display format, `{0000}` standing for the number (default `{00000000}`). */
+  nameFormat?: string;
   fields?: FieldSpec[];
 }
 
@@ -109,7 +111,7 @@ export function buildShapes(definitions: readonly CustomDefinition[]): ObjectSha
     if (!shape) {
       const label = def.object.label ?? def.object.name.replace(/__c$/, '').replace(/_/g, ' ');
       const nameField = def.object.nameField === 'autonumber'
-        ? field('Name', 'string', { length: 80, autoNumber: true, nameField: true, label: `${label} Name`, custom: false })
+        ? field('Name', 'string', { length: 80, autoNumber: true, autoNumberFormat: def.object.nameFormat, nameField: true, label: `${label} Name`, custom: false })
         : field('Name', 'string', { length: 80, nameField: true, label: `${label} Name`, custom: false });
       shape = { name: def.object.name, label, labelPlural: def.object.labelPlural ?? `${label}s`, keyPrefix: def.keyPrefix!, custom: true, fields: [...systemFields(true), nameField] };
       shapes.push(shape);

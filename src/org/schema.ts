@@ -30,6 +30,9 @@ export interface FieldDef {
   readonly custom: boolean;
   readonly nameField: boolean;
   readonly autoNumber: boolean;
+  /** Auto-number display format, `{0000}` standing for the counter (`INV-{0000}`); and the first number. */
+  readonly autoNumberFormat?: string;
+  readonly autoNumberStart?: number;
   /** Integer fields: digits allowed. */
   readonly digits?: number;
   /** The parent's name for the list of children pointing here through this lookup (`Contacts`, `Invoices__r`). */
@@ -71,6 +74,8 @@ export interface FieldOpts {
   custom?: boolean;
   nameField?: boolean;
   autoNumber?: boolean;
+  autoNumberFormat?: string;
+  autoNumberStart?: number;
   childRelationshipName?: string;
   cascadeDelete?: boolean;
 }
@@ -104,6 +109,8 @@ export function field(name: string, type: FieldType, o: FieldOpts = {}): FieldDe
     custom: o.custom ?? name.endsWith('__c'),
     nameField: !!o.nameField,
     autoNumber: !!o.autoNumber,
+    autoNumberFormat: o.autoNumber ? (o.autoNumberFormat ?? '{00000000}') : undefined,
+    autoNumberStart: o.autoNumber ? (o.autoNumberStart ?? 1) : undefined,
     digits: type === 'int' ? (o.precision ?? 9) : undefined,
     childRelationshipName: o.childRelationshipName,
     cascadeDelete: !!o.cascadeDelete,
@@ -275,7 +282,7 @@ export const STANDARD_OBJECTS: readonly ObjectShape[] = [
   ], 'Opportunities'),
   defineObject('Case', 'Case', '500', [
     ...systemFields(true, ['Group', 'User']),
-    field('CaseNumber', 'string', { length: 30, autoNumber: true, idLookup: true, label: 'Case Number', nameField: true }),
+    field('CaseNumber', 'string', { length: 30, autoNumber: true, autoNumberStart: 1001, idLookup: true, label: 'Case Number', nameField: true }),
     ref('ContactId', 'Contact', 'Contact', { label: 'Contact ID', childRelationshipName: 'Cases' }),
     ref('AccountId', 'Account', 'Account', { label: 'Account ID', childRelationshipName: 'Cases' }),
     ref('ParentId', 'Case', 'Parent', { label: 'Parent Case ID', childRelationshipName: 'Cases' }),

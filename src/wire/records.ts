@@ -78,7 +78,16 @@ export function readJsonRecords(text: string): RecordTable {
     const rec: Record<string, RawValue | undefined> = {};
     for (const [key, v] of Object.entries(item as Record<string, unknown>)) {
       if (key === 'attributes') continue;
-      if (v !== null && typeof v === 'object') throw new BatchFailure(`InvalidBatch : Field name not found : ${key}`);
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+        // A relationship: {"Account": {"External_Id__c": "A1"}}, polymorphic with {"attributes": {"type": "Lead"}}.
+        const nested = v as Record<string, unknown>;
+        const type = (nested.attributes as { type?: unknown } | undefined)?.type;
+        const lookups = Object.entries(nested).filter(([k]) => k !== 'attributes');
+        if (lookups.length !== 1 || (lookups[0][1] !== null && typeof lookups[0][1] === 'object')) throw new BatchFailure(`InvalidBatch : Unable to find relationship: ${key}`);
+        rec[`${typeof type === 'string' ? type + ':' : ''}${key}.${lookups[0][0]}`] = lookups[0][1] === '' ? undefined : (lookups[0][1] as RawValue);
+        continue;
+      }
+      if (Array.isArray(v)) throw new BatchFailure(`InvalidBatch : Field name not found : ${key}`);
       rec[key] = v === '' ? undefined : (v as RawValue);
     }
     return rec;
@@ -107,7 +116,14 @@ export function readXmlRecords(text: string): RecordTable {
       else if (!Array.isArray(v) && v['@nil'] === 'true') rec[key] = null;
       else if (!Array.isArray(v) && typeof v['#text'] === 'string') rec[key] = v['#text'] as string;
       else if (!Array.isArray(v) && Object.keys(v).every((k) => k.startsWith('@'))) rec[key] = undefined;
-      else throw new BatchFailure(`InvalidBatch : Field name not found : ${key}`);
+      else if (!Array.isArray(v) && v.sObject && typeof v.sObject === 'object' && !Array.isArray(v.sObject)) {
+        // A relationship: <Account><sObject><External_Id__c>A1</External_Id__c></sObject></Account>, polymorphic with <type>.
+        const nested = v.sObject as Record<string, XmlValue>;
+        const type = typeof nested.type === 'string' ? nested.type : undefined;
+        const lookups = Object.entries(nested).filter(([k]) => k !== 'type' && !k.startsWith('@'));
+        if (lookups.length !== 1 || typeof lookups[0][1] !== 'string') throw new BatchFailure(`InvalidBatch : Unable to find relationship: ${key}`);
+        rec[`${type ? type + ':' : ''}${key}.${lookups[0][0]}`] = lookups[0][1] === '' ? undefined : (lookups[0][1] as string);
+      } else throw new BatchFailure(`InvalidBatch : Field name not found : ${key}`);
     }
     return rec;
   });
