@@ -17,6 +17,8 @@ program
   .addOption(new Option('--token <token>', 'fix the admin access token (for scripts and tests)').env(env('TOKEN')))
   .addOption(new Option('--username <username>', 'admin username').env(env('USERNAME')).default(DEFAULT_CONFIG.username))
   .addOption(new Option('--password <password>', 'admin password').env(env('PASSWORD')).default(DEFAULT_CONFIG.password))
+  .addOption(new Option('--schema <file>', 'custom objects and fields for the default org (JSON or YAML)').env(env('SCHEMA')))
+  .addOption(new Option('--seed <dir>', 'insert <Object>.csv files into the default org at start').env(env('SEED')))
   .addOption(new Option('--workers <n>', 'batch worker threads').env(env('WORKERS')).default(String(DEFAULT_CONFIG.workers)))
   .addOption(new Option('--processing-delay <ms>', 'delay before a queued batch starts').env(env('PROCESSING_DELAY')).default('0'))
   .addOption(new Option('--chunk-delay <ms>', 'pause after each 200-record chunk (slow batches on purpose)').env(env('CHUNK_DELAY')).default('0'))
@@ -31,6 +33,8 @@ program
       username: String(opts.username),
       password: String(opts.password),
       workers: Math.max(1, Number(opts.workers)),
+      schemaFile: opts.schema ? String(opts.schema) : undefined,
+      seedDir: opts.seed ? String(opts.seed) : undefined,
       processingDelayMs: Number(opts.processingDelay),
       chunkDelayMs: Number(opts.chunkDelay),
       logLevel: String(opts.logLevel),

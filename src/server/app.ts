@@ -11,6 +11,7 @@ import { GzipCache, acceptsGzip } from './compression.js';
 import { registerAsyncRoutes, asyncUrlError, sendAsyncError, type AsyncSurfaceOptions } from '../api/async/routes.js';
 import { registerAuthRoutes, type AuthSurfaceOptions } from '../api/auth/routes.js';
 import { registerAdminRoutes, type AdminSurfaceOptions } from '../api/admin/routes.js';
+import { registerRestRoutes, restErrorBody, type RestSurfaceOptions } from '../api/rest/routes.js';
 import { AsyncErrors, RestErrors } from '../wire/errors.js';
 import { sendWire, wire } from './wire-response.js';
 import { writeJson } from '../wire/json.js';
@@ -20,6 +21,7 @@ export interface AppOptions {
   body: BodyLimits;
   async: AsyncSurfaceOptions;
   auth: AuthSurfaceOptions;
+  rest: RestSurfaceOptions;
   admin: AdminSurfaceOptions;
 }
 
@@ -43,7 +45,7 @@ function sendSurfaceNotFound(request: FastifyRequest, reply: FastifyReply, unpar
   const path = request.url.replace(/\/{2,}/g, '/');
   if (path.startsWith('/services/async/')) return sendAsyncError(request, reply, unparsable ? AsyncErrors.unknownResource(path.slice(0, 300)) : asyncUrlError(path));
   const err = RestErrors.notFound();
-  return sendWire(reply, wire(err.status, 'application/json;charset=UTF-8', writeJson([{ errorCode: err.code, message: err.message }])));
+  return sendWire(reply, wire(err.status, 'application/json;charset=UTF-8', restErrorBody(err)));
 }
 
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
@@ -75,6 +77,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   // 3. Surfaces.
   await registerAsyncRoutes(app, o.async);
   await registerAuthRoutes(app, o.auth);
+  await registerRestRoutes(app, o.rest);
   await registerAdminRoutes(app, o.admin);
 
   // 4. Not found: in the shape of the surface the path belongs to.

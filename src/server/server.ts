@@ -12,6 +12,10 @@ import { ensureDefaultOrg, type DefaultOrg } from '../org/bootstrap.js';
 import { BulkService, DEFAULT_LIMITS } from '../bulk/service.js';
 import { WorkerPool } from '../engine/worker-pool.js';
 import { buildApp } from './app.js';
+import { SeedService } from '../engine/seed.js';
+import { ApiUsage } from '../org/usage.js';
+import { parseSchemaText } from '../org/schema-file.js';
+import { readFileSync } from 'node:fs';
 
 export const LOCALFORCE_VERSION = '0.1.0';
 
@@ -37,6 +41,10 @@ export interface ServerConfig {
   pod: string;
   leaseMs: number;
   pollMs: number;
+  /** A schema file (JSON or YAML) of custom objects and fields, applied to the default org at start. */
+  schemaFile?: string;
+  /** A folder of `<Object>.csv` files inserted into the default org at start. */
+  seedDir?: string;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -90,17 +98,31 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     store, pod: config.pod, leaseMs: config.leaseMs, pollMs: config.pollMs, chunkSize: 200, maxAttempts: 10, processingDelayMs: config.processingDelayMs, chunkDelayMs: config.chunkDelayMs,
   }, { onError: (message) => app?.log.error({ worker: true }, message) });
   const bulk = new BulkService(stores.bulk, ids, schemas, stores.org, clock, DEFAULT_LIMITS, () => pool.wake());
+  const seeds = new SeedService(bulk, stores.bulk, schemas, config.maxVersion);
+  const usage = new ApiUsage(() => clock.now());
+  if (config.schemaFile) await schemas.apply(org.orgId, parseSchemaText(readFileSync(config.schemaFile, 'utf8')));
 
   app = await buildApp({
     logLevel: config.logLevel,
     // Bytes on the wire may exceed the 10,000,000-character limit for multi-byte text; characters are counted later.
     body: { maxBytes: 4 * DEFAULT_LIMITS.maxBatchChars, reportedLimit: DEFAULT_LIMITS.maxBatchChars },
-    async: { bulk, auth, minVersion: config.minVersion, maxVersion: config.maxVersion },
+    async: { bulk, auth, usage, minVersion: config.minVersion, maxVersion: config.maxVersion },
     auth: { auth, orgs: stores.org, schemas, records: stores.records },
-    admin: { orgId: org.orgId, startedAt: clock.now(), version: LOCALFORCE_VERSION, auth },
+    rest: { auth, schemas, records: stores.records, bulk: stores.bulk, usage, minVersion: config.minVersion, maxVersion: config.maxVersion, dailyBatches: DEFAULT_LIMITS.dailyBatches, dailyApiRequests: 15_000 },
+    admin: { orgId: org.orgId, startedAt: clock.now(), version: LOCALFORCE_VERSION, auth, orgs, orgStore: stores.org, schemas, seeds },
   });
   await app.listen({ host: config.host, port: config.port });
   pool.start();
+  if (config.seedDir) {
+    try {
+      await seeds.loadDirectory({ token: '', orgId: org.orgId, userId: org.userId }, config.seedDir);
+    } catch (err) {
+      await app.close();
+      await pool.stop();
+      stores.close();
+      throw err;
+    }
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -42,6 +42,8 @@ export interface OrgStore {
   createUser(user: NewUser, userTable: string, now: number): Promise<void>;
   findLogin(username: string): Promise<UserLogin | undefined>;
   getLogin(userId: string): Promise<UserLogin | undefined>;
+  /** The org's first user: its admin. */
+  findOrgAdmin(orgId: string): Promise<UserLogin | undefined>;
   saveSession(session: Session, now: number): Promise<void>;
   findSession(token: string): Promise<Session | undefined>;
   deleteSession(token: string): Promise<void>;

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { BulkService } from '../../bulk/service.js';
 import type { AuthService } from '../../org/auth.js';
 import type { Session } from '../../store/types.js';
+import type { ApiUsage } from '../../org/usage.js';
 import { ApiError, AsyncErrors } from '../../wire/errors.js';
 import { sendWire, wire, type WireResponse } from '../../server/wire-response.js';
 import {
@@ -15,6 +16,7 @@ import type { ContentType, Job } from '../../bulk/model.js';
 export interface AsyncSurfaceOptions {
   bulk: BulkService;
   auth: AuthService;
+  usage: ApiUsage;
   minVersion: number;
   maxVersion: number;
 }
@@ -162,6 +164,7 @@ export async function registerAsyncRoutes(app: FastifyInstance, s: AsyncSurfaceO
             const version = parseVersion(params.version, s.minVersion, s.maxVersion);
             const session = await s.auth.resolve(tokenOf(request));
             if (!session) throw AsyncErrors.invalidSessionId();
+            s.usage.count(session.orgId);
             const lineEnding = String(request.headers['sforce-line-ending'] ?? '').trim().toUpperCase();
             const call: AsyncCall = {
               session,

@@ -18,6 +18,7 @@ export class SqliteOrgStore implements OrgStore {
       insertLogin: db.prepare('INSERT INTO lf_login (user_id, org_id, username, password_hash, hard_delete) VALUES (?, ?, ?, ?, ?)'),
       findLogin: db.prepare('SELECT user_id, org_id, username, password_hash, hard_delete FROM lf_login WHERE username = ?'),
       getLogin: db.prepare('SELECT user_id, org_id, username, password_hash, hard_delete FROM lf_login WHERE user_id = ?'),
+      orgAdmin: db.prepare('SELECT user_id, org_id, username, password_hash, hard_delete FROM lf_login WHERE org_id = ? ORDER BY rowid LIMIT 1'),
       saveSession: db.prepare('INSERT OR REPLACE INTO lf_session (token, org_id, user_id, created_date) VALUES (?, ?, ?, ?)'),
       findSession: db.prepare('SELECT token, org_id, user_id FROM lf_session WHERE token = ?'),
       deleteSession: db.prepare('DELETE FROM lf_session WHERE token = ?'),
@@ -60,6 +61,11 @@ export class SqliteOrgStore implements OrgStore {
 
   async getLogin(userId: string): Promise<UserLogin | undefined> {
     const r = this.stmt.getLogin.get(userId) as LoginRow | undefined;
+    return r && loginFromRow(r);
+  }
+
+  async findOrgAdmin(orgId: string): Promise<UserLogin | undefined> {
+    const r = this.stmt.orgAdmin.get(orgId) as LoginRow | undefined;
     return r && loginFromRow(r);
   }
 
