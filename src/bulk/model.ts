@@ -26,6 +26,14 @@ export interface Job {
   numberRetries: number;
   /** Sforce-Line-Ending: how line breaks in textarea values are stored. */
   lineEnding: 'LF' | 'CRLF' | null;
+  /** Sforce-Enable-PKChunking, when the job asked for it. */
+  pkChunking: PkChunking | null;
+}
+
+export interface PkChunking {
+  chunkSize: number;
+  parent?: string;
+  startRow?: string;
 }
 
 /** Sums over the job's batches (bulk-v1.md §4.1): never stored, always derived. */

@@ -5,7 +5,7 @@ import type { Clock } from '../org/clock.js';
 import { KEY_PREFIX, type IdGenerator } from '../org/ids.js';
 import type { SchemaService } from '../org/schema-service.js';
 import type { BulkStore, OrgStore, Session } from '../store/types.js';
-import { CONTENT_TYPES, OPERATIONS, isDml, type Batch, type ConcurrencyMode, type ContentType, type Job, type JobInfo, type Operation, type RecordResult } from './model.js';
+import { CONTENT_TYPES, OPERATIONS, isDml, type Batch, type ConcurrencyMode, type ContentType, type Job, type JobInfo, type Operation, type PkChunking, type RecordResult } from './model.js';
 
 /** A JobInfo as a client sent it: every value still text (or a JSON scalar), names as given. */
 export type JobRequest = Partial<Record<string, string | number | boolean | null>>;
@@ -17,6 +17,13 @@ export interface BulkLimits {
   batchWindowMs: number;
   /** Batches an org may create in a rolling 24 hours (DailyBulkApiBatches: 15,000). */
   dailyBatches: number;
+}
+
+export interface JobHeaders {
+  /** Sforce-Line-Ending. */
+  lineEnding?: Job['lineEnding'];
+  /** Sforce-Enable-PKChunking, as sent. */
+  pkChunking?: string;
 }
 
 export const DEFAULT_LIMITS: BulkLimits = { maxBatchChars: 10_000_000, batchWindowMs: 24 * 3600_000, dailyBatches: 15_000 };
@@ -51,7 +58,8 @@ export class BulkService {
     return (await this.store.getJob(jobId))?.contentType;
   }
 
-  async createJob(session: Session, apiVersion: number, req: JobRequest, lineEnding: Job['lineEnding']): Promise<JobInfo> {
+  async createJob(session: Session, apiVersion: number, req: JobRequest, headers: JobHeaders = {}): Promise<JobInfo> {
+    const lineEnding = headers.lineEnding ?? null;
     for (const key of Object.keys(req)) {
       if (!JOB_FIELDS_ON_CREATE.has(key)) throw AsyncErrors.invalidJob(`${key} cannot be specified`);
     }
@@ -59,10 +67,8 @@ export class BulkService {
     if (!opText) throw AsyncErrors.invalidJob('Operation is required');
     if (!OPERATIONS.includes(opText as Operation)) throw AsyncErrors.invalidJob(`Invalid operation: ${opText}`);
     const operation = opText as Operation;
-    if (!isDml(operation)) {
-      if (apiVersion < 21) throw AsyncErrors.invalidJob('Bulk API query is only available in version 21.0 and above');
-      throw AsyncErrors.featureNotEnabled('Bulk query jobs are not available in this localforce release');
-    }
+    if (!isDml(operation) && apiVersion < 21) throw AsyncErrors.invalidJob('Bulk API query is only available in version 21.0 and above');
+    const pkChunking = isDml(operation) ? null : parsePkChunking(headers.pkChunking);
     const objectText = req.object == null ? '' : String(req.object);
     if (!objectText) throw AsyncErrors.invalidJob('Object is required');
     const object = (await this.schemas.forOrg(session.orgId)).object(objectText);
@@ -109,6 +115,7 @@ export class BulkService {
       systemModstamp: now,
       numberRetries: 0,
       lineEnding,
+      pkChunking,
     };
     await this.store.createJob(job);
     return this.info(job);
@@ -187,12 +194,26 @@ export class BulkService {
     return { job, body: payload.body };
   }
 
-  /** One result per input row; a Failed batch that processed rows returns the rows it processed. */
-  async getBatchResults(session: Session, jobId: string, batchId: string): Promise<{ job: Job; results: RecordResult[] }> {
+  /**
+   * DML jobs: one result per input row (a Failed batch that processed rows returns the rows it processed).
+   * Query jobs: the ids of the result files.
+   */
+  async getBatchResults(session: Session, jobId: string, batchId: string): Promise<{ job: Job; results: RecordResult[] } | { job: Job; resultIds: string[] }> {
     const { job, batch } = await this.getBatch(session, jobId, batchId);
+    if (!isDml(job.operation)) {
+      if (batch.state !== 'Completed') throw AsyncErrors.batchNotComplete(batch.id, batch.state);
+      return { job, resultIds: await this.store.listQueryResults(batch.id) };
+    }
     const ready = batch.state === 'Completed' || (batch.state === 'Failed' && batch.numberRecordsProcessed > 0);
     if (!ready) throw AsyncErrors.batchNotComplete(batch.id, batch.state);
     return { job, results: await this.store.getBatchResults(batch.id) };
+  }
+
+  /** A query result file, streamed chunk by chunk. */
+  async getQueryResult(session: Session, jobId: string, batchId: string, resultId: string): Promise<{ job: Job; chunks: AsyncIterable<Buffer> }> {
+    const { job, batch } = await this.getBatch(session, jobId, batchId);
+    if (isDml(job.operation) || !(await this.store.hasQueryResult(batch.id, resultId))) throw AsyncErrors.unknownResult(resultId);
+    return { job, chunks: this.store.readQueryResult(batch.id, resultId) };
   }
 }
 
@@ -203,6 +224,31 @@ function isBlank(body: Buffer): boolean {
     if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
   }
   return true;
+}
+
+/**
+ * Sforce-Enable-PKChunking: `TRUE`/`FALSE` (any case), or `chunkSize=N; parent=Obj; startRow=Id`, spaces and a
+ * trailing `;` allowed (bulk-v1.md §5, §10.6).
+ */
+export function parsePkChunking(header: string | undefined): PkChunking | null {
+  if (header === undefined || header.trim() === '') return null;
+  const parts = header.split(';').map((p) => p.trim()).filter(Boolean);
+  if (parts.length === 1 && /^false$/i.test(parts[0])) return null;
+  const out: PkChunking = { chunkSize: 100_000 };
+  for (const part of parts) {
+    if (/^true$/i.test(part)) continue;
+    const m = /^(\w+)\s*=\s*(.*)$/.exec(part);
+    if (!m) throw AsyncErrors.invalidJob(`Invalid Sforce-Enable-PKChunking header: ${header}`);
+    const [, key, value] = m;
+    if (/^chunkSize$/i.test(key)) {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > 250_000) throw AsyncErrors.invalidJob(`Invalid chunkSize ${value}: it must be between 1 and 250000`); // localforce wording
+      out.chunkSize = n;
+    } else if (/^parent$/i.test(key)) out.parent = value;
+    else if (/^startRow$/i.test(key)) out.startRow = value;
+    else throw AsyncErrors.invalidJob(`Invalid Sforce-Enable-PKChunking option: ${key}`);
+  }
+  return out;
 }
 
 function parseConcurrencyMode(value: string | number | boolean | null | undefined): ConcurrencyMode {

@@ -9,6 +9,8 @@ import type { Clock } from '../org/clock.js';
 import { BatchFailure, readCsvRecords, readJsonRecords, readXmlRecords, type RecordTable } from '../wire/records.js';
 import { applyChunk, type ChunkContext } from './dml.js';
 import { resolveHeader } from './header.js';
+import { processQueryBatch } from './query.js';
+import { isDml } from '../bulk/model.js';
 
 export interface ProcessorOptions {
   work: WorkStore;
@@ -22,6 +24,8 @@ export interface ProcessorOptions {
   maxAttempts: number;
   /** A pause after each committed chunk: makes batches slow on purpose (QA, restart tests). */
   chunkDelayMs: number;
+  /** Query result files roll over past this many bytes. */
+  maxResultFileBytes: number;
 }
 
 function readTable(contentType: string, payload: Buffer): RecordTable {
@@ -45,6 +49,10 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
   if (claim.attempts > o.maxAttempts) {
     const times = ORDINALS[o.maxAttempts] ?? String(o.maxAttempts);
     await o.work.finishBatch(claim, 'Failed', `InvalidBatch : Retried more than ${times} times`, 0, o.clock.now());
+    return;
+  }
+  if (!isDml(job.operation)) {
+    await processQueryBatch(claim, o);
     return;
   }
   const schema = await o.schemas.forOrg(job.orgId);

@@ -26,7 +26,7 @@ export class SeedService {
 
   /** Inserts the CSV's rows as the given user and waits for the batch; one result per row. */
   async load(session: Session, object: string, csv: Buffer, timeoutMs = 120_000): Promise<SeedOutcome> {
-    const job = await this.bulk.createJob(session, this.apiVersion, { operation: 'insert', object, contentType: 'CSV' }, null);
+    const job = await this.bulk.createJob(session, this.apiVersion, { operation: 'insert', object, contentType: 'CSV' });
     const batch = await this.bulk.addBatch(session, job.id, csv, 'text/csv');
     await this.bulk.updateJob(session, job.id, { state: 'Closed' });
     const deadline = Date.now() + timeoutMs;

@@ -18,6 +18,7 @@ export interface WorkerConfig {
   /** A Queued batch waits this long before it may be claimed (so clients' polling and aborts can be exercised). */
   processingDelayMs: number;
   chunkDelayMs: number;
+  maxResultFileBytes: number;
 }
 
 const config = workerData as WorkerConfig;
@@ -32,6 +33,7 @@ const options = {
   chunkSize: config.chunkSize,
   maxAttempts: config.maxAttempts,
   chunkDelayMs: config.chunkDelayMs,
+  maxResultFileBytes: config.maxResultFileBytes,
 };
 
 let wake: (() => void) | undefined;

@@ -7,6 +7,8 @@
 //   6. Logging: one line per request, tokens never printed.
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readBody, type BodyLimits } from './body.js';
+import { Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import { GzipCache, acceptsGzip } from './compression.js';
 import { registerAsyncRoutes, asyncUrlError, sendAsyncError, type AsyncSurfaceOptions } from '../api/async/routes.js';
 import { registerAuthRoutes, type AuthSurfaceOptions } from '../api/auth/routes.js';
@@ -68,6 +70,10 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const gzipCache = new GzipCache();
   app.addHook('onSend', async (request, reply, payload) => {
     if (!acceptsGzip(request.headers['accept-encoding']) || reply.statusCode === 204 || reply.hasHeader('content-encoding')) return payload;
+    if (payload instanceof Readable) {
+      reply.header('content-encoding', 'gzip');
+      return payload.pipe(createGzip());
+    }
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
     if (payload.length === 0) return payload;
     reply.header('content-encoding', 'gzip');

@@ -36,6 +36,8 @@ export interface ServerConfig {
   processingDelayMs: number;
   /** Pause after each 200-record chunk, in ms: slow batches on purpose. */
   chunkDelayMs: number;
+  /** Query result files roll over past this many bytes (Salesforce: 1 GB). */
+  maxResultFileBytes: number;
   minVersion: number;
   maxVersion: number;
   pod: string;
@@ -59,6 +61,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   workers: 1,
   processingDelayMs: 0,
   chunkDelayMs: 0,
+  maxResultFileBytes: 1024 ** 3,
   minVersion: 31,
   maxVersion: 66,
   pod: 'Lf',
@@ -95,7 +98,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   const pool = new WorkerPool(config.workers, {
-    store, pod: config.pod, leaseMs: config.leaseMs, pollMs: config.pollMs, chunkSize: 200, maxAttempts: 10, processingDelayMs: config.processingDelayMs, chunkDelayMs: config.chunkDelayMs,
+    store, pod: config.pod, leaseMs: config.leaseMs, pollMs: config.pollMs, chunkSize: 200, maxAttempts: 10, processingDelayMs: config.processingDelayMs, chunkDelayMs: config.chunkDelayMs, maxResultFileBytes: config.maxResultFileBytes,
   }, { onError: (message) => app?.log.error({ worker: true }, message) });
   const bulk = new BulkService(stores.bulk, ids, schemas, stores.org, clock, DEFAULT_LIMITS, () => pool.wake());
   const seeds = new SeedService(bulk, stores.bulk, schemas, config.maxVersion);

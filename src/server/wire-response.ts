@@ -3,11 +3,13 @@
 export interface WireResponse {
   status: number;
   contentType: string;
-  body: string | Buffer;
+  body: string | Buffer | Readable;
   headers?: Record<string, string>;
 }
 
-export const wire = (status: number, contentType: string, body: string | Buffer, headers?: Record<string, string>): WireResponse => ({ status, contentType, body, headers });
+import type { Readable } from 'node:stream';
+
+export const wire = (status: number, contentType: string, body: string | Buffer | Readable, headers?: Record<string, string>): WireResponse => ({ status, contentType, body, headers });
 
 import type { FastifyReply } from 'fastify';
 

@@ -30,7 +30,8 @@ export interface Stores {
 export function openStores(config: StoreConfig, role: 'api' | 'worker'): Stores {
   const db = openDatabase(config.file, { synchronous: role === 'api' ? 'FULL' : 'NORMAL', checkpoints: role === 'worker' });
   if (role === 'api') migrate(db);
-  const work = new SqliteWorkStore(db);
+  let reader: ReturnType<typeof openDatabase> | undefined;
+  const work = new SqliteWorkStore(db, () => (reader ??= openDatabase(config.file, { synchronous: 'NORMAL', checkpoints: false })));
   return {
     bulk: new SqliteBulkStore(db),
     org: new SqliteOrgStore(db),
@@ -39,6 +40,9 @@ export function openStores(config: StoreConfig, role: 'api' | 'worker'): Stores 
     records: new SqliteRecordTx(db),
     recoverAbandonedWork: () => work.releaseAllLeases(),
     idleMaintenance: () => void db.pragma('wal_checkpoint(PASSIVE)'),
-    close: () => db.close(),
+    close: () => {
+      reader?.close();
+      db.close();
+    },
   };
 }

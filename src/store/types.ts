@@ -72,6 +72,11 @@ export interface BulkStore extends IdCounterStore {
   getBatch(jobId: string, batchId: string): Promise<Batch | undefined>;
   getBatchPayload(batchId: string): Promise<{ body: Buffer; contentType: string } | undefined>;
   getBatchResults(batchId: string): Promise<RecordResult[]>;
+  /** The result file ids of a query batch, in order. */
+  listQueryResults(batchId: string): Promise<string[]>;
+  hasQueryResult(batchId: string, resultId: string): Promise<boolean>;
+  /** A query result file, chunk by chunk. */
+  readQueryResult(batchId: string, resultId: string): AsyncIterable<Buffer>;
   /** Batches created by the org's jobs since `since` (the DailyBulkApiBatches allocation). */
   countBatchesSince(orgId: string, since: number): Promise<number>;
 }
@@ -85,6 +90,8 @@ export interface ClaimedBatch {
   chunksDone: number;
   /** 1 on the first claim; more after a lease expired (the process died or stalled). */
   attempts: number;
+  /** PK chunking: 0 an ordinary batch, 1 the original of a chunked query, 2 one of its chunks. */
+  pkRole: 0 | 1 | 2;
   owner: string;
 }
 
@@ -108,6 +115,22 @@ export interface WorkStore extends IdCounterStore {
   finishBatch(claim: ClaimedBatch, state: Extract<BatchState, 'Completed' | 'Failed'>, stateMessage: string | null, elapsedMs: number, now: number): Promise<void>;
   /** Counts a retry on the job (a batch re-claimed after its lease expired). */
   countRetry(jobId: string): Promise<void>;
+
+  // ---- query batches ----
+  /** Rows of a compiled query as arrays, streamed from a connection of their own (writes go on meanwhile). */
+  streamRows(sql: string, params: readonly unknown[]): Iterable<unknown[]>;
+  /** Drops what an earlier, interrupted attempt wrote for this batch. */
+  clearQueryResults(claim: ClaimedBatch): Promise<void>;
+  /** Appends one chunk of a result file (committed at once; the file is listed only when complete). */
+  appendResultChunk(resultId: string, seq: number, body: Buffer): Promise<void>;
+  /** Lists a finished result file under its batch. */
+  addQueryResult(claim: ClaimedBatch, resultId: string, seq: number, rows: number): Promise<void>;
+  /** Ends a query batch Completed with its row count. */
+  completeQueryBatch(claim: ClaimedBatch, rows: number, elapsedMs: number, now: number): Promise<void>;
+  /** PK chunking: queues the chunk batches (their payloads are SOQL with an Id range) and marks the original NotProcessed. */
+  splitIntoChunks(claim: ClaimedBatch, chunks: { id: string; soql: string }[], now: number): Promise<void>;
+  /** Ids of an object's table in order, deleted ones included (PK chunk boundaries). */
+  streamIds(table: string, startAfter?: string): Iterable<string>;
 }
 
 /** Record reads and writes inside one chunk transaction. */

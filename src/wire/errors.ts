@@ -28,6 +28,7 @@ export const AsyncErrors = {
   unknownJob: (jobId: string) => async('InvalidJob', `Invalid job id: ${jobId}`), // localforce wording
   unknownBatch: (batchId: string) => async('InvalidBatch', `Invalid batch id: ${batchId}`), // localforce wording
   invalidJobState: (message: string) => async('InvalidJobState', message),
+  unknownResult: (resultId: string) => async('InvalidBatch', `Invalid result id: ${resultId}`), // localforce wording
   batchNotComplete: (batchId: string, state: string) =>
     async('InvalidBatch', `Batch not completed: ${batchId} is ${state}`), // localforce wording
   invalidEntity: (object: string) => async('InvalidEntity', `Entity '${object}' is not supported by the Bulk API.`),

@@ -164,6 +164,16 @@ export function renderResultsJson(results: readonly RecordResult[]): string {
   );
 }
 
+// ---- Query result lists (bulk-v1.md §8.2) ----
+
+export function renderResultListXml(ids: readonly string[]): string {
+  return xmlDocument('result-list', ids.map((id): XmlNode => ['result', id]));
+}
+
+export function renderResultListJson(ids: readonly string[]): string {
+  return writeJson(ids);
+}
+
 // ---- Errors ----
 
 export function renderError(err: ApiError, format: WireFormat): string {

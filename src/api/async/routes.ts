@@ -9,8 +9,9 @@ import { ApiError, AsyncErrors } from '../../wire/errors.js';
 import { sendWire, wire, type WireResponse } from '../../server/wire-response.js';
 import {
   CONTENT_TYPE, parseJobRequest, renderBatchInfo, renderBatchInfoList, renderError, renderJobInfo, renderResultsCsv,
-  renderResultsJson, renderResultsXml, requestFormat, type WireFormat,
+  renderResultsJson, renderResultsXml, requestFormat, renderResultListJson, renderResultListXml, type WireFormat,
 } from './codec.js';
+import { Readable } from 'node:stream';
 import type { ContentType, Job } from '../../bulk/model.js';
 
 export interface AsyncSurfaceOptions {
@@ -30,6 +31,8 @@ interface AsyncCall {
   body: Buffer;
   contentType: string | undefined;
   lineEnding: Job['lineEnding'];
+  pkChunking: string | undefined;
+  resultId: string;
 }
 
 declare module 'fastify' {
@@ -48,7 +51,7 @@ function formatted(status: number, format: WireFormat, body: string): WireRespon
 
 const handlers = {
   createJob: async (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) =>
-    formatted(201, format, renderJobInfo(await s.bulk.createJob(call.session, call.version, parseJobRequest(bodyText(call), format), call.lineEnding), format)),
+    formatted(201, format, renderJobInfo(await s.bulk.createJob(call.session, call.version, parseJobRequest(bodyText(call), format), { lineEnding: call.lineEnding, pkChunking: call.pkChunking }), format)),
 
   getJob: async (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) =>
     formatted(200, format, renderJobInfo(await s.bulk.getJob(call.session, call.jobId), format)),
@@ -72,10 +75,24 @@ const handlers = {
   },
 
   getBatchResult: async (s: AsyncSurfaceOptions, call: AsyncCall) => {
-    const { job, results } = await s.bulk.getBatchResults(call.session, call.jobId, call.batchId);
+    const outcome = await s.bulk.getBatchResults(call.session, call.jobId, call.batchId);
+    const { job } = outcome;
+    if ('resultIds' in outcome) {
+      // The result list is XML for CSV and XML jobs (jsforce parses it as XML), JSON for JSON jobs.
+      return job.contentType.endsWith('JSON')
+        ? wire(200, CONTENT_TYPE.json, renderResultListJson(outcome.resultIds))
+        : wire(200, CONTENT_TYPE.xml, renderResultListXml(outcome.resultIds));
+    }
+    const results = outcome.results;
     if (job.contentType.endsWith('JSON')) return wire(200, CONTENT_TYPE.json, renderResultsJson(results));
     if (job.contentType.endsWith('XML')) return wire(200, CONTENT_TYPE.xml, renderResultsXml(results));
     return wire(200, CONTENT_TYPE.csv, renderResultsCsv(results));
+  },
+
+  getQueryResult: async (s: AsyncSurfaceOptions, call: AsyncCall) => {
+    const { job, chunks } = await s.bulk.getQueryResult(call.session, call.jobId, call.batchId, call.resultId);
+    const type = job.contentType.endsWith('JSON') ? CONTENT_TYPE.json : job.contentType.endsWith('XML') ? CONTENT_TYPE.xml : CONTENT_TYPE.csv;
+    return wire(200, type, Readable.from(chunks));
   },
 };
 
@@ -93,6 +110,7 @@ const ROUTES: { method: 'GET' | 'POST'; url: string; format: FormatSource; handl
   { method: 'GET', url: '/job/:jobId/batch/:batchId', format: 'job', handler: handlers.getBatch },
   { method: 'GET', url: '/job/:jobId/batch/:batchId/request', format: 'job', handler: handlers.getBatchRequest },
   { method: 'GET', url: '/job/:jobId/batch/:batchId/result', format: 'job', handler: handlers.getBatchResult },
+  { method: 'GET', url: '/job/:jobId/batch/:batchId/result/:resultId', format: 'job', handler: handlers.getQueryResult },
 ];
 
 export const ASYNC_PREFIX = '/services/async/:version';
@@ -157,7 +175,7 @@ export async function registerAsyncRoutes(app: FastifyInstance, s: AsyncSurfaceO
           method: route.method,
           url: route.url,
           handler: async (request, reply) => {
-            const params = request.params as { version: string; jobId?: string; batchId?: string };
+            const params = request.params as { version: string; jobId?: string; batchId?: string; resultId?: string };
             const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
             if (route.format === 'request') request.asyncFormat = requestFormat(request.headers['content-type'], body.toString('utf8', 0, 64));
             else if (params.jobId) request.asyncFormat = await formats.get(s.bulk, params.jobId);
@@ -174,6 +192,8 @@ export async function registerAsyncRoutes(app: FastifyInstance, s: AsyncSurfaceO
               body,
               contentType: request.headers['content-type'],
               lineEnding: lineEnding === 'LF' || lineEnding === 'CRLF' ? lineEnding : null,
+              pkChunking: typeof request.headers['sforce-enable-pkchunking'] === 'string' ? request.headers['sforce-enable-pkchunking'] : undefined,
+              resultId: params.resultId ?? '',
             };
             const res = await route.handler(s, call, request.asyncFormat ?? 'xml');
             return sendWire(reply, res);

@@ -10,12 +10,12 @@ export class SqliteBulkStore implements BulkStore {
   constructor(private readonly db: Db) {
     this.stmt = {
       insertJob: db.prepare(`INSERT INTO lf_job (id, org_id, created_by_id, operation, object, external_id_field, concurrency_mode,
-        content_type, state, api_version, assignment_rule_id, created_date, system_modstamp, number_retries, line_ending)
+        content_type, state, api_version, assignment_rule_id, created_date, system_modstamp, number_retries, line_ending, pk_chunking)
         VALUES (@id, @orgId, @createdById, @operation, @object, @externalIdFieldName, @concurrencyMode, @contentType, @state,
-        @apiVersion, @assignmentRuleId, @createdDate, @systemModstamp, @numberRetries, @lineEnding)`),
+        @apiVersion, @assignmentRuleId, @createdDate, @systemModstamp, @numberRetries, @lineEnding, @pkChunkingJson)`),
       getJob: db.prepare('SELECT * FROM lf_job WHERE id = ?'),
       counters: db.prepare(`SELECT state, COUNT(*) AS n, SUM(records_processed) AS processed, SUM(records_failed) AS failed,
-        SUM(total_time) AS total, SUM(api_active_time) AS api, SUM(apex_time) AS apex FROM lf_batch WHERE job_id = ? GROUP BY state`),
+        SUM(total_time) AS total, SUM(api_active_time) AS api, SUM(apex_time) AS apex FROM lf_batch WHERE job_id = ? AND pk_original = 0 GROUP BY state`),
       setJobState: db.prepare('UPDATE lf_job SET state = ?, system_modstamp = ? WHERE id = ?'),
       notProcessed: db.prepare(`UPDATE lf_batch SET state = 'NotProcessed', system_modstamp = ? WHERE job_id = ? AND state = 'Queued'`),
       insertBatch: db.prepare(`INSERT INTO lf_batch (id, job_id, state, state_message, created_date, system_modstamp, request_content_type)
@@ -25,6 +25,9 @@ export class SqliteBulkStore implements BulkStore {
       getBatch: db.prepare(`SELECT ${BATCH_COLUMNS} FROM lf_batch WHERE id = ? AND job_id = ?`),
       payload: db.prepare('SELECT p.body, b.request_content_type FROM lf_batch_payload p JOIN lf_batch b ON b.id = p.batch_id WHERE p.batch_id = ?'),
       results: db.prepare('SELECT rows FROM lf_batch_result WHERE batch_id = ? ORDER BY chunk'),
+      resultIds: db.prepare('SELECT id FROM lf_query_result WHERE batch_id = ? ORDER BY seq'),
+      resultFile: db.prepare('SELECT id FROM lf_query_result WHERE batch_id = ? AND id = ?'),
+      resultChunk: db.prepare('SELECT body FROM lf_result_chunk WHERE result_id = ? AND seq = ?'),
       countSince: db.prepare('SELECT COUNT(*) AS n FROM lf_batch b JOIN lf_job j ON j.id = b.job_id WHERE j.org_id = ? AND b.created_date >= ?'),
     };
   }
@@ -34,7 +37,7 @@ export class SqliteBulkStore implements BulkStore {
   }
 
   async createJob(job: Job): Promise<void> {
-    this.stmt.insertJob.run(job);
+    this.stmt.insertJob.run({ ...job, pkChunkingJson: job.pkChunking ? JSON.stringify(job.pkChunking) : null });
   }
 
   async getJob(jobId: string): Promise<Job | undefined> {
@@ -93,6 +96,24 @@ export class SqliteBulkStore implements BulkStore {
   async getBatchPayload(batchId: string): Promise<{ body: Buffer; contentType: string } | undefined> {
     const row = this.stmt.payload.get(batchId) as { body: Buffer; request_content_type: string } | undefined;
     return row && { body: row.body, contentType: row.request_content_type };
+  }
+
+  async listQueryResults(batchId: string): Promise<string[]> {
+    return (this.stmt.resultIds.all(batchId) as { id: string }[]).map((r) => r.id);
+  }
+
+  async *readQueryResult(batchId: string, resultId: string): AsyncGenerator<Buffer> {
+    if (!this.stmt.resultFile.get(batchId, resultId)) return;
+    // One chunk per read, so a large file never sits in memory whole.
+    for (let seq = 0; ; seq++) {
+      const row = this.stmt.resultChunk.get(resultId, seq) as { body: Buffer } | undefined;
+      if (!row) return;
+      yield row.body;
+    }
+  }
+
+  async hasQueryResult(batchId: string, resultId: string): Promise<boolean> {
+    return this.stmt.resultFile.get(batchId, resultId) !== undefined;
   }
 
   async countBatchesSince(orgId: string, since: number): Promise<number> {

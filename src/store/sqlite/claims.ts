@@ -37,7 +37,11 @@ WHERE id = @id AND lease_owner = @owner AND state = 'InProgress'`;
 export class SqliteWorkStore implements WorkStore {
   private readonly stmt;
   private readonly recordTx: SqliteRecordTx;
-  constructor(private readonly db: Db) {
+  /**
+   * @param reader a second connection for streaming query rows: better-sqlite3 cannot write on a connection while
+   *   one of its statements is being iterated, and result chunks are written while the rows stream.
+   */
+  constructor(private readonly db: Db, private readonly reader: () => Db = () => db) {
     this.recordTx = new SqliteRecordTx(db);
     this.stmt = {
       claim: db.prepare(CLAIM_NEXT),
@@ -47,6 +51,16 @@ export class SqliteWorkStore implements WorkStore {
       progress: db.prepare(COMMIT_PROGRESS),
       finish: db.prepare(FINISH),
       retry: db.prepare('UPDATE lf_job SET number_retries = number_retries + 1 WHERE id = ?'),
+      chunk: db.prepare('INSERT OR REPLACE INTO lf_result_chunk (result_id, seq, body) VALUES (?, ?, ?)'),
+      addResult: db.prepare('INSERT OR REPLACE INTO lf_query_result (id, batch_id, seq, row_count) VALUES (?, ?, ?, ?)'),
+      complete: db.prepare(`UPDATE lf_batch SET state = 'Completed', system_modstamp = @now, records_processed = @rows,
+        total_time = total_time + @elapsed, api_active_time = api_active_time + @elapsed, lease_owner = NULL, lease_until = 0
+        WHERE id = @id AND lease_owner = @owner AND state = 'InProgress'`),
+      original: db.prepare(`UPDATE lf_batch SET state = 'NotProcessed', pk_original = 1, system_modstamp = @now, lease_owner = NULL, lease_until = 0
+        WHERE id = @id AND lease_owner = @owner AND state = 'InProgress'`),
+      insertBatch: db.prepare(`INSERT INTO lf_batch (id, job_id, state, created_date, system_modstamp, request_content_type, pk_original)
+        VALUES (?, ?, 'Queued', ?, ?, ?, 2)`),
+      insertPayload: db.prepare('INSERT INTO lf_batch_payload (batch_id, body) VALUES (?, ?)'),
     };
   }
 
@@ -59,7 +73,7 @@ export class SqliteWorkStore implements WorkStore {
     if (!row) return undefined;
     const job = jobFromRow(this.stmt.job.get(row.job_id) as JobRow);
     const payload = (this.stmt.payload.get(row.id) as { body: Buffer }).body;
-    return { job, batch: batchFromRow(row), payload, chunksDone: row.chunks_done, attempts: row.attempts, owner };
+    return { job, batch: batchFromRow(row), payload, chunksDone: row.chunks_done, attempts: row.attempts, owner, pkRole: row.pk_original as 0 | 1 | 2 };
   }
 
   async commitChunk(
@@ -85,6 +99,49 @@ export class SqliteWorkStore implements WorkStore {
 
   async finishBatch(claim: ClaimedBatch, state: Extract<BatchState, 'Completed' | 'Failed'>, message: string | null, elapsedMs: number, now: number): Promise<void> {
     this.stmt.finish.run({ id: claim.batch.id, owner: claim.owner, state, message, elapsed: elapsedMs, now });
+  }
+
+  streamRows(sql: string, params: readonly unknown[]): Iterable<unknown[]> {
+    return this.reader().prepare(sql).raw(true).iterate(...params) as Iterable<unknown[]>;
+  }
+
+  streamIds(table: string, startAfter?: string): Iterable<string> {
+    const t = `"${table.replace(/"/g, '""')}"`;
+    const stmt = startAfter === undefined
+      ? this.reader().prepare(`SELECT Id FROM ${t} ORDER BY Id`)
+      : this.reader().prepare(`SELECT Id FROM ${t} WHERE Id >= ? ORDER BY Id`);
+    const it = (startAfter === undefined ? stmt.pluck(true).iterate() : stmt.pluck(true).iterate(startAfter)) as Iterable<string>;
+    return it;
+  }
+
+  async clearQueryResults(claim: ClaimedBatch): Promise<void> {
+    this.db.transaction(() => {
+      const ids = this.db.prepare('SELECT id FROM lf_query_result WHERE batch_id = ?').pluck(true).all(claim.batch.id) as string[];
+      this.db.prepare('DELETE FROM lf_query_result WHERE batch_id = ?').run(claim.batch.id);
+      for (const id of ids) this.db.prepare('DELETE FROM lf_result_chunk WHERE result_id = ?').run(id);
+    })();
+  }
+
+  async appendResultChunk(resultId: string, seq: number, body: Buffer): Promise<void> {
+    this.stmt.chunk.run(resultId, seq, body);
+  }
+
+  async addQueryResult(claim: ClaimedBatch, resultId: string, seq: number, rows: number): Promise<void> {
+    this.stmt.addResult.run(resultId, claim.batch.id, seq, rows);
+  }
+
+  async completeQueryBatch(claim: ClaimedBatch, rows: number, elapsedMs: number, now: number): Promise<void> {
+    this.stmt.complete.run({ id: claim.batch.id, owner: claim.owner, rows, elapsed: elapsedMs, now });
+  }
+
+  async splitIntoChunks(claim: ClaimedBatch, chunks: { id: string; soql: string }[], now: number): Promise<void> {
+    this.db.transaction(() => {
+      for (const c of chunks) {
+        this.stmt.insertBatch.run(c.id, claim.job.id, now, now, 'text/csv');
+        this.stmt.insertPayload.run(c.id, Buffer.from(c.soql, 'utf8'));
+      }
+      this.stmt.original.run({ id: claim.batch.id, owner: claim.owner, now });
+    })();
   }
 
   /** SQLite has one process: at start-up every InProgress batch belongs to a process that is gone. */

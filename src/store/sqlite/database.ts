@@ -45,18 +45,24 @@ CREATE TABLE IF NOT EXISTS lf_job (
   id TEXT PRIMARY KEY, org_id TEXT NOT NULL, created_by_id TEXT NOT NULL, operation TEXT NOT NULL, object TEXT NOT NULL,
   external_id_field TEXT, concurrency_mode TEXT NOT NULL, content_type TEXT NOT NULL, state TEXT NOT NULL,
   api_version REAL NOT NULL, assignment_rule_id TEXT, created_date INTEGER NOT NULL, system_modstamp INTEGER NOT NULL,
-  number_retries INTEGER NOT NULL DEFAULT 0, line_ending TEXT);
+  number_retries INTEGER NOT NULL DEFAULT 0, line_ending TEXT, pk_chunking TEXT);
 CREATE TABLE IF NOT EXISTS lf_batch (
   seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, job_id TEXT NOT NULL, state TEXT NOT NULL, state_message TEXT,
   created_date INTEGER NOT NULL, system_modstamp INTEGER NOT NULL,
   records_processed INTEGER NOT NULL DEFAULT 0, records_failed INTEGER NOT NULL DEFAULT 0,
   total_time INTEGER NOT NULL DEFAULT 0, api_active_time INTEGER NOT NULL DEFAULT 0, apex_time INTEGER NOT NULL DEFAULT 0,
   request_content_type TEXT NOT NULL, chunks_done INTEGER NOT NULL DEFAULT 0,
-  lease_owner TEXT, lease_until INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0);
+  lease_owner TEXT, lease_until INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
+  pk_original INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS lf_batch_by_job ON lf_batch (job_id, seq);
 CREATE INDEX IF NOT EXISTS lf_batch_by_state ON lf_batch (state, seq);
 CREATE INDEX IF NOT EXISTS lf_job_by_org ON lf_job (org_id, created_date);
 CREATE TABLE IF NOT EXISTS lf_batch_payload (batch_id TEXT PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS lf_query_result (
+  id TEXT PRIMARY KEY, batch_id TEXT NOT NULL, seq INTEGER NOT NULL, row_count INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS lf_query_result_by_batch ON lf_query_result (batch_id, seq);
+CREATE TABLE IF NOT EXISTS lf_result_chunk (
+  result_id TEXT NOT NULL, seq INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (result_id, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lf_batch_result (
   batch_id TEXT NOT NULL, chunk INTEGER NOT NULL, rows TEXT NOT NULL, PRIMARY KEY (batch_id, chunk)) WITHOUT ROWID;
 `;

@@ -5,18 +5,18 @@ import type { Db } from './database.js';
 export interface JobRow {
   id: string; org_id: string; created_by_id: string; operation: string; object: string; external_id_field: string | null;
   concurrency_mode: string; content_type: string; state: string; api_version: number; assignment_rule_id: string | null;
-  created_date: number; system_modstamp: number; number_retries: number; line_ending: string | null;
+  created_date: number; system_modstamp: number; number_retries: number; line_ending: string | null; pk_chunking: string | null;
 }
 
 export interface BatchRow {
   seq: number; id: string; job_id: string; state: string; state_message: string | null; created_date: number;
   system_modstamp: number; records_processed: number; records_failed: number; total_time: number;
   api_active_time: number; apex_time: number; request_content_type: string; chunks_done: number;
-  lease_owner: string | null; lease_until: number; attempts: number;
+  lease_owner: string | null; lease_until: number; attempts: number; pk_original: number;
 }
 
 export const BATCH_COLUMNS =
-  'seq, id, job_id, state, state_message, created_date, system_modstamp, records_processed, records_failed, total_time, api_active_time, apex_time, request_content_type, chunks_done, lease_owner, lease_until, attempts';
+  'seq, id, job_id, state, state_message, created_date, system_modstamp, records_processed, records_failed, total_time, api_active_time, apex_time, request_content_type, chunks_done, lease_owner, lease_until, attempts, pk_original';
 
 export function jobFromRow(r: JobRow): Job {
   return {
@@ -35,6 +35,7 @@ export function jobFromRow(r: JobRow): Job {
     systemModstamp: r.system_modstamp,
     numberRetries: r.number_retries,
     lineEnding: r.line_ending as Job['lineEnding'],
+    pkChunking: r.pk_chunking ? JSON.parse(r.pk_chunking) : null,
   };
 }
 

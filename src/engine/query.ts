@@ -1,0 +1,115 @@
+// Runs a Bulk 1.0 query batch: check the SOQL against the org's schema, compile it to one SQL statement, stream
+// the rows into result files of bounded size (stored in 1 MB chunks), and complete the batch with its row count.
+// With PK chunking the original batch is split into Id-range chunk batches instead (bulk-v1.md §10.6).
+import { composeQuery, parseQuery } from '@jetstreamapp/soql-parser-js';
+import type { ClaimedBatch } from '../store/types.js';
+import { checkSoql } from '../soql/check.js';
+import { compileSqlite } from '../soql/sqlite.js';
+import { SoqlError } from '../soql/errors.js';
+import type { CheckedQuery } from '../soql/model.js';
+import { csvWriter, jsonWriter, NO_RECORDS, xmlWriter, type ResultWriter } from '../wire/query-results.js';
+import { KEY_PREFIX } from '../org/ids.js';
+import { normalizeId } from '../wire/ids.js';
+import type { ProcessorOptions } from './processor.js';
+
+const CHUNK_BYTES = 1 << 20;
+
+export async function processQueryBatch(claim: ClaimedBatch, o: ProcessorOptions): Promise<void> {
+  const started = o.clock.now();
+  const { job } = claim;
+  const soql = claim.payload.toString('utf8').trim();
+  const schema = await o.schemas.forOrg(job.orgId);
+  let checked: CheckedQuery;
+  try {
+    checked = checkSoql(soql, schema, { surface: 'bulk', includeDeleted: job.operation === 'queryAll', now: o.clock.now() });
+  } catch (err) {
+    if (!(err instanceof SoqlError)) throw err;
+    await o.work.finishBatch(claim, 'Failed', `InvalidBatch : Failed to process query: ${err.code}: ${err.message}`, o.clock.now() - started, o.clock.now());
+    return;
+  }
+  if (claim.pkRole === 0 && job.pkChunking && pkChunkingApplies(checked)) {
+    await splitIntoChunks(claim, soql, checked, o);
+    return;
+  }
+
+  await o.work.clearQueryResults(claim);
+  const compiled = compileSqlite(checked);
+  const version = job.apiVersion.toFixed(1);
+  const newWriter = (): ResultWriter =>
+    job.contentType.endsWith('JSON') ? jsonWriter(compiled.layout, checked.object.name, version)
+      : job.contentType.endsWith('XML') ? xmlWriter(compiled.layout, checked.object.name) : csvWriter(compiled.layout);
+
+  let fileSeq = 0;
+  let totalRows = 0;
+  let file = await openFile();
+  async function openFile() {
+    const writer = newWriter();
+    const f = { id: await o.ids.one(KEY_PREFIX.queryResult), writer, parts: [] as string[], pending: 0, bytes: 0, chunkSeq: 0, rows: 0 };
+    push(f, writer.begin());
+    return f;
+  }
+  function push(f: Awaited<ReturnType<typeof openFile>> | { parts: string[]; pending: number; bytes: number }, text: string) {
+    f.parts.push(text);
+    f.pending += text.length;
+    f.bytes += text.length;
+  }
+  async function flush(f: Awaited<ReturnType<typeof openFile>>, force: boolean) {
+    if (f.pending === 0 || (!force && f.pending < CHUNK_BYTES)) return;
+    await o.work.appendResultChunk(f.id, f.chunkSeq++, Buffer.from(f.parts.join(''), 'utf8'));
+    f.parts = [];
+    f.pending = 0;
+  }
+  async function closeFile(f: Awaited<ReturnType<typeof openFile>>) {
+    if (f.rows === 0 && job.contentType === 'CSV') {
+      // Zero rows: the whole file is one line.
+      f.parts = [NO_RECORDS];
+      f.pending = NO_RECORDS.length;
+    } else push(f, f.writer.end(f.rows === 0));
+    await flush(f, true);
+    await o.work.addQueryResult(claim, f.id, fileSeq++, f.rows);
+  }
+
+  for (const row of o.work.streamRows(compiled.sql, compiled.params)) {
+    if (file.rows > 0 && file.bytes >= o.maxResultFileBytes) {
+      await closeFile(file);
+      file = await openFile();
+    }
+    push(file, file.writer.row(row));
+    file.rows++;
+    totalRows++;
+    if (file.pending >= CHUNK_BYTES) await flush(file, false);
+  }
+  await closeFile(file);
+  await o.work.completeQueryBatch(claim, totalRows, o.clock.now() - started, o.clock.now());
+}
+
+/** PK chunking is off for queries with ORDER BY or LIMIT, or filtering on a field whose name contains "id". */
+function pkChunkingApplies(q: CheckedQuery): boolean {
+  return q.orderBy.length === 0 && q.limit === undefined && !q.filtersOnIdField;
+}
+
+/** The chunk's SOQL: the original with the Id range appended (the original condition kept whole in parentheses). */
+function chunkSoql(soql: string, q: CheckedQuery, lo: string, hi: string | undefined): string {
+  const range = `Id >= '${lo.slice(0, 15)}'${hi ? ` AND Id < '${hi.slice(0, 15)}'` : ''}`;
+  if (!q.where) return `${soql} WHERE ${range}`;
+  if (q.where.kind !== 'or') return `${soql} AND ${range}`;
+  const composed = composeQuery(parseQuery(soql));
+  const at = composed.toUpperCase().lastIndexOf(' WHERE ');
+  return `${composed.slice(0, at)} WHERE (${composed.slice(at + 7)}) AND ${range}`;
+}
+
+async function splitIntoChunks(claim: ClaimedBatch, soql: string, q: CheckedQuery, o: ProcessorOptions): Promise<void> {
+  const { chunkSize } = claim.job.pkChunking!;
+  const startRow = claim.job.pkChunking!.startRow ? (normalizeId(claim.job.pkChunking!.startRow) ?? claim.job.pkChunking!.startRow) : undefined;
+  const boundaries: string[] = [];
+  let i = 0;
+  // Deleted records count toward the ranges, as Salesforce's do.
+  for (const id of o.work.streamIds(q.object.table, startRow)) {
+    if (i % chunkSize === 0) boundaries.push(id);
+    i++;
+  }
+  if (boundaries.length === 0) boundaries.push(startRow ?? `${q.object.keyPrefix}000000000000`);
+  const ids = await o.ids.next(KEY_PREFIX.batch, boundaries.length);
+  const chunks = boundaries.map((lo, k) => ({ id: ids[k], soql: chunkSoql(soql, q, lo, boundaries[k + 1]) }));
+  await o.work.splitIntoChunks(claim, chunks, o.clock.now());
+}

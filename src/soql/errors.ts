@@ -1,0 +1,47 @@
+// SOQL errors as Salesforce words them: a code (MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE, …) and a message
+// that, for positional errors, starts with a caret block: the query line, a caret under the bad token,
+// `ERROR at Row:r:Column:c`, then the text (soql.md §6). No windowing: the whole line is echoed.
+
+export class SoqlError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export interface Position {
+  row: number;
+  column: number;
+}
+
+/** Where `token` first appears as a word in the query, searching from `from` (case-insensitive). */
+export function positionOf(soql: string, token: string, from = 0): Position {
+  const escaped = token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(^|[^A-Za-z0-9_])(${escaped})(?![A-Za-z0-9_])`, 'gi');
+  re.lastIndex = from;
+  const m = re.exec(soql);
+  const offset = m ? m.index + m[1].length : Math.max(0, from);
+  return positionAt(soql, offset);
+}
+
+export function positionAt(soql: string, offset: number): Position {
+  const before = soql.slice(0, offset).split('\n');
+  return { row: before.length, column: before[before.length - 1].length + 1 };
+}
+
+export function caret(soql: string, at: Position, text: string): string {
+  const line = soql.split('\n')[at.row - 1] ?? soql;
+  return `\n${line}\n${' '.repeat(at.column - 1)}^\nERROR at Row:${at.row}:Column:${at.column}\n${text}`;
+}
+
+export const SoqlErrors = {
+  unexpectedToken: (soql: string, at: Position, token: string) => new SoqlError('MALFORMED_QUERY', caret(soql, at, `unexpected token: '${token}'`)),
+  noSuchColumn: (soql: string, at: Position, name: string, object: string) =>
+    new SoqlError('INVALID_FIELD', caret(soql, at, `No such column '${name}' on entity '${object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`)),
+  noSuchRelationship: (soql: string, at: Position, name: string) =>
+    new SoqlError('INVALID_FIELD', caret(soql, at, `Didn't understand relationship '${name}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`)),
+  unsupportedType: (soql: string, at: Position, name: string) =>
+    new SoqlError('INVALID_TYPE', caret(soql, at, `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`)),
+  badFilterValue: (soql: string, at: Position, message: string) => new SoqlError('INVALID_QUERY_FILTER_OPERATOR', caret(soql, at, message)),
+  notSupported: (what: string, where: string) => new SoqlError('FUNCTIONALITY_NOT_ENABLED', `${what} is not supported in ${where}`), // localforce wording
+  offsetTooLarge: () => new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000'),
+};

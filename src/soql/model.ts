@@ -1,0 +1,49 @@
+// A checked SOQL query: every name resolved against the org's schema, every literal typed. Compilers (soql/sqlite.ts)
+// turn it into one parameterised SQL statement; nothing from the query text reaches SQL except through parameters.
+import type { FieldDef, ObjectDef } from '../org/schema.js';
+
+/** A field reached from the query's object through zero or more lookups (`Account.Owner.Name`). */
+export interface FieldPath {
+  /** The lookups followed, in order. */
+  hops: { reference: FieldDef; target: ObjectDef }[];
+  field: FieldDef;
+  /** The key under which joins are shared: the relationship names so far (`Account.Owner`). */
+  joinKey: string;
+}
+
+export interface SelectColumn {
+  /** The column header, as written in the query (`Account.Name`). */
+  header: string;
+  path: FieldPath;
+}
+
+export type Scalar = string | number | boolean | null;
+
+export type Condition =
+  | { kind: 'and' | 'or'; items: Condition[] }
+  | { kind: 'not'; item: Condition }
+  | { kind: 'compare'; path: FieldPath; op: '=' | '!=' | '<' | '<=' | '>' | '>='; value: Scalar }
+  | { kind: 'range'; path: FieldPath; op: '=' | '!=' | '<' | '<=' | '>' | '>='; start: string; end: string }
+  | { kind: 'like'; path: FieldPath; pattern: string }
+  | { kind: 'in'; path: FieldPath; negate: boolean; values: Scalar[] }
+  | { kind: 'includes'; path: FieldPath; negate: boolean; sets: string[][] }
+  | { kind: 'semijoin'; path: FieldPath; negate: boolean; query: CheckedQuery };
+
+export interface OrderTerm {
+  path: FieldPath;
+  descending: boolean;
+  nullsLast: boolean;
+}
+
+export interface CheckedQuery {
+  object: ObjectDef;
+  columns: SelectColumn[];
+  where?: Condition;
+  orderBy: OrderTerm[];
+  limit?: number;
+  offset?: number;
+  /** queryAll: deleted records are included. */
+  includeDeleted: boolean;
+  /** Whether the WHERE clause filters on a field whose name contains "id" (PK chunking is then off). */
+  filtersOnIdField: boolean;
+}

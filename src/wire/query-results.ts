@@ -1,0 +1,153 @@
+// Query result files in Salesforce's formats (bulk-v1.md §8.3): CSV with every value quoted and a header of the
+// fields as written in SELECT; XML `queryResult` with nested relationship sObjects; JSON records with attributes.
+// A writer renders one row at a time so result files stream without holding rows in memory.
+import type { FieldDef } from '../org/schema.js';
+import { csvCell } from './csv.js';
+import { escapeXml, DATALOAD_NS } from './xml.js';
+import { writeJson, type JsonValue } from './json.js';
+
+export const NO_RECORDS = 'Records not found for this query';
+
+/** One selected column: its header, the field it reads and the relationship path leading to it. */
+export interface ResultColumn {
+  header: string;
+  field: FieldDef;
+  /** Relationship names from the query's object (`['Account', 'Owner']`), with the object each reaches. */
+  path: { name: string; object: string }[];
+}
+
+/** Position of hidden values in a row: the root Id, and the Id of each joined parent by its path. */
+export interface RowLayout {
+  columns: ResultColumn[];
+  rootIdIndex: number;
+  parentIdIndex: Map<string, number>;
+}
+
+export interface ResultWriter {
+  /** Text before the first row (CSV header, XML prolog). */
+  begin(): string;
+  row(values: readonly unknown[]): string;
+  /** Text after the last row; `empty` when no row was written. */
+  end(empty: boolean): string;
+}
+
+/** Plain decimal text: no exponent, no trailing `.0` for integral values. */
+function numberText(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
+  const s = String(n);
+  return /e/i.test(s) ? n.toFixed(20).replace(/0+$/, '').replace(/\.$/, '') : s;
+}
+
+function textOf(f: FieldDef, v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (f.type === 'boolean') return v === 1 || v === true ? 'true' : 'false';
+  if (typeof v === 'number') return numberText(v);
+  return String(v);
+}
+
+export function csvWriter(layout: RowLayout): ResultWriter {
+  const cols = layout.columns;
+  return {
+    begin: () => cols.map((c) => csvCell(c.header)).join(',') + '\n',
+    row: (values) => {
+      let line = '';
+      for (let i = 0; i < cols.length; i++) line += (i ? ',' : '') + csvCell(textOf(cols[i].field, values[i]));
+      return line + '\n';
+    },
+    // Zero rows: the file is the single line Salesforce writes instead of a header.
+    end: () => '',
+  };
+}
+
+interface Node {
+  name: string;
+  object: string;
+  key: string;
+  fields: { name: string; index: number; field: FieldDef }[];
+  children: Node[];
+}
+
+function tree(layout: RowLayout, rootObject: string): Node {
+  const root: Node = { name: '', object: rootObject, key: '', fields: [], children: [] };
+  layout.columns.forEach((c, index) => {
+    let node = root;
+    let key = '';
+    for (const hop of c.path) {
+      key = key ? `${key}.${hop.name}` : hop.name;
+      let child = node.children.find((n) => n.key.toLowerCase() === key.toLowerCase());
+      if (!child) node.children.push((child = { name: hop.name, object: hop.object, key, fields: [], children: [] }));
+      node = child;
+    }
+    node.fields.push({ name: c.field.name, index, field: c.field });
+  });
+  return root;
+}
+
+export function xmlWriter(layout: RowLayout, rootObject: string): ResultWriter {
+  const root = tree(layout, rootObject);
+  const render = (node: Node, values: readonly unknown[], depth: number): string => {
+    const pad = ' '.repeat(depth);
+    const idIndex = node.key ? layout.parentIdIndex.get(node.key.toLowerCase()) : layout.rootIdIndex;
+    const id = idIndex === undefined ? null : values[idIndex];
+    let out = `${pad}<type>${node.object}</type>\n`;
+    out += id == null ? `${pad}<Id xsi:nil="true"/>\n` : `${pad}<Id>${id}</Id>\n`;
+    for (const f of node.fields) {
+      const v = values[f.index];
+      out += v == null ? `${pad}<${f.name} xsi:nil="true"/>\n` : `${pad}<${f.name}>${escapeXml(textOf(f.field, v))}</${f.name}>\n`;
+    }
+    for (const child of node.children) {
+      const childId = layout.parentIdIndex.get(child.key.toLowerCase());
+      if (childId !== undefined && values[childId] == null) out += `${pad}<${child.name} xsi:nil="true"/>\n`;
+      else out += `${pad}<${child.name} xsi:type="sObject">\n${render(child, values, depth + 1)}${pad}</${child.name}>\n`;
+    }
+    return out;
+  };
+  const open = `<?xml version="1.0" encoding="UTF-8"?><queryResult\n   xmlns="${DATALOAD_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"`;
+  let started = false;
+  return {
+    // The prolog waits for the first row: an empty result is a self-closing root.
+    begin: () => '',
+    row: (values) => {
+      const prefix = started ? '' : `${open}>\n`;
+      started = true;
+      return `${prefix} <records xsi:type="sObject">\n${render(root, values, 2)} </records>\n`;
+    },
+    end: (empty) => (empty ? `${open} />` : '</queryResult>'),
+  };
+}
+
+function jsonValue(f: FieldDef, v: unknown): JsonValue {
+  if (v === null || v === undefined) return null;
+  if (f.type === 'boolean') return v === 1 || v === true;
+  if (f.type === 'datetime') return String(v).replace(/Z$/, '+0000');
+  if (typeof v === 'number') return v;
+  return String(v);
+}
+
+/** A record with `attributes` and nested parents, as REST and Bulk JSON results show it. */
+export function jsonRecord(layout: RowLayout, rootObject: string, version: string, values: readonly unknown[]): Record<string, JsonValue> {
+  const root = tree(layout, rootObject);
+  const build = (node: Node): Record<string, JsonValue> | null => {
+    const idIndex = node.key ? layout.parentIdIndex.get(node.key.toLowerCase()) : layout.rootIdIndex;
+    const id = idIndex === undefined ? null : values[idIndex];
+    if (node.key && id == null) return null;
+    const out: Record<string, JsonValue> = { attributes: { type: node.object, url: `/services/data/v${version}/sobjects/${node.object}/${id ?? ''}` } };
+    for (const f of node.fields) out[f.name] = jsonValue(f.field, values[f.index]);
+    for (const child of node.children) out[child.name] = build(child);
+    return out;
+  };
+  return build(root)!;
+}
+
+export function jsonWriter(layout: RowLayout, rootObject: string, version: string): ResultWriter {
+  let first = true;
+  return {
+    begin: () => '[',
+    row: (values) => {
+      const text = (first ? '' : ',') + writeJson(jsonRecord(layout, rootObject, version, values));
+      first = false;
+      return text;
+    },
+    end: () => ']',
+  };
+}
