@@ -13,6 +13,7 @@ import { BulkService, DEFAULT_LIMITS } from '../bulk/service.js';
 import { WorkerPool } from '../engine/worker-pool.js';
 import { buildApp } from './app.js';
 import { SeedService } from '../engine/seed.js';
+import { RestQueryService } from '../engine/rest-query.js';
 import { ApiUsage } from '../org/usage.js';
 import { parseSchemaText } from '../org/schema-file.js';
 import { readFileSync } from 'node:fs';
@@ -111,7 +112,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     body: { maxBytes: 4 * DEFAULT_LIMITS.maxBatchChars, reportedLimit: DEFAULT_LIMITS.maxBatchChars },
     async: { bulk, auth, usage, minVersion: config.minVersion, maxVersion: config.maxVersion },
     auth: { auth, orgs: stores.org, schemas, records: stores.records },
-    rest: { auth, schemas, records: stores.records, bulk: stores.bulk, usage, minVersion: config.minVersion, maxVersion: config.maxVersion, dailyBatches: DEFAULT_LIMITS.dailyBatches, dailyApiRequests: 15_000 },
+    rest: { queries: new RestQueryService(schemas, stores.queries, () => clock.now()), auth, schemas, records: stores.records, bulk: stores.bulk, usage, minVersion: config.minVersion, maxVersion: config.maxVersion, dailyBatches: DEFAULT_LIMITS.dailyBatches, dailyApiRequests: 15_000 },
     admin: { orgId: org.orgId, startedAt: clock.now(), version: LOCALFORCE_VERSION, auth, orgs, orgStore: stores.org, schemas, seeds },
   });
   await app.listen({ host: config.host, port: config.port });

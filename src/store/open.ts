@@ -6,7 +6,8 @@ import { SqliteOrgStore } from './sqlite/org-store.js';
 import { SqliteWorkStore } from './sqlite/claims.js';
 import { SqliteSchemaStore } from './sqlite/schema-store.js';
 import { SqliteRecordTx } from './sqlite/record-tx.js';
-import type { BulkStore, OrgStore, RecordTx, SchemaStore, WorkStore } from './types.js';
+import type { BulkStore, OrgStore, QueryStore, RecordTx, SchemaStore, WorkStore } from './types.js';
+import { SqliteQueryStore } from './sqlite/query-store.js';
 
 export interface StoreConfig {
   kind: 'sqlite';
@@ -20,6 +21,7 @@ export interface Stores {
   schema: SchemaStore;
   /** Record reads outside a batch (REST reads, logins). */
   records: RecordTx;
+  queries: QueryStore;
   /** Makes batches left InProgress by a previous run claimable again (single-process backends only). */
   recoverAbandonedWork(): void;
   /** Housekeeping a worker runs when it has nothing to do (SQLite: fold the WAL back into the database). */
@@ -38,6 +40,7 @@ export function openStores(config: StoreConfig, role: 'api' | 'worker'): Stores 
     work,
     schema: new SqliteSchemaStore(db),
     records: new SqliteRecordTx(db),
+    queries: new SqliteQueryStore(db),
     recoverAbandonedWork: () => work.releaseAllLeases(),
     idleMaintenance: () => void db.pragma('wal_checkpoint(PASSIVE)'),
     close: () => {

@@ -49,6 +49,12 @@ export interface OrgStore {
   deleteSession(token: string): Promise<void>;
 }
 
+/** REST query reads: pages of a compiled query. */
+export interface QueryStore {
+  count(sql: string, params: readonly unknown[]): Promise<number>;
+  page(sql: string, params: readonly unknown[], limit: number, offset: number): Promise<unknown[][]>;
+}
+
 /** Custom schema definitions per org, and the record tables they need. */
 export interface SchemaStore {
   loadDefinitions(orgId: string): Promise<CustomDefinition[]>;

@@ -10,9 +10,11 @@ import { writeJson, type JsonValue } from '../../wire/json.js';
 import { normalizeId } from '../../wire/ids.js';
 import { sendWire, wire } from '../../server/wire-response.js';
 import { baseUrlOf } from '../auth/routes.js';
+import { RestQueryService, decodeLocator, SoqlError } from '../../engine/rest-query.js';
 import { describeGlobal, describeObject, limitsJson, recordJson, resourceMap, versionList } from './codec.js';
 
 export interface RestSurfaceOptions {
+  queries: RestQueryService;
   auth: AuthService;
   schemas: SchemaService;
   records: RecordTx;
@@ -104,6 +106,30 @@ export async function registerRestRoutes(app: FastifyInstance, s: RestSurfaceOpt
       if (!row || row.IsDeleted === 1) throw RestErrors.notFound();
       return sendWire(reply, json(recordJson(v, o, row)));
     });
+
+    for (const resource of ['query', 'queryAll'] as const) {
+      const includeDeleted = resource === 'queryAll';
+      const run = async (request: FastifyRequest, soql: string, offset: number) => {
+        const v = version(request);
+        const sess = await session(request);
+        try {
+          return json(await s.queries.run(sess.orgId, v, soql, includeDeleted, offset));
+        } catch (err) {
+          if (err instanceof SoqlError) throw new ApiError(err.code, err.message, 400);
+          throw err;
+        }
+      };
+      scope.get(`/services/data/:version/${resource}`, async (request, reply) => {
+        const q = (request.query as { q?: string }).q;
+        if (!q) throw new ApiError('MALFORMED_QUERY', 'A query string has to be specified', 400);
+        return sendWire(reply, await run(request, q, 0));
+      });
+      scope.get(`/services/data/:version/${resource}/:locator`, async (request, reply) => {
+        const locator = decodeLocator((request.params as { locator: string }).locator);
+        if (!locator) throw new ApiError('INVALID_QUERY_LOCATOR', 'invalid query locator', 400);
+        return sendWire(reply, await run(request, locator.q, locator.offset));
+      });
+    }
 
     scope.get('/services/data/:version/limits', async (request, reply) => {
       version(request);

@@ -15,7 +15,7 @@ export class SqliteBulkStore implements BulkStore {
         @apiVersion, @assignmentRuleId, @createdDate, @systemModstamp, @numberRetries, @lineEnding, @pkChunkingJson)`),
       getJob: db.prepare('SELECT * FROM lf_job WHERE id = ?'),
       counters: db.prepare(`SELECT state, COUNT(*) AS n, SUM(records_processed) AS processed, SUM(records_failed) AS failed,
-        SUM(total_time) AS total, SUM(api_active_time) AS api, SUM(apex_time) AS apex FROM lf_batch WHERE job_id = ? AND pk_original = 0 GROUP BY state`),
+        SUM(total_time) AS total, SUM(api_active_time) AS api, SUM(apex_time) AS apex FROM lf_batch WHERE job_id = ? AND pk_original <> 1 GROUP BY state`),
       setJobState: db.prepare('UPDATE lf_job SET state = ?, system_modstamp = ? WHERE id = ?'),
       notProcessed: db.prepare(`UPDATE lf_batch SET state = 'NotProcessed', system_modstamp = ? WHERE job_id = ? AND state = 'Queued'`),
       insertBatch: db.prepare(`INSERT INTO lf_batch (id, job_id, state, state_message, created_date, system_modstamp, request_content_type)
