@@ -1,7 +1,7 @@
 // Applies one 200-record chunk of a DML batch (insert, update, upsert, delete, hardDelete) inside the chunk's
 // transaction, returning one result per input row in input order (bulk-v1.md §10.3, §11).
 import type { Job, RecordError, RecordResult } from '../bulk/model.js';
-import { coerceValue, recordError, type CoerceContext, type DbValue, type RawValue } from '../org/coerce.js';
+import { coerceValue, matchKey, recordError, type CoerceContext, type DbValue, type RawValue } from '../org/coerce.js';
 import type { FieldDef, ObjectDef } from '../org/schema.js';
 import { normalizeId } from '../wire/ids.js';
 import { formatAutoNumber } from '../org/ids.js';
@@ -104,7 +104,7 @@ async function resolveRelationships(ctx: ChunkContext, tx: RecordTx, rows: Row[]
         return;
       }
       const text = String(v);
-      const key = rel.lookup.name === 'Id' ? (normalizeId(text) ?? text).toLowerCase() : rel.lookup.caseSensitive ? text : text.toLowerCase();
+      const key = rel.lookup.name === 'Id' ? (normalizeId(text) ?? text).toLowerCase() : matchKey(rel.lookup, text);
       const ids = matches.get(key) ?? [];
       if (ids.length === 1) p.values.set(rel.reference, ids[0]);
       else if (ids.length === 0) p.errors.push(recordError('INVALID_FIELD', `Foreign key external ID: ${text} not found for field ${rel.lookup.name} in entity ${rel.target.name}`, []));
@@ -153,7 +153,7 @@ async function checkUnique(ctx: ChunkContext, tx: RecordTx, prepared: Prepared[]
     prepared.forEach((p, i) => {
       const v = p.values.get(f);
       if (p.errors.length || v == null) return;
-      const key = String(v).toLowerCase();
+      const key = matchKey(f, v);
       if (seen.has(key)) p.errors.push(recordError('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${selfIds[seen.get(key)!] ?? ''}`, [f.name]));
       else {
         seen.set(key, i);
@@ -165,7 +165,7 @@ async function checkUnique(ctx: ChunkContext, tx: RecordTx, prepared: Prepared[]
     prepared.forEach((p, i) => {
       const v = p.values.get(f);
       if (p.errors.length || v == null) return;
-      const owners = (existing.get(String(v).toLowerCase()) ?? []).filter((id) => id !== selfIds[i]);
+      const owners = (existing.get(matchKey(f, v)) ?? []).filter((id) => id !== selfIds[i]);
       if (owners.length) p.errors.push(recordError('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${owners[0]}`, [f.name]));
     });
   }
@@ -192,6 +192,8 @@ function insertRow(ctx: ChunkContext, id: string, index: number, p: Prepared, co
         return null;
     }
     if (f.defaultValue !== undefined) return typeof f.defaultValue === 'boolean' ? (f.defaultValue ? 1 : 0) : f.defaultValue;
+    // A checkbox is never null: false unless set.
+    if (f.type === 'boolean') return 0;
     return null;
   });
 }
@@ -199,7 +201,7 @@ function insertRow(ctx: ChunkContext, id: string, index: number, p: Prepared, co
 function insertColumns(ctx: ChunkContext): FieldDef[] {
   const provided = new Set([...ctx.columns.filter((f): f is FieldDef => f !== undefined), ...ctx.relationships.map((r) => r.reference)]);
   return ctx.object.fields.filter(
-    (f) => provided.has(f) || f.defaultValue !== undefined || f.autoNumber || ['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp', 'OwnerId'].includes(f.name)
+    (f) => provided.has(f) || f.defaultValue !== undefined || f.autoNumber || f.type === 'boolean' || ['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp', 'OwnerId'].includes(f.name)
       || (f.name === 'Name' && hasDerivedName(ctx.object)),
   );
 }
@@ -342,9 +344,10 @@ async function applyUpsert(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promis
   });
   // Duplicate keys inside one chunk fail every row that carries them.
   const counts = new Map<string, number>();
-  keys.forEach((k, i) => k !== undefined && !prepared[i].errors.length && counts.set(k.toLowerCase(), (counts.get(k.toLowerCase()) ?? 0) + 1));
+  const keyOf = (k: string) => matchKey(key, k);
+  keys.forEach((k, i) => k !== undefined && !prepared[i].errors.length && counts.set(keyOf(k), (counts.get(keyOf(k)) ?? 0) + 1));
   keys.forEach((k, i) => {
-    if (k !== undefined && (counts.get(k.toLowerCase()) ?? 0) > 1) {
+    if (k !== undefined && (counts.get(keyOf(k)) ?? 0) > 1) {
       prepared[i].errors.push(byId ? recordError('DUPLICATE_VALUE', `Duplicate id specified: ${k}`, []) : recordError('DUPLICATE_VALUE', `Duplicate external id specified: ${k}`, [key.name]));
     }
   });
@@ -352,8 +355,8 @@ async function applyUpsert(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promis
   const matches = new Map<string, string[]>();
   if (byId) {
     const found = await tx.findIds(ctx.object, keys.filter((k): k is string => k !== undefined));
-    for (const [id, s] of found) matches.set(id.toLowerCase(), s.isDeleted ? [] : [id]);
-    for (const k of keys) if (k !== undefined && !found.has(k)) matches.set(k.toLowerCase(), []);
+    for (const [id, s] of found) matches.set(keyOf(id), s.isDeleted ? [] : [id]);
+    for (const k of keys) if (k !== undefined && !found.has(k)) matches.set(keyOf(k), []);
   } else if (live.length) {
     const originals = keys.filter((k): k is string => k !== undefined);
     for (const [v, ids] of await tx.findByField(ctx.object, key, originals)) matches.set(v, ids);
@@ -361,7 +364,7 @@ async function applyUpsert(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promis
   const targetIds: (string | undefined)[] = prepared.map((p, i) => {
     const k = keys[i];
     if (p.errors.length || k === undefined) return undefined;
-    const ids = matches.get(k.toLowerCase()) ?? [];
+    const ids = matches.get(keyOf(k)) ?? [];
     if (byId && ids.length === 0) {
       p.errors.push(recordError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', []));
       return undefined;

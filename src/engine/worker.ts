@@ -84,6 +84,8 @@ async function loop(): Promise<void> {
   }
   stores.close();
   parentPort!.postMessage({ type: 'stopped' });
+  // Let the thread end: an open port would keep it alive until the pool's terminate timeout.
+  parentPort!.close();
 }
 
 void loop();

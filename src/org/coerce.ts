@@ -11,6 +11,12 @@ export type DbValue = string | number | null;
 
 export const recordError = (statusCode: string, message: string, fields: string[] = []): RecordError => ({ statusCode, message, fields });
 
+/** The key two values of a unique or external id field are matched by: case-insensitive unless the field says otherwise. */
+export function matchKey(f: FieldDef, value: unknown): string {
+  const text = String(value);
+  return f.caseSensitive ? text : text.toLowerCase();
+}
+
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const INT_RE = /^[+-]?\d+$/;
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;

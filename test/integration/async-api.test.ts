@@ -264,10 +264,10 @@ describe('processing', () => {
     assert.equal(out.results, [
       '"Id","Success","Created","Error"',
       `"${a}","true","false",""`,
-      `"","false","false","DUPLICATE_VALUE:Duplicate id specified: ${a}: --"`,
+      `"","false","false","DUPLICATE_VALUE:Duplicate id specified: ${a}:--"`,
       `"","false","false","MALFORMED_ID:Account ID: id value of incorrect type: ${b.toLowerCase()}:Id --"`,
-      '"","false","false","MISSING_ARGUMENT:Id not specified in an update call: --"',
-      '"","false","false","INVALID_CROSS_REFERENCE_KEY:invalid cross reference id: --"',
+      '"","false","false","MISSING_ARGUMENT:Id not specified in an update call:--"',
+      '"","false","false","INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--"',
       '',
     ].join('\n'));
     const db = new Database(server.dbFile, { readonly: true });

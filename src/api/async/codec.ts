@@ -127,7 +127,8 @@ export function renderBatchInfoList(batches: readonly Batch[], format: WireForma
 /** `CODE:message:field1,field2 --`: the CSV error cell carries the first error only (bulk-v1.md §8.1). */
 function csvError(r: RecordResult): string {
   const e = r.errors[0];
-  return e ? `${e.statusCode}:${e.message}:${e.fields.join(',')} --` : '';
+  // `…:Name --` with fields, `…:--` without (bulk-v1.md §8.1, §11).
+  return e ? `${e.statusCode}:${e.message}:${e.fields.length ? `${e.fields.join(',')} ` : ''}--` : '';
 }
 
 export function renderResultsCsv(results: readonly RecordResult[]): string {

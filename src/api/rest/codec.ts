@@ -100,9 +100,14 @@ export function describeObject(version: string, o: ObjectDef, children: readonly
     hasSubtypes: false, implementedBy: null, implementsInterfaces: null, isInterface: false, isSubtype: false, keyPrefix: o.keyPrefix,
     label: o.label, labelPlural: o.labelPlural, layoutable: true, listviewable: null, lookupLayoutable: null, mergeable: g.mergeable,
     mruEnabled: true, name: o.name, namedLayoutInfos: [], networkScopeFieldName: null, queryable: true, recordTypeInfos: [],
-    replicateable: true, retrieveable: true, searchLayoutable: true, searchable: true, supportedScopes: [{ label: 'All', name: 'everything' }],
+    replicateable: true, retrieveable: true, searchLayoutable: true, searchable: true, sobjectDescribeOption: 'FULL', supportedScopes: [{ label: 'All', name: 'everything' }],
     triggerable: true, undeletable: g.undeletable, updateable: true,
-    urls: { ...urls, listviews: `${urls.sobject}/listviews`, layouts: `${urls.sobject}/describe/layouts`, compactLayouts: `${urls.sobject}/describe/compactLayouts`, quickActions: `${urls.sobject}/quickActions` },
+    urls: {
+      ...urls, listviews: `${urls.sobject}/listviews`, layouts: `${urls.sobject}/describe/layouts`, compactLayouts: `${urls.sobject}/describe/compactLayouts`,
+      approvalLayouts: `${urls.sobject}/describe/approvalLayouts`, quickActions: `${urls.sobject}/quickActions`,
+      // Absolute in Salesforce's describe; localforce has no UI, so they point at the record resource.
+      uiDetailTemplate: `${urls.sobject}/{ID}`, uiEditTemplate: `${urls.sobject}/{ID}/e`, uiNewRecord: `${urls.sobject}/e`,
+    },
   };
 }
 

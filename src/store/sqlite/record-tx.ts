@@ -2,6 +2,7 @@
 // Statements are prepared once per shape (object + column list) and cached: a 10,000-row batch reuses them.
 import type { FieldDef, ObjectDef } from '../../org/schema.js';
 import type { RecordTx } from '../types.js';
+import { matchKey } from '../../org/coerce.js';
 import { type Db, quoteIdent } from './database.js';
 import type { Statement } from 'better-sqlite3';
 
@@ -47,7 +48,7 @@ export class SqliteRecordTx implements RecordTx {
       const s = this.prepared(`findBy:${object.table}:${field.name}:${part.length}`,
         () => `SELECT Id, ${col} AS v FROM ${quoteIdent(object.table)} WHERE ${col} IN (${this.inList(part.length)}) AND IsDeleted = 0`);
       for (const r of s.all(...part) as { Id: string; v: unknown }[]) {
-        const key = field.caseSensitive ? String(r.v) : String(r.v).toLowerCase();
+        const key = matchKey(field, r.v);
         const list = found.get(key);
         if (list) list.push(r.Id);
         else found.set(key, [r.Id]);
