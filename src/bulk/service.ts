@@ -53,6 +53,11 @@ export class BulkService {
     return job;
   }
 
+  /** See BulkStore.changeToken: lets the surface serve a rendered status again while nothing changed. */
+  changeToken(): string {
+    return this.store.changeToken();
+  }
+
   /** The job's content type, for choosing the error format before the caller is authenticated. */
   async jobFormat(jobId: string): Promise<ContentType | undefined> {
     return (await this.store.getJob(jobId))?.contentType;

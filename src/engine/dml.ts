@@ -68,8 +68,12 @@ function checkWritable(ctx: ChunkContext, p: Prepared, creating: boolean): void 
   }
 }
 
+const requiredFields = new WeakMap<ObjectDef, FieldDef[]>();
+
 function missingRequired(ctx: ChunkContext, p: Prepared, creating: boolean): void {
-  const missing = ctx.object.fields.filter((f) => f.required && (creating ? p.values.get(f) == null : p.values.has(f) && p.values.get(f) === null));
+  let required = requiredFields.get(ctx.object);
+  if (!required) requiredFields.set(ctx.object, (required = ctx.object.fields.filter((f) => f.required)));
+  const missing = required.filter((f) => (creating ? p.values.get(f) == null : p.values.has(f) && p.values.get(f) === null));
   if (missing.length) {
     const names = missing.map((f) => f.name);
     p.errors.push(recordError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${names.join(', ')}]`, names));

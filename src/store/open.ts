@@ -8,6 +8,7 @@ import { SqliteSchemaStore } from './sqlite/schema-store.js';
 import { SqliteRecordTx } from './sqlite/record-tx.js';
 import type { BulkStore, OrgStore, QueryStore, RecordTx, SchemaStore, WorkStore } from './types.js';
 import { SqliteQueryStore } from './sqlite/query-store.js';
+import { PayloadFiles } from './sqlite/payloads.js';
 
 export interface StoreConfig {
   kind: 'sqlite';
@@ -33,9 +34,10 @@ export function openStores(config: StoreConfig, role: 'api' | 'worker'): Stores 
   const db = openDatabase(config.file, { synchronous: role === 'api' ? 'FULL' : 'NORMAL', checkpoints: role === 'worker' });
   if (role === 'api') migrate(db);
   let reader: ReturnType<typeof openDatabase> | undefined;
-  const work = new SqliteWorkStore(db, () => (reader ??= openDatabase(config.file, { synchronous: 'NORMAL', checkpoints: false })));
+  const files = new PayloadFiles(config.file);
+  const work = new SqliteWorkStore(db, files, () => (reader ??= openDatabase(config.file, { synchronous: 'NORMAL', checkpoints: false })));
   return {
-    bulk: new SqliteBulkStore(db),
+    bulk: new SqliteBulkStore(db, files),
     org: new SqliteOrgStore(db),
     work,
     schema: new SqliteSchemaStore(db),

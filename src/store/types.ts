@@ -66,6 +66,11 @@ export interface SchemaStore {
 
 /** Jobs and batches as the API surfaces see them. */
 export interface BulkStore extends IdCounterStore {
+  /**
+   * Changes whenever any job or batch may have changed, from any connection. Equal tokens mean nothing changed in
+   * between, so a response rendered under the token can be served again.
+   */
+  changeToken(): string;
   createJob(job: Job): Promise<void>;
   getJob(jobId: string): Promise<Job | undefined>;
   jobCounters(jobId: string): Promise<JobCounters>;

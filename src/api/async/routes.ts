@@ -49,32 +49,53 @@ function formatted(status: number, format: WireFormat, body: string): WireRespon
   return wire(status, CONTENT_TYPE[format], body);
 }
 
+/**
+ * Status polls (GET job, batch list, batch) return the same bytes until something changes, so their rendered
+ * responses are kept per resource and served again while the store's change token is the same. The org is kept
+ * with the entry: a token of another org never gets a cached response.
+ */
+class StatusCache {
+  private readonly entries = new Map<string, { token: string; orgId: string; res: WireResponse }>();
+  async get(s: Surface, call: AsyncCall, key: string, render: () => Promise<WireResponse>): Promise<WireResponse> {
+    const token = s.bulk.changeToken(); // read before the data, so a change during rendering is not cached as current
+    const hit = this.entries.get(key);
+    if (hit && hit.token === token && hit.orgId === call.session.orgId) return hit.res;
+    const res = await render();
+    if (this.entries.size >= 10_000) this.entries.clear();
+    this.entries.set(key, { token, orgId: call.session.orgId, res });
+    return res;
+  }
+}
+
+/** What handlers see: the surface's services and its own status cache (one per server). */
+type Surface = AsyncSurfaceOptions & { statusCache: StatusCache };
+
 const handlers = {
-  createJob: async (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) =>
+  createJob: async (s: Surface, call: AsyncCall, format: WireFormat) =>
     formatted(201, format, renderJobInfo(await s.bulk.createJob(call.session, call.version, parseJobRequest(bodyText(call), format), { lineEnding: call.lineEnding, pkChunking: call.pkChunking }), format)),
 
-  getJob: async (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) =>
-    formatted(200, format, renderJobInfo(await s.bulk.getJob(call.session, call.jobId), format)),
+  getJob: async (s: Surface, call: AsyncCall, format: WireFormat) =>
+    s.statusCache.get(s, call, `job:${call.jobId}:${format}`, async () => formatted(200, format, renderJobInfo(await s.bulk.getJob(call.session, call.jobId), format))),
 
-  updateJob: async (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) =>
+  updateJob: async (s: Surface, call: AsyncCall, format: WireFormat) =>
     formatted(200, format, renderJobInfo(await s.bulk.updateJob(call.session, call.jobId, parseJobRequest(bodyText(call), format)), format)),
 
-  addBatch: async (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) =>
+  addBatch: async (s: Surface, call: AsyncCall, format: WireFormat) =>
     formatted(201, format, renderBatchInfo(await s.bulk.addBatch(call.session, call.jobId, call.body, call.contentType ?? ''), format)),
 
-  listBatches: async (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) =>
-    formatted(200, format, renderBatchInfoList((await s.bulk.listBatches(call.session, call.jobId)).batches, format)),
+  listBatches: async (s: Surface, call: AsyncCall, format: WireFormat) =>
+    s.statusCache.get(s, call, `list:${call.jobId}:${format}`, async () => formatted(200, format, renderBatchInfoList((await s.bulk.listBatches(call.session, call.jobId)).batches, format))),
 
-  getBatch: async (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) =>
-    formatted(200, format, renderBatchInfo((await s.bulk.getBatch(call.session, call.jobId, call.batchId)).batch, format)),
+  getBatch: async (s: Surface, call: AsyncCall, format: WireFormat) =>
+    s.statusCache.get(s, call, `batch:${call.jobId}:${call.batchId}:${format}`, async () => formatted(200, format, renderBatchInfo((await s.bulk.getBatch(call.session, call.jobId, call.batchId)).batch, format))),
 
-  getBatchRequest: async (s: AsyncSurfaceOptions, call: AsyncCall) => {
+  getBatchRequest: async (s: Surface, call: AsyncCall) => {
     const { job, body } = await s.bulk.getBatchRequest(call.session, call.jobId, call.batchId);
     const type = job.contentType.endsWith('JSON') ? CONTENT_TYPE.json : job.contentType.endsWith('XML') ? CONTENT_TYPE.xml : CONTENT_TYPE.csv;
     return wire(200, type, body);
   },
 
-  getBatchResult: async (s: AsyncSurfaceOptions, call: AsyncCall) => {
+  getBatchResult: async (s: Surface, call: AsyncCall) => {
     const outcome = await s.bulk.getBatchResults(call.session, call.jobId, call.batchId);
     const { job } = outcome;
     if ('resultIds' in outcome) {
@@ -89,14 +110,14 @@ const handlers = {
     return wire(200, CONTENT_TYPE.csv, renderResultsCsv(results));
   },
 
-  getQueryResult: async (s: AsyncSurfaceOptions, call: AsyncCall) => {
+  getQueryResult: async (s: Surface, call: AsyncCall) => {
     const { job, chunks } = await s.bulk.getQueryResult(call.session, call.jobId, call.batchId, call.resultId);
     const type = job.contentType.endsWith('JSON') ? CONTENT_TYPE.json : job.contentType.endsWith('XML') ? CONTENT_TYPE.xml : CONTENT_TYPE.csv;
     return wire(200, type, Readable.from(chunks));
   },
 };
 
-type Handler = (s: AsyncSurfaceOptions, call: AsyncCall, format: WireFormat) => Promise<WireResponse>;
+type Handler = (s: Surface, call: AsyncCall, format: WireFormat) => Promise<WireResponse>;
 
 /** Which format a route answers in: the request's (job create/update) or the job's (everything else). */
 type FormatSource = 'request' | 'job';
@@ -159,8 +180,9 @@ class JobFormatCache {
   }
 }
 
-export async function registerAsyncRoutes(app: FastifyInstance, s: AsyncSurfaceOptions): Promise<void> {
+export async function registerAsyncRoutes(app: FastifyInstance, options: AsyncSurfaceOptions): Promise<void> {
   const formats = new JobFormatCache();
+  const s: Surface = { ...options, statusCache: new StatusCache() };
   await app.register(
     async (scope) => {
       scope.setErrorHandler((err, request, reply) => {

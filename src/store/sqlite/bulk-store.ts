@@ -3,11 +3,14 @@
 import type { Batch, Job, JobCounters, JobState, RecordResult } from '../../bulk/model.js';
 import type { BulkStore } from '../types.js';
 import { type Db } from './database.js';
+import { INLINE_MAX, type PayloadFiles } from './payloads.js';
 import { BATCH_COLUMNS, type BatchRow, type JobRow, batchFromRow, decodeResults, jobFromRow, reserveIds } from './rows.js';
 
 export class SqliteBulkStore implements BulkStore {
   private readonly stmt;
-  constructor(private readonly db: Db) {
+  /** Writes made on this connection, which SQLite's data_version does not count. */
+  private localWrites = 0;
+  constructor(private readonly db: Db, private readonly files: PayloadFiles) {
     this.stmt = {
       insertJob: db.prepare(`INSERT INTO lf_job (id, org_id, created_by_id, operation, object, external_id_field, concurrency_mode,
         content_type, state, api_version, assignment_rule_id, created_date, system_modstamp, number_retries, line_ending, pk_chunking)
@@ -28,8 +31,13 @@ export class SqliteBulkStore implements BulkStore {
       resultIds: db.prepare('SELECT id FROM lf_query_result WHERE batch_id = ? ORDER BY seq'),
       resultFile: db.prepare('SELECT id FROM lf_query_result WHERE batch_id = ? AND id = ?'),
       resultChunk: db.prepare('SELECT body FROM lf_result_chunk WHERE result_id = ? AND seq = ?'),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(true),
       countSince: db.prepare('SELECT COUNT(*) AS n FROM lf_batch b JOIN lf_job j ON j.id = b.job_id WHERE j.org_id = ? AND b.created_date >= ?'),
     };
+  }
+
+  changeToken(): string {
+    return `${this.stmt.dataVersion.get() as number}:${this.localWrites}`;
   }
 
   async reserveIds(prefix: string, count: number): Promise<number> {
@@ -37,6 +45,7 @@ export class SqliteBulkStore implements BulkStore {
   }
 
   async createJob(job: Job): Promise<void> {
+    this.localWrites++;
     this.stmt.insertJob.run({ ...job, pkChunkingJson: job.pkChunking ? JSON.stringify(job.pkChunking) : null });
   }
 
@@ -67,10 +76,12 @@ export class SqliteBulkStore implements BulkStore {
   }
 
   async setJobState(jobId: string, state: JobState, now: number): Promise<void> {
+    this.localWrites++;
     this.stmt.setJobState.run(state, now, jobId);
   }
 
   async abortJob(jobId: string, now: number): Promise<void> {
+    this.localWrites++;
     this.db.transaction(() => {
       this.stmt.setJobState.run('Aborted', now, jobId);
       this.stmt.notProcessed.run(now, jobId);
@@ -78,9 +89,12 @@ export class SqliteBulkStore implements BulkStore {
   }
 
   async addBatch(batch: Batch, payload: Buffer, requestContentType: string): Promise<void> {
+    const inline = payload.length <= INLINE_MAX;
+    if (!inline) await this.files.write(batch.id, payload);
+    this.localWrites++;
     this.db.transaction(() => {
       this.stmt.insertBatch.run(batch.id, batch.jobId, batch.state, batch.stateMessage, batch.createdDate, batch.systemModstamp, requestContentType);
-      this.stmt.insertPayload.run(batch.id, payload);
+      this.stmt.insertPayload.run(batch.id, inline ? payload : null);
     })();
   }
 
@@ -94,8 +108,8 @@ export class SqliteBulkStore implements BulkStore {
   }
 
   async getBatchPayload(batchId: string): Promise<{ body: Buffer; contentType: string } | undefined> {
-    const row = this.stmt.payload.get(batchId) as { body: Buffer; request_content_type: string } | undefined;
-    return row && { body: row.body, contentType: row.request_content_type };
+    const row = this.stmt.payload.get(batchId) as { body: Buffer | null; request_content_type: string } | undefined;
+    return row && { body: row.body ?? (await this.files.read(batchId)), contentType: row.request_content_type };
   }
 
   async listQueryResults(batchId: string): Promise<string[]> {

@@ -8,6 +8,7 @@ import type { ChunkOutcome, ClaimedBatch, RecordTx, WorkStore } from '../types.j
 import { type Db, inTransaction } from './database.js';
 import { BATCH_COLUMNS, type BatchRow, type JobRow, batchFromRow, encodeResults, jobFromRow, reserveIds } from './rows.js';
 import { SqliteRecordTx } from './record-tx.js';
+import type { PayloadFiles } from './payloads.js';
 
 const CLAIM_NEXT = `
 UPDATE lf_batch SET
@@ -41,7 +42,7 @@ export class SqliteWorkStore implements WorkStore {
    * @param reader a second connection for streaming query rows: better-sqlite3 cannot write on a connection while
    *   one of its statements is being iterated, and result chunks are written while the rows stream.
    */
-  constructor(private readonly db: Db, private readonly reader: () => Db = () => db) {
+  constructor(private readonly db: Db, private readonly files: PayloadFiles, private readonly reader: () => Db = () => db) {
     this.recordTx = new SqliteRecordTx(db);
     this.stmt = {
       claim: db.prepare(CLAIM_NEXT),
@@ -72,7 +73,7 @@ export class SqliteWorkStore implements WorkStore {
     const row = this.stmt.claim.get({ owner, leaseMs, now, delayMs }) as BatchRow | undefined;
     if (!row) return undefined;
     const job = jobFromRow(this.stmt.job.get(row.job_id) as JobRow);
-    const payload = (this.stmt.payload.get(row.id) as { body: Buffer }).body;
+    const payload = (this.stmt.payload.get(row.id) as { body: Buffer | null }).body ?? this.files.readSync(row.id);
     return { job, batch: batchFromRow(row), payload, chunksDone: row.chunks_done, attempts: row.attempts, owner, pkRole: row.pk_original as 0 | 1 | 2 };
   }
 

@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS lf_batch (
 CREATE INDEX IF NOT EXISTS lf_batch_by_job ON lf_batch (job_id, seq);
 CREATE INDEX IF NOT EXISTS lf_batch_by_state ON lf_batch (state, seq);
 CREATE INDEX IF NOT EXISTS lf_job_by_org ON lf_job (org_id, created_date);
-CREATE TABLE IF NOT EXISTS lf_batch_payload (batch_id TEXT PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS lf_batch_payload (batch_id TEXT PRIMARY KEY, body BLOB); -- NULL: in payloads/<batch id>.bin
 CREATE TABLE IF NOT EXISTS lf_query_result (
   id TEXT PRIMARY KEY, batch_id TEXT NOT NULL, seq INTEGER NOT NULL, row_count INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS lf_query_result_by_batch ON lf_query_result (batch_id, seq);

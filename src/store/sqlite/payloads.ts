@@ -1,0 +1,48 @@
+// Batch payloads beside the database. A large payload (a 10 MB CSV) is written to its own file with an
+// asynchronous write and fsync, off the event loop, BEFORE the batch row commits; the row then names it. Written
+// inline into SQLite, the same payload blocked every poll behind a 10 MB synchronous write and a WAL checkpoint.
+// Small payloads stay inline in lf_batch_payload.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { open, readFile, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+export const INLINE_MAX = 256 * 1024;
+
+export class PayloadFiles {
+  readonly dir: string;
+  constructor(dbFile: string) {
+    this.dir = join(dirname(dbFile), 'payloads');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  private path(batchId: string): string {
+    return join(this.dir, `${batchId}.bin`);
+  }
+
+  /** Durable once it resolves: data and file are fsynced, then the file is renamed into place. */
+  async write(batchId: string, body: Buffer): Promise<void> {
+    const tmp = `${this.path(batchId)}.tmp`;
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(body);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, this.path(batchId));
+    const dir = await open(this.dir, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  }
+
+  read(batchId: string): Promise<Buffer> {
+    return readFile(this.path(batchId));
+  }
+
+  readSync(batchId: string): Buffer {
+    return readFileSync(this.path(batchId));
+  }
+}
