@@ -32,6 +32,16 @@ export async function processQueryBatch(claim: ClaimedBatch, o: ProcessorOptions
     return;
   }
 
+  try {
+    await runQuery(claim, checked, o, started);
+  } catch (err) {
+    // A query that fails while it runs (SQLite refusing a value, say) fails its batch rather than being retried forever.
+    await o.work.finishBatch(claim, 'Failed', `InvalidBatch : Failed to process query: UNKNOWN_EXCEPTION: ${(err as Error).message}`, o.clock.now() - started, o.clock.now());
+  }
+}
+
+async function runQuery(claim: ClaimedBatch, checked: CheckedQuery, o: ProcessorOptions, started: number): Promise<void> {
+  const { job } = claim;
   await o.work.clearQueryResults(claim);
   const compiled = compileSqlite(checked);
   const version = job.apiVersion.toFixed(1);

@@ -7,7 +7,7 @@ import type { FieldDef, ObjectDef } from '../org/schema.js';
 import { normalizeId } from '../wire/ids.js';
 import { parseSfDate, parseSfDateTime } from '../wire/dates.js';
 import { dateLiteralRange } from './date-literals.js';
-import { SoqlError, SoqlErrors, positionAt, positionOf, type Position } from './errors.js';
+import { SoqlError, SoqlErrors, offsetOf, positionAt, positionOf, type Position } from './errors.js';
 import type { CheckedQuery, Condition, FieldPath, Scalar, SelectColumn } from './model.js';
 
 export interface CheckOptions {
@@ -40,11 +40,16 @@ function throwAt(err: SoqlError): never {
   throw err;
 }
 
-/** `'O\'Brien'` → `O'Brien`: SOQL string escapes (\' \" \\ \n \r \t \b \f); LIKE keeps `\%` and `\_` escaped. */
+/**
+ * `'O\'Brien'` → `O'Brien`: SOQL string escapes (\' \" \\ \n \r \t \b \f \uXXXX). For LIKE, `\%`, `\_` and `\\` stay
+ * escaped, so the pattern's ESCAPE '\' reads them as literal characters.
+ */
 function unquote(raw: string, keepLikeEscapes: boolean): string {
   const body = raw.startsWith("'") && raw.endsWith("'") ? raw.slice(1, -1) : raw;
-  return body.replace(/\\(.)/g, (all, c: string) => {
+  return body.replace(/\\(u[0-9A-Fa-f]{4}|[\s\S])/g, (all, c: string) => {
+    if (c.length === 5) return String.fromCharCode(parseInt(c.slice(1), 16));
     switch (c) {
+      case '\\': return keepLikeEscapes ? all : c;
       case 'n': return '\n';
       case 'r': return '\r';
       case 't': return '\t';
@@ -59,8 +64,11 @@ function unquote(raw: string, keepLikeEscapes: boolean): string {
 class Checker {
   constructor(private readonly soql: string, private readonly schema: OrgSchema, private readonly o: CheckOptions) {}
 
-  private at(token: string): Position {
-    return positionOf(this.soql, token);
+  /** Where the WHERE clause starts (outside literals), so filter tokens are found there and not in the SELECT list. */
+  private whereFrom = 0;
+
+  private at(token: string, from = 0): Position {
+    return positionOf(this.soql, token, from);
   }
 
   /** Resolves `Account.Owner.Name` from `object`. */
@@ -104,14 +112,18 @@ class Checker {
     }
     if (nested && columns.length !== 1) throw SoqlErrors.unexpectedToken(this.soql, this.at(','), ',');
     const idFilter = { value: false };
+    if (!nested) this.whereFrom = offsetOf(this.soql, 'WHERE');
     const condition = q.where ? this.where(object, q.where, idFilter) : undefined;
+    if (condition) this.checkSemiJoins(condition, nested);
     const orderBy = (q.orderBy ? (Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy]) : []).map((term) => {
       const t = term as { field?: string; order?: string; nulls?: string };
       if (!t.field) throw SoqlErrors.notSupported('ORDER BY on functions', where);
       const descending = t.order === 'DESC';
       return { path: this.path(object, t.field), descending, nullsLast: t.nulls ? t.nulls === 'LAST' : descending };
     });
-    return { object, columns, where: condition, orderBy, limit: q.limit, offset: q.offset, includeDeleted: this.o.includeDeleted, filtersOnIdField: idFilter.value };
+    // A LIMIT beyond what any table holds means "no limit"; clamped so it stays an exact integer in SQL.
+    const clamp = (n: number | undefined) => (n === undefined ? undefined : Math.min(n, Number.MAX_SAFE_INTEGER));
+    return { object, columns, where: condition, orderBy, limit: clamp(q.limit), offset: clamp(q.offset), includeDeleted: this.o.includeDeleted, filtersOnIdField: idFilter.value };
   }
 
   /** Rebuilds the boolean tree from the parser's flat chain, refusing AND and OR mixed at one level. */
@@ -148,8 +160,8 @@ class Checker {
         if (op && t !== op) {
           // The n-th occurrence of this operator in the text, for the caret.
           const nth = tokens.slice(0, i + 1).filter((x) => x === t).length;
-          let from = 0;
-          for (let k = 0; k < nth; k++) from = positionIndex(this.soql, t, from) + 1;
+          let from = this.whereFrom;
+          for (let k = 0; k < nth; k++) from = offsetOf(this.soql, t, from) + 1;
           throw SoqlErrors.unexpectedToken(this.soql, positionAt(this.soql, from - 1), t);
         }
         op = t;
@@ -191,9 +203,10 @@ class Checker {
     const op = String(c.operator).toUpperCase();
     const literalType = String(c.literalType ?? '');
     const f = path.field;
-    const fail = (message: string) => SoqlErrors.badFilterValue(this.soql, this.at(c.field as string), message);
+    const fail = (message: string) => SoqlErrors.badFilterValue(this.soql, this.at(c.field as string, this.whereFrom), message);
     if (literalType === 'SUBQUERY') {
       if (op !== 'IN' && op !== 'NOT IN') throw fail(`Invalid operator for a semi-join: ${op}`);
+      if (f.type !== 'id' && f.type !== 'reference') throw fail(`semi join sub-selects are only allowed on Id and reference fields, not on ${f.name}`); // localforce wording
       const sub = this.query(c.valueQuery as Query, true);
       return { kind: 'semijoin', path, negate: op === 'NOT IN', query: sub };
     }
@@ -220,7 +233,7 @@ class Checker {
         if (literalType === 'DATE_LITERAL' || literalType === 'DATE_N_LITERAL') {
           if (f.type !== 'date' && f.type !== 'datetime') throw fail(`Date literals are only valid on date and datetime fields: ${c.field}`);
           const range = dateLiteralRange(String(c.value), this.o.now);
-          if (!range) throw SoqlErrors.unexpectedToken(this.soql, this.at(String(c.value)), String(c.value));
+          if (!range) throw SoqlErrors.unexpectedToken(this.soql, this.at(String(c.value).split(':')[0], this.whereFrom), String(c.value));
           const fmt = (ms: number) => (f.type === 'date' ? new Date(ms).toISOString().slice(0, 10) : new Date(ms).toISOString());
           return { kind: 'range', path, op: cmp, start: fmt(range.start), end: fmt(range.end) };
         }
@@ -228,6 +241,23 @@ class Checker {
       }
     }
     throw SoqlErrors.unexpectedToken(this.soql, this.at(op), op);
+  }
+
+  /** Salesforce refuses semi-joins beside OR, and semi-joins inside a semi-join. */
+  private checkSemiJoins(c: Condition, nested: boolean, underOr = false): void {
+    switch (c.kind) {
+      case 'semijoin':
+        if (nested) throw new SoqlError('MALFORMED_QUERY', 'Nested semi join sub-selects are not supported'); // localforce wording
+        if (underOr) throw new SoqlError('MALFORMED_QUERY', "Semi join sub-selects are not allowed with the 'OR' operator");
+        return;
+      case 'and':
+      case 'or':
+        for (const item of c.items) this.checkSemiJoins(item, nested, underOr || c.kind === 'or');
+        return;
+      case 'not':
+        this.checkSemiJoins(c.item, nested, underOr);
+        return;
+    }
   }
 
   /** Types a literal for the field it is compared with; values stay values (they become SQL parameters). */
@@ -263,13 +293,6 @@ class Checker {
         return unquote(raw, forLike);
     }
   }
-}
-
-function positionIndex(soql: string, word: string, from: number): number {
-  const re = new RegExp(`(^|[^A-Za-z0-9_])(${word})(?![A-Za-z0-9_])`, 'gi');
-  re.lastIndex = from;
-  const m = re.exec(soql);
-  return m ? m.index + m[1].length : soql.length;
 }
 
 export function checkSoql(soql: string, schema: OrgSchema, options: CheckOptions): CheckedQuery {

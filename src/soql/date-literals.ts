@@ -35,10 +35,19 @@ export interface DayRange {
 /** The range a literal denotes at `now`, or undefined for an unknown literal. */
 export function dateLiteralRange(literal: string, now: number): DayRange | undefined {
   const upper = literal.toUpperCase();
-  const m = /^([A-Z_]+?)(?::(\d+))?$/.exec(upper);
+  const m = /^([A-Z0-9_]+?)(?::(\d+))?$/.exec(upper);
   if (!m) return undefined;
-  const name = m[1];
+  // The fiscal year is the calendar year in localforce's org, so fiscal literals are their calendar twins.
+  const name = m[1].replace('_FISCAL_QUARTER', '_QUARTER').replace('_FISCAL_YEAR', '_YEAR');
   const n = m[2] === undefined ? undefined : Number(m[2]);
+  const range = literalRange(name, n, now);
+  // A count so large the dates fall outside what a timestamp can hold is not a valid literal.
+  const MAX = 8.64e15;
+  if (!range || !(Math.abs(range.start) <= MAX && Math.abs(range.end) <= MAX)) return undefined;
+  return range;
+}
+
+function literalRange(name: string, n: number | undefined, now: number): DayRange | undefined {
   const today = startOfDay(now);
   const week = startOfWeek(now);
   const month = startOfMonth(now);
@@ -77,6 +86,10 @@ export function dateLiteralRange(literal: string, now: number): DayRange | undef
     case 'NEXT_N_MONTHS': return r(addMonths(month, 1), addMonths(month, n + 1));
     case 'LAST_N_QUARTERS': return r(addMonths(quarter, -3 * n), quarter);
     case 'NEXT_N_QUARTERS': return r(addMonths(quarter, 3), addMonths(quarter, 3 * (n + 1)));
+    case 'N_WEEKS_AGO': return r(week - 7 * n * DAY, week - 7 * (n - 1) * DAY);
+    case 'N_MONTHS_AGO': return r(addMonths(month, -n), addMonths(month, -n + 1));
+    case 'N_QUARTERS_AGO': return r(addMonths(quarter, -3 * n), addMonths(quarter, -3 * n + 3));
+    case 'N_YEARS_AGO': return r(addMonths(year, -12 * n), addMonths(year, -12 * n + 12));
     case 'LAST_N_YEARS': return r(addMonths(year, -12 * n), year);
     case 'NEXT_N_YEARS': return r(addMonths(year, 12), addMonths(year, 12 * (n + 1)));
   }

@@ -13,14 +13,23 @@ export interface Position {
   column: number;
 }
 
-/** Where `token` first appears as a word in the query, searching from `from` (case-insensitive). */
-export function positionOf(soql: string, token: string, from = 0): Position {
+/** The query text with string literals blanked out, so token searches never land inside a value. */
+function withoutLiterals(soql: string): string {
+  return soql.replace(/'(?:\\.|[^'\\])*'?/g, (m) => ' '.repeat(m.length));
+}
+
+/** Offset of the first `token` appearing as a word outside string literals at or after `from` (case-insensitive). */
+export function offsetOf(soql: string, token: string, from = 0): number {
   const escaped = token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(`(^|[^A-Za-z0-9_])(${escaped})(?![A-Za-z0-9_])`, 'gi');
-  re.lastIndex = from;
-  const m = re.exec(soql);
-  const offset = m ? m.index + m[1].length : Math.max(0, from);
-  return positionAt(soql, offset);
+  re.lastIndex = Math.max(0, from - 1);
+  const m = re.exec(withoutLiterals(soql));
+  return m ? m.index + m[1].length : Math.max(0, from);
+}
+
+/** Where `token` first appears as a word outside string literals, searching from `from`. */
+export function positionOf(soql: string, token: string, from = 0): Position {
+  return positionAt(soql, offsetOf(soql, token, from));
 }
 
 export function positionAt(soql: string, offset: number): Position {

@@ -57,6 +57,8 @@ class Compiler {
     const where: string[] = [];
     if (!query.includeDeleted) where.push(`${root}."IsDeleted" = 0`);
     if (query.where) where.push(this.condition(query.where, ref));
+    // A semi-join's values never include null: SQL's NOT IN would otherwise match nothing at all.
+    if (nested) where.push(`${select[0]} IS NOT NULL`);
     const order = query.orderBy.map((t) => `${ref(t.path)}${collate(t.path.field)} ${t.descending ? 'DESC' : 'ASC'} NULLS ${t.nullsLast ? 'LAST' : 'FIRST'}`);
     let sql = `SELECT ${select.join(', ')} FROM ${q(query.object.table)} ${root}`;
     if (joinSql.length) sql += ' ' + joinSql.join(' ');
@@ -132,8 +134,8 @@ class Compiler {
       }
       case 'includes': {
         const col = ref(c.path);
-        const sets = c.sets.map((set) => `(${set.map((v) => `instr(lower(';' || ${col} || ';'), lower(';' || ${this.param(v)} || ';')) > 0`).join(' AND ')})`);
-        const any = `coalesce((${sets.join(' OR ')}), 0)`;
+        const sets = c.sets.filter((set) => set.length > 0).map((set) => `(${set.map((v) => `instr(lower(';' || ${col} || ';'), lower(';' || ${this.param(v)} || ';')) > 0`).join(' AND ')})`);
+        const any = sets.length ? `coalesce((${sets.join(' OR ')}), 0)` : '0';
         return c.negate ? `(NOT ${any})` : `(${any})`;
       }
       case 'semijoin': {

@@ -112,7 +112,7 @@ export function xmlWriter(layout: RowLayout, rootObject: string): ResultWriter {
       started = true;
       return `${prefix} <records xsi:type="sObject">\n${render(root, values, 2)} </records>\n`;
     },
-    end: (empty) => (empty ? `${open} />` : '</queryResult>'),
+    end: (empty) => (empty ? `<?xml version="1.0" encoding="UTF-8"?><queryResult\n   xmlns="${DATALOAD_NS}" />` : '</queryResult>'),
   };
 }
 
