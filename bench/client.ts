@@ -57,7 +57,7 @@ export class BulkClient {
     return xmlText(r.body.toString(), 'id')!;
   }
 
-  /** Posts a CSV batch; resolves when the 201 has arrived, with the time it arrived (performance.now()). */
+  /** Posts a CSV batch (or a query job's SOQL); resolves when the 201 has arrived, with the time it arrived (performance.now()). */
   async addBatch(jobId: string, csv: Buffer | string): Promise<{ batchId: string; at: number }> {
     const r = await this.request('POST', this.path(`/job/${jobId}/batch`), { 'Content-Type': 'text/csv; charset=UTF-8' }, csv);
     const at = performance.now();
@@ -87,6 +87,49 @@ export class BulkClient {
       if (performance.now() > deadline) throw new Error(`batch ${batchId} still ${s.state} after ${timeoutMs} ms`);
       await sleep(intervalMs);
     }
+  }
+
+  /** A DML batch's results CSV, as lines after the header. */
+  async batchResults(jobId: string, batchId: string): Promise<string[]> {
+    const r = await this.request('GET', this.path(`/job/${jobId}/batch/${batchId}/result`));
+    if (r.status !== 200) throw new Error(`batch result: ${r.status} ${r.body}`);
+    return r.body.toString().split('\n').slice(1).filter(Boolean);
+  }
+
+  /** A query batch's result ids (the result list). */
+  async resultIds(jobId: string, batchId: string): Promise<string[]> {
+    const r = await this.request('GET', this.path(`/job/${jobId}/batch/${batchId}/result`));
+    if (r.status !== 200) throw new Error(`result list: ${r.status} ${r.body}`);
+    return [...r.body.toString().matchAll(/<result>([^<]*)<\/result>/g)].map((m) => m[1]);
+  }
+
+  /**
+   * Streams one query result file and discards it, counting bytes and line feeds (every data row ends in one; the
+   * extract's values hold none). Resolves when the last byte has arrived, with that time (performance.now()).
+   */
+  streamResult(jobId: string, batchId: string, resultId: string): Promise<{ bytes: number; lines: number; at: number; head: string }> {
+    return new Promise((resolve, reject) => {
+      const path = this.path(`/job/${jobId}/batch/${batchId}/result/${resultId}`);
+      const req = http.request({ agent: this.agent, host: this.base.hostname, port: this.base.port, method: 'GET', path, headers: { 'X-SFDC-Session': this.token } }, (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          reject(new Error(`result ${resultId}: ${res.statusCode}`));
+          return;
+        }
+        let bytes = 0;
+        let lines = 0;
+        let head = '';
+        res.on('data', (c: Buffer) => {
+          if (bytes === 0) head = c.toString('utf8', 0, Math.min(c.length, 200));
+          bytes += c.length;
+          for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) lines++;
+        });
+        res.on('end', () => resolve({ bytes, lines, at: performance.now(), head }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
   }
 
   close(): void {

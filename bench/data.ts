@@ -1,6 +1,8 @@
-// Deterministic Account data for the benchmark: about 950 characters per row (10,000 rows ≈ 9.5 MB of CSV, under
-// Salesforce's 10,000,000-character batch limit). The same rows feed localforce (as CSV) and the raw SQLite
-// reference (as typed values), so both store exactly the same bytes.
+// Deterministic data for the benchmark. Account rows: about 950 characters per row (10,000 rows ≈ 9.5 MB of CSV,
+// under Salesforce's 10,000,000-character batch limit). Mixed-type rows of a custom object (measurement 5), with
+// the schema that declares it. The same rows feed localforce (as CSV) and the raw SQLite references (as typed
+// values), so both store exactly the same bytes. (The extract's million Accounts come from bench/extract-load.ts.)
+import type { SchemaSpec } from '../src/org/schema-file.js';
 
 export type Cell = string | number;
 
@@ -105,6 +107,101 @@ function csvValue(v: Cell): string {
 
 export function accountsCsv(rows: readonly Cell[][]): string {
   const lines: string[] = [ACCOUNT_COLUMNS.join(',')];
+  for (const r of rows) lines.push(r.map(csvValue).join(','));
+  return lines.join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Measurement 5: a custom object with 20 custom fields of mixed types, declared in a schema file. Every value is
+// valid, so every row goes through every coercion and check of its field (and the lookup, the external ids' unique
+// check) and is inserted. About 470 characters per row (10,000 rows ≈ 4.7 MB).
+
+export const MIXED_OBJECT = 'Bench_Mixed__c';
+
+const STATUSES = ['Planned', 'Active', 'Paused', 'Closed', 'Cancelled'];
+const TAGS = ['Fragile', 'Cold', 'Heavy', 'Priority', 'Bulk', 'Hazmat'];
+const REGIONS = ['EMEA', 'AMER', 'APAC'];
+
+/** The schema file's content (written as JSON to a temp dir): one custom object, 20 custom fields of mixed types. */
+export const MIXED_SCHEMA: SchemaSpec = {
+  objects: [
+    {
+      name: MIXED_OBJECT,
+      label: 'Bench Mixed',
+      fields: [
+        { name: 'Code__c', type: 'string', length: 40, externalId: true, unique: true },
+        { name: 'Title__c', type: 'string', length: 120 },
+        { name: 'Notes__c', type: 'textarea', length: 2000 },
+        { name: 'Status__c', type: 'picklist', values: STATUSES, restricted: true },
+        { name: 'Tags__c', type: 'multipicklist', values: TAGS, restricted: true },
+        { name: 'Active__c', type: 'boolean' },
+        { name: 'Quantity__c', type: 'int', precision: 9 },
+        { name: 'Weight__c', type: 'double', precision: 12, scale: 3 },
+        { name: 'Amount__c', type: 'currency', precision: 18, scale: 2 },
+        { name: 'Discount__c', type: 'percent', precision: 5, scale: 2 },
+        { name: 'Due__c', type: 'date' },
+        { name: 'Shipped__c', type: 'datetime' },
+        { name: 'Window__c', type: 'time' },
+        { name: 'Contact_Email__c', type: 'email', length: 80 },
+        { name: 'Phone__c', type: 'phone', length: 40 },
+        { name: 'Site__c', type: 'url', length: 255 },
+        { name: 'Account__c', type: 'reference', referenceTo: 'Account', relationshipName: 'Account__r' },
+        { name: 'Region__c', type: 'picklist', values: REGIONS },
+        { name: 'Score__c', type: 'double', precision: 10, scale: 4 },
+        { name: 'Legacy_Id__c', type: 'string', length: 20, externalId: true },
+      ],
+    },
+  ],
+};
+
+/** CSV header of the mixed rows: Name, then the 20 custom fields in declaration order. */
+export const MIXED_COLUMNS: readonly string[] = ['Name', ...MIXED_SCHEMA.objects[0].fields!.map((f) => f.name)];
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * `count` rows of valid raw values (as a client writes them in CSV), numbered from `offset` so that batches of
+ * different rounds never repeat a unique Code__c. `accountIds` are existing Accounts the lookups point at.
+ */
+export function generateMixed(count: number, offset: number, accountIds: readonly string[], seed = 20240602): string[][] {
+  const rnd = prng(seed + offset);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const word = () => WORDS[Math.floor(rnd() * WORDS.length)];
+  const rows: string[][] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const n = offset + i;
+    const tags = TAGS.filter(() => rnd() < 0.35);
+    const month = 1 + Math.floor(rnd() * 12);
+    const day = 1 + Math.floor(rnd() * 28);
+    rows[i] = [
+      `Mixed record ${String(n).padStart(8, '0')}`,
+      `MX-${String(n).padStart(8, '0')}`,
+      `${word()} ${word()} ${word()} ${word()}`,
+      description(rnd, 140 + Math.floor(rnd() * 60), n),
+      pick(STATUSES),
+      (tags.length ? tags : [pick(TAGS)]).join(';'),
+      rnd() < 0.5 ? 'true' : 'false',
+      String(Math.floor(rnd() * 1_000_000)),
+      (rnd() * 10_000).toFixed(3),
+      (rnd() * 10_000_000).toFixed(2),
+      (rnd() * 100).toFixed(2),
+      `2024-${pad2(month)}-${pad2(day)}`,
+      `2024-${pad2(month)}-${pad2(day)}T${pad2(Math.floor(rnd() * 24))}:${pad2(Math.floor(rnd() * 60))}:${pad2(Math.floor(rnd() * 60))}.000Z`,
+      `${pad2(Math.floor(rnd() * 24))}:${pad2(Math.floor(rnd() * 60))}:00.000Z`,
+      `ops.${n}@warehouse-${Math.floor(rnd() * 500)}.example.com`,
+      `(415) 555-${String(Math.floor(rnd() * 10000)).padStart(4, '0')}`,
+      `https://portal.example.com/shipments/${n}`,
+      accountIds[n % accountIds.length],
+      pick(REGIONS),
+      (rnd() * 1000).toFixed(4),
+      `L-${Math.floor(n / 4)}`,
+    ];
+  }
+  return rows;
+}
+
+export function toCsv(header: readonly string[], rows: readonly Cell[][]): string {
+  const lines: string[] = [header.join(',')];
   for (const r of rows) lines.push(r.map(csvValue).join(','));
   return lines.join('\n') + '\n';
 }

@@ -74,3 +74,42 @@ export class LoadGenerator {
     await this.worker.terminate();
   }
 }
+
+export interface PollerOptions {
+  url: string;
+  headers: Record<string, string>;
+  intervalMs: number;
+  /** Safety bound: the poller stops by itself after this long. */
+  maxMs: number;
+}
+
+export interface PollerResult {
+  polls: number;
+  errors: number;
+  firstError?: string;
+  p50: number;
+  p99: number;
+  max: number;
+  /** The five slowest polls: when they started (ms after the poller started) and how long they took. */
+  slowest: { atMs: number; ms: number }[];
+}
+
+/** A GET every `intervalMs` on one connection in a worker thread (bench/poll-worker.ts), from start to stop(). */
+export class IntervalPoller {
+  private readonly worker: Worker;
+  private readonly done: Promise<PollerResult>;
+  constructor(options: PollerOptions) {
+    this.worker = new Worker(new URL('./poll-worker.js', import.meta.url), { workerData: options });
+    this.done = new Promise((resolve, reject) => {
+      this.worker.once('message', (r: PollerResult) => resolve(r));
+      this.worker.once('error', reject);
+    });
+  }
+
+  async stop(): Promise<PollerResult> {
+    this.worker.postMessage('stop');
+    const result = await this.done;
+    await this.worker.terminate();
+    return result;
+  }
+}

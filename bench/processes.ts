@@ -1,5 +1,6 @@
-// Child processes of the benchmark: localforce itself (`localforce serve --memory`), the raw node:http reference
-// server and the raw SQLite reference. Every child is stopped by its own pid.
+// Child processes of the benchmark: localforce itself (`localforce serve --memory`, or `--data DIR` for the extract),
+// the raw node:http reference server and the raw SQLite references (insert, mixed-type insert, extract). Every child
+// is stopped by its own pid.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -53,12 +54,18 @@ export interface LocalforceOptions {
   /** Extra node flags for the server process (e.g. --cpu-prof). */
   nodeArgs?: string[];
   workers?: number;
+  /** A schema file (`--schema`) of custom objects and fields. */
+  schema?: string;
+  /** Keep the database in this directory (`--data DIR`) instead of throw-away storage (`--memory`). */
+  dataDir?: string;
 }
 
 export async function spawnLocalforce(o: LocalforceOptions = {}): Promise<Child> {
   const port = await freePort();
-  const args = [...(o.nodeArgs ?? []), CLI, 'serve', '--memory', '--host', '127.0.0.1', '--port', String(port), '--token', TOKEN, '--log-level', 'silent'];
+  const storage = o.dataDir ? ['--data', o.dataDir] : ['--memory'];
+  const args = [...(o.nodeArgs ?? []), CLI, 'serve', ...storage, '--host', '127.0.0.1', '--port', String(port), '--token', TOKEN, '--log-level', 'silent'];
   if (o.workers) args.push('--workers', String(o.workers));
+  if (o.schema) args.push('--schema', o.schema);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   track(child);
   let out = '';
@@ -102,21 +109,34 @@ export interface ReferenceInsert {
   stop(): Promise<void>;
 }
 
-export async function spawnReferenceInsert(dbFile: string, rows: number): Promise<ReferenceInsert> {
-  const child = fork(fileURLToPath(new URL('./reference-insert.js', import.meta.url)), [dbFile, String(rows)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** A raw reference child (bench/reference-*.ts): `run(message)` sends one run request and resolves with its reply. */
+export interface Reference<Req, Res> {
+  pid: number;
+  run(request: Req): Promise<Res>;
+  stop(): Promise<void>;
+}
+
+export async function spawnReference<Req extends object, Res>(script: string, args: string[]): Promise<Reference<Req, Res>> {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   track(child);
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`reference insert exited (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
   });
   return {
     pid: child.pid!,
-    run: () =>
-      new Promise((resolve) => {
-        child.once('message', (m) => resolve(m as { ms: number; rows: number }));
-        child.send({ type: 'run' });
+    run: (request) =>
+      new Promise((resolve, reject) => {
+        const exited = (code: number | null) => reject(new Error(`${script} exited (${code})`));
+        child.once('exit', exited);
+        child.once('message', (m) => {
+          child.off('exit', exited);
+          resolve(m as Res);
+        });
+        child.send({ type: 'run', ...request });
       }),
     stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.send({ type: 'stop' });
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -124,4 +144,9 @@ export async function spawnReferenceInsert(dbFile: string, rows: number): Promis
       clearTimeout(timer);
     },
   };
+}
+
+export async function spawnReferenceInsert(dbFile: string, rows: number): Promise<ReferenceInsert> {
+  const ref = await spawnReference<object, { ms: number; rows: number }>('./reference-insert.js', [dbFile, String(rows)]);
+  return { pid: ref.pid, run: () => ref.run({}), stop: ref.stop };
 }

@@ -29,6 +29,17 @@ export function procCpuSeconds(pid: number | undefined): number {
   }
 }
 
+/** A memory figure of a process from /proc/<pid>/status, in MB (VmRSS: resident now; VmHWM: peak resident); NaN if unknown. */
+export function procMemoryMb(pid: number | undefined, key: 'VmRSS' | 'VmHWM'): number {
+  if (!pid) return NaN;
+  try {
+    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Machine-wide CPU counters from /proc/stat (jiffies): busy (non-idle, non-steal), steal, total. */
 export function machineCpu(): { busy: number; steal: number; total: number } {
   try {
