@@ -175,7 +175,11 @@ export class BulkService {
       apiActiveProcessingTime: 0,
       apexProcessingTime: 0,
     };
-    await this.store.addBatch(batch, body, requestContentType);
+    // The job was Open when the request began; a close or abort may have committed since.
+    if (!(await this.store.addBatch(batch, body, requestContentType))) {
+      const current = await this.store.getJob(job.id);
+      throw AsyncErrors.invalidJobState(`Job ${job.id} is ${current?.state ?? 'Closed'}: no batches can be added`);
+    }
     this.onBatchQueued();
     return batch;
   }

@@ -50,7 +50,8 @@ function prepareRow(ctx: ChunkContext, row: Row): Prepared {
       continue;
     }
     if (raw === null) {
-      values.set(f, null);
+      // `#N/A` on a checkbox sets it false: a checkbox is never null.
+      values.set(f, f.type === 'boolean' ? 0 : null);
       continue;
     }
     const r = coerceValue(f, raw, ctx.coerce);
@@ -341,7 +342,8 @@ async function applyUpsert(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promis
     }
     const v = p.values.get(key);
     if (v == null) {
-      p.errors.unshift(recordError('MISSING_ARGUMENT', `${key.name} not specified`, [key.name]));
+      // A key that failed coercion already carries its own error (MALFORMED_ID, INVALID_TYPE…); only a blank key is missing.
+      if (!p.errors.some((e) => e.fields.includes(key.name))) p.errors.unshift(recordError('MISSING_ARGUMENT', `${key.name} not specified`, [key.name]));
       return undefined;
     }
     return String(v);

@@ -35,14 +35,21 @@ export async function processQueryBatch(claim: ClaimedBatch, o: ProcessorOptions
   try {
     await runQuery(claim, checked, o, started);
   } catch (err) {
+    if (err instanceof LeaseLost) return; // the batch is another worker's now
     // A query that fails while it runs (SQLite refusing a value, say) fails its batch rather than being retried forever.
     await o.work.finishBatch(claim, 'Failed', `InvalidBatch : Failed to process query: UNKNOWN_EXCEPTION: ${(err as Error).message}`, o.clock.now() - started, o.clock.now());
   }
 }
 
+/** Thrown when a store write finds the batch's lease gone: another worker owns the batch now, so this one stops. */
+class LeaseLost extends Error {}
+
 async function runQuery(claim: ClaimedBatch, checked: CheckedQuery, o: ProcessorOptions, started: number): Promise<void> {
   const { job } = claim;
-  await o.work.clearQueryResults(claim);
+  const mustOwn = (stillOurs: boolean) => {
+    if (!stillOurs) throw new LeaseLost();
+  };
+  mustOwn(await o.work.clearQueryResults(claim));
   const compiled = compileSqlite(checked);
   const version = job.apiVersion.toFixed(1);
   const newWriter = (): ResultWriter =>
@@ -65,7 +72,7 @@ async function runQuery(claim: ClaimedBatch, checked: CheckedQuery, o: Processor
   }
   async function flush(f: Awaited<ReturnType<typeof openFile>>, force: boolean) {
     if (f.pending === 0 || (!force && f.pending < CHUNK_BYTES)) return;
-    await o.work.appendResultChunk(f.id, f.chunkSeq++, Buffer.from(f.parts.join(''), 'utf8'));
+    mustOwn(await o.work.appendResultChunk(claim, f.id, f.chunkSeq++, Buffer.from(f.parts.join(''), 'utf8'), o.leaseMs, o.clock.now()));
     f.parts = [];
     f.pending = 0;
   }
@@ -76,7 +83,7 @@ async function runQuery(claim: ClaimedBatch, checked: CheckedQuery, o: Processor
       f.pending = NO_RECORDS.length;
     } else push(f, f.writer.end(f.rows === 0));
     await flush(f, true);
-    await o.work.addQueryResult(claim, f.id, fileSeq++, f.rows);
+    mustOwn(await o.work.addQueryResult(claim, f.id, fileSeq++, f.rows));
   }
 
   for (const row of o.work.streamRows(compiled.sql, compiled.params)) {

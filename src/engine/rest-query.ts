@@ -24,7 +24,7 @@ export function encodeLocator(l: Locator): string {
 export function decodeLocator(text: string): Locator | undefined {
   try {
     const l = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Locator;
-    return typeof l.q === 'string' && typeof l.offset === 'number' ? l : undefined;
+    return typeof l === 'object' && l !== null && typeof l.q === 'string' && Number.isSafeInteger(l.offset) && l.offset >= 0 ? l : undefined;
   } catch {
     return undefined;
   }

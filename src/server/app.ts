@@ -55,6 +55,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: (_error, request, reply) => sendSurfaceNotFound(request, reply, true),
     logger: o.logLevel === 'silent' ? false : { level: o.logLevel },
     logController: new OneLinePerRequest(),
+    // Path parameters are ids: longer ones are not ours (InvalidUrl). REST query locators, which carry their SOQL,
+    // are matched by a wildcard route, which this limit does not apply to.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
     bodyLimit: o.body.maxBytes,
     keepAliveTimeout: 65_000,

@@ -77,8 +77,12 @@ export interface BulkStore extends IdCounterStore {
   setJobState(jobId: string, state: JobState, now: number): Promise<void>;
   /** Sets the job Aborted and its Queued batches NotProcessed, in one transaction. */
   abortJob(jobId: string, now: number): Promise<void>;
-  /** Stores the batch row and its payload in one transaction: when it resolves, the batch is on disk. */
-  addBatch(batch: Batch, payload: Buffer, requestContentType: string): Promise<void>;
+  /**
+   * Stores the batch row and its payload in one transaction, only while the job is still Open (checked inside the
+   * transaction, so a close or abort that raced the upload wins). Resolves true when the batch is on disk, false
+   * when the job was no longer Open and nothing was stored.
+   */
+  addBatch(batch: Batch, payload: Buffer, requestContentType: string): Promise<boolean>;
   listBatches(jobId: string): Promise<Batch[]>;
   getBatch(jobId: string, batchId: string): Promise<Batch | undefined>;
   getBatchPayload(batchId: string): Promise<{ body: Buffer; contentType: string } | undefined>;
@@ -130,16 +134,21 @@ export interface WorkStore extends IdCounterStore {
   // ---- query batches ----
   /** Rows of a compiled query as arrays, streamed from a connection of their own (writes go on meanwhile). */
   streamRows(sql: string, params: readonly unknown[]): Iterable<unknown[]>;
+  // Every write below checks that the lease is still `claim.owner`'s and resolves false, writing nothing, when it
+  // is not: a worker that stalled past its lease stops, and the worker that re-claimed the batch owns its results.
   /** Drops what an earlier, interrupted attempt wrote for this batch. */
-  clearQueryResults(claim: ClaimedBatch): Promise<void>;
-  /** Appends one chunk of a result file (committed at once; the file is listed only when complete). */
-  appendResultChunk(resultId: string, seq: number, body: Buffer): Promise<void>;
+  clearQueryResults(claim: ClaimedBatch): Promise<boolean>;
+  /** Appends one chunk of a result file (committed at once; the file is listed only when complete) and renews the lease. */
+  appendResultChunk(claim: ClaimedBatch, resultId: string, seq: number, body: Buffer, leaseMs: number, now: number): Promise<boolean>;
   /** Lists a finished result file under its batch. */
-  addQueryResult(claim: ClaimedBatch, resultId: string, seq: number, rows: number): Promise<void>;
+  addQueryResult(claim: ClaimedBatch, resultId: string, seq: number, rows: number): Promise<boolean>;
   /** Ends a query batch Completed with its row count. */
-  completeQueryBatch(claim: ClaimedBatch, rows: number, elapsedMs: number, now: number): Promise<void>;
-  /** PK chunking: queues the chunk batches (their payloads are SOQL with an Id range) and marks the original NotProcessed. */
-  splitIntoChunks(claim: ClaimedBatch, chunks: { id: string; soql: string }[], now: number): Promise<void>;
+  completeQueryBatch(claim: ClaimedBatch, rows: number, elapsedMs: number, now: number): Promise<boolean>;
+  /**
+   * PK chunking: queues the chunk batches (their payloads are SOQL with an Id range) and marks the original
+   * NotProcessed, in one transaction; nothing is queued unless the original is still ours and its job not Aborted.
+   */
+  splitIntoChunks(claim: ClaimedBatch, chunks: { id: string; soql: string }[], now: number): Promise<boolean>;
   /** Ids of an object's table in order, deleted ones included (PK chunk boundaries). */
   streamIds(table: string, startAfter?: string): Iterable<string>;
 }

@@ -10,10 +10,16 @@ const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 /** An element: its name and either text (omitted when undefined) or child elements. */
 export type XmlNode = readonly [name: string, value: string | number | boolean | null | undefined | readonly XmlNode[]];
 
+// Characters XML 1.0 cannot carry at all, not even as character references: C0 controls other than tab, LF and CR,
+// U+FFFE/U+FFFF and unpaired surrogates. A stored value holding one is written without it, so the document stays
+// parseable (docs/compatibility.md).
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NEEDS_WORK = /[&<>"\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 export function escapeXml(text: string): string {
   // Fast path: most values need no escaping.
-  if (!/[&<>"]/.test(text)) return text;
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  if (!NEEDS_WORK.test(text)) return text;
+  return text.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 function writeNodes(nodes: readonly XmlNode[], depth: number, out: string[]): void {

@@ -523,4 +523,20 @@ describe('query: big results (maxResultFileBytes 2000) and REST paging', () => {
     assert.equal(doc.done, false);
     assert.match(doc.nextRecordsUrl, /^\/services\/data\/v62\.0\/queryAll\//);
   });
+
+  it('REST: a long query pages through a locator longer than any id; a forged locator is INVALID_QUERY_LOCATOR', async () => {
+    const soql = `SELECT Id, Name FROM Account WHERE ${Array.from({ length: 40 }, (_, i) => `Name != 'not this ${i}'`).join(' AND ')}`;
+    const first = (await restQuery(big, soql)).json() as { nextRecordsUrl: string; records: unknown[] };
+    assert.equal(first.records.length, 2000);
+    assert.ok(first.nextRecordsUrl.length > 1000, first.nextRecordsUrl);
+    const second = await rest(big.url, TEST_TOKEN, first.nextRecordsUrl.replace('/services/data', ''));
+    assert.equal(second.status, 200, second.body);
+    assert.equal((second.json() as { records: unknown[] }).records.length, 2000);
+    const forged = Buffer.from(JSON.stringify({ q: 'SELECT Id FROM Account', all: false, offset: 1.5 })).toString('base64url');
+    for (const locator of [forged, 'not-base64-json']) {
+      const bad = await rest(big.url, TEST_TOKEN, `/v62.0/query/${locator}`);
+      assert.equal(bad.status, 400, bad.body);
+      assert.equal((bad.json() as { errorCode: string }[])[0].errorCode, 'INVALID_QUERY_LOCATOR');
+    }
+  });
 });

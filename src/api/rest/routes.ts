@@ -124,8 +124,9 @@ export async function registerRestRoutes(app: FastifyInstance, s: RestSurfaceOpt
         if (!q) throw new ApiError('MALFORMED_QUERY', 'A query string has to be specified', 400);
         return sendWire(reply, await run(request, q, 0));
       });
-      scope.get(`/services/data/:version/${resource}/:locator`, async (request, reply) => {
-        const locator = decodeLocator((request.params as { locator: string }).locator);
+      // A wildcard, not a parameter: a locator carries its SOQL (up to 100,000 characters) and is longer than any id.
+      scope.get(`/services/data/:version/${resource}/*`, async (request, reply) => {
+        const locator = decodeLocator((request.params as { '*': string })['*']);
         if (!locator) throw new ApiError('INVALID_QUERY_LOCATOR', 'invalid query locator', 400);
         return sendWire(reply, await run(request, locator.q, locator.offset));
       });

@@ -22,7 +22,7 @@ export class SqliteBulkStore implements BulkStore {
       setJobState: db.prepare('UPDATE lf_job SET state = ?, system_modstamp = ? WHERE id = ?'),
       notProcessed: db.prepare(`UPDATE lf_batch SET state = 'NotProcessed', system_modstamp = ? WHERE job_id = ? AND state = 'Queued'`),
       insertBatch: db.prepare(`INSERT INTO lf_batch (id, job_id, state, state_message, created_date, system_modstamp, request_content_type)
-        VALUES (?, ?, ?, ?, ?, ?, ?)`),
+        SELECT ?, id, ?, ?, ?, ?, ? FROM lf_job WHERE id = ? AND state = 'Open'`),
       insertPayload: db.prepare('INSERT INTO lf_batch_payload (batch_id, body) VALUES (?, ?)'),
       listBatches: db.prepare(`SELECT ${BATCH_COLUMNS} FROM lf_batch WHERE job_id = ? ORDER BY seq`),
       getBatch: db.prepare(`SELECT ${BATCH_COLUMNS} FROM lf_batch WHERE id = ? AND job_id = ?`),
@@ -88,14 +88,18 @@ export class SqliteBulkStore implements BulkStore {
     })();
   }
 
-  async addBatch(batch: Batch, payload: Buffer, requestContentType: string): Promise<void> {
+  async addBatch(batch: Batch, payload: Buffer, requestContentType: string): Promise<boolean> {
     const inline = payload.length <= INLINE_MAX;
     if (!inline) await this.files.write(batch.id, payload);
     this.localWrites++;
-    this.db.transaction(() => {
-      this.stmt.insertBatch.run(batch.id, batch.jobId, batch.state, batch.stateMessage, batch.createdDate, batch.systemModstamp, requestContentType);
+    const stored = this.db.transaction(() => {
+      const { changes } = this.stmt.insertBatch.run(batch.id, batch.state, batch.stateMessage, batch.createdDate, batch.systemModstamp, requestContentType, batch.jobId);
+      if (changes === 0) return false;
       this.stmt.insertPayload.run(batch.id, inline ? payload : null);
+      return true;
     })();
+    if (!stored && !inline) await this.files.remove(batch.id);
+    return stored;
   }
 
   async listBatches(jobId: string): Promise<Batch[]> {
@@ -123,6 +127,9 @@ export class SqliteBulkStore implements BulkStore {
       const row = this.stmt.resultChunk.get(resultId, seq) as { body: Buffer } | undefined;
       if (!row) return;
       yield row.body;
+      // Each read is synchronous; yielding to the event loop between chunks keeps
+      // status polls answered promptly while a large result file streams out.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

@@ -58,7 +58,13 @@ export class SqliteWorkStore implements WorkStore {
         total_time = total_time + @elapsed, api_active_time = api_active_time + @elapsed, lease_owner = NULL, lease_until = 0
         WHERE id = @id AND lease_owner = @owner AND state = 'InProgress'`),
       original: db.prepare(`UPDATE lf_batch SET state = 'NotProcessed', pk_original = 1, system_modstamp = @now, lease_owner = NULL, lease_until = 0
-        WHERE id = @id AND lease_owner = @owner AND state = 'InProgress'`),
+        WHERE id = @id AND lease_owner = @owner AND state = 'InProgress'
+          AND EXISTS (SELECT 1 FROM lf_job j WHERE j.id = lf_batch.job_id AND j.state <> 'Aborted')`),
+      renewLease: db.prepare(`UPDATE lf_batch SET lease_until = @now + @leaseMs WHERE id = @id AND lease_owner = @owner AND state = 'InProgress'`),
+      ownsLease: db.prepare(`SELECT 1 FROM lf_batch WHERE id = ? AND lease_owner = ? AND state = 'InProgress'`).pluck(true),
+      resultIdsOf: db.prepare('SELECT id FROM lf_query_result WHERE batch_id = ?').pluck(true),
+      deleteResults: db.prepare('DELETE FROM lf_query_result WHERE batch_id = ?'),
+      deleteChunks: db.prepare('DELETE FROM lf_result_chunk WHERE result_id = ?'),
       insertBatch: db.prepare(`INSERT INTO lf_batch (id, job_id, state, created_date, system_modstamp, request_content_type, pk_original)
         VALUES (?, ?, 'Queued', ?, ?, ?, 2)`),
       insertPayload: db.prepare('INSERT INTO lf_batch_payload (batch_id, body) VALUES (?, ?)'),
@@ -115,33 +121,48 @@ export class SqliteWorkStore implements WorkStore {
     return it;
   }
 
-  async clearQueryResults(claim: ClaimedBatch): Promise<void> {
-    this.db.transaction(() => {
-      const ids = this.db.prepare('SELECT id FROM lf_query_result WHERE batch_id = ?').pluck(true).all(claim.batch.id) as string[];
-      this.db.prepare('DELETE FROM lf_query_result WHERE batch_id = ?').run(claim.batch.id);
-      for (const id of ids) this.db.prepare('DELETE FROM lf_result_chunk WHERE result_id = ?').run(id);
+  private owns(claim: ClaimedBatch): boolean {
+    return this.stmt.ownsLease.get(claim.batch.id, claim.owner) !== undefined;
+  }
+
+  async clearQueryResults(claim: ClaimedBatch): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (!this.owns(claim)) return false;
+      for (const id of this.stmt.resultIdsOf.all(claim.batch.id) as string[]) this.stmt.deleteChunks.run(id);
+      this.stmt.deleteResults.run(claim.batch.id);
+      return true;
     })();
   }
 
-  async appendResultChunk(resultId: string, seq: number, body: Buffer): Promise<void> {
-    this.stmt.chunk.run(resultId, seq, body);
+  async appendResultChunk(claim: ClaimedBatch, resultId: string, seq: number, body: Buffer, leaseMs: number, now: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.stmt.renewLease.run({ id: claim.batch.id, owner: claim.owner, now, leaseMs }).changes !== 1) return false;
+      this.stmt.chunk.run(resultId, seq, body);
+      return true;
+    })();
   }
 
-  async addQueryResult(claim: ClaimedBatch, resultId: string, seq: number, rows: number): Promise<void> {
-    this.stmt.addResult.run(resultId, claim.batch.id, seq, rows);
+  async addQueryResult(claim: ClaimedBatch, resultId: string, seq: number, rows: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (!this.owns(claim)) return false;
+      this.stmt.addResult.run(resultId, claim.batch.id, seq, rows);
+      return true;
+    })();
   }
 
-  async completeQueryBatch(claim: ClaimedBatch, rows: number, elapsedMs: number, now: number): Promise<void> {
-    this.stmt.complete.run({ id: claim.batch.id, owner: claim.owner, rows, elapsed: elapsedMs, now });
+  async completeQueryBatch(claim: ClaimedBatch, rows: number, elapsedMs: number, now: number): Promise<boolean> {
+    return this.stmt.complete.run({ id: claim.batch.id, owner: claim.owner, rows, elapsed: elapsedMs, now }).changes === 1;
   }
 
-  async splitIntoChunks(claim: ClaimedBatch, chunks: { id: string; soql: string }[], now: number): Promise<void> {
-    this.db.transaction(() => {
+  async splitIntoChunks(claim: ClaimedBatch, chunks: { id: string; soql: string }[], now: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      // The original first: when it is no longer ours (or its job was aborted) no chunk is queued.
+      if (this.stmt.original.run({ id: claim.batch.id, owner: claim.owner, now }).changes !== 1) return false;
       for (const c of chunks) {
         this.stmt.insertBatch.run(c.id, claim.job.id, now, now, 'text/csv');
         this.stmt.insertPayload.run(c.id, Buffer.from(c.soql, 'utf8'));
       }
-      this.stmt.original.run({ id: claim.batch.id, owner: claim.owner, now });
+      return true;
     })();
   }
 

@@ -3,7 +3,7 @@
 // inline into SQLite, the same payload blocked every poll behind a 10 MB synchronous write and a WAL checkpoint.
 // Small payloads stay inline in lf_batch_payload.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { open, readFile, rename } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export const INLINE_MAX = 256 * 1024;
@@ -36,6 +36,11 @@ export class PayloadFiles {
     } finally {
       await dir.close();
     }
+  }
+
+  /** Drops the file of a batch that was refused after its payload was written. */
+  remove(batchId: string): Promise<void> {
+    return rm(this.path(batchId), { force: true });
   }
 
   read(batchId: string): Promise<Buffer> {
