@@ -1,17 +1,24 @@
 #!/usr/bin/env node
 // The command line. `localforce serve` is what `npm start` runs.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CONFIG, LOCALFORCE_VERSION, startServer } from '../server/server.js';
 
 const program = new Command('localforce').description("A local server that speaks Salesforce's Bulk API").version(LOCALFORCE_VERSION);
 
 const env = (name: string) => `LOCALFORCE_${name}`;
 
+/** A whole number of at least `min`, or a clear refusal (a typo must not become NaN milliseconds). */
+const wholeNumber = (min: number) => (text: string): number => {
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number of at least ${min}`);
+  return n;
+};
+
 program
   .command('serve')
   .description('start the server with a default org')
   .addOption(new Option('--host <host>', 'address to listen on').env(env('HOST')).default(DEFAULT_CONFIG.host))
-  .addOption(new Option('--port <port>', 'port to listen on').env(env('PORT')).default(String(DEFAULT_CONFIG.port)))
+  .addOption(new Option('--port <port>', 'port to listen on').env(env('PORT')).argParser(wholeNumber(0)).default(DEFAULT_CONFIG.port))
   .addOption(new Option('--data <dir>', 'directory of the SQLite database').env(env('DATA')).default(DEFAULT_CONFIG.dataDir))
   .addOption(new Option('--memory', 'throw-away storage, removed on exit').env(env('MEMORY')))
   .addOption(new Option('--token <token>', 'fix the admin access token (for scripts and tests)').env(env('TOKEN')))
@@ -19,11 +26,13 @@ program
   .addOption(new Option('--password <password>', 'admin password').env(env('PASSWORD')).default(DEFAULT_CONFIG.password))
   .addOption(new Option('--schema <file>', 'custom objects and fields for the default org (JSON or YAML)').env(env('SCHEMA')))
   .addOption(new Option('--seed <dir>', 'insert <Object>.csv files into the default org at start').env(env('SEED')))
-  .addOption(new Option('--workers <n>', 'batch worker threads').env(env('WORKERS')).default(String(DEFAULT_CONFIG.workers)))
-  .addOption(new Option('--processing-delay <ms>', 'delay before a queued batch starts').env(env('PROCESSING_DELAY')).default('0'))
-  .addOption(new Option('--chunk-delay <ms>', 'pause after each 200-record chunk (slow batches on purpose)').env(env('CHUNK_DELAY')).default('0'))
+  .addOption(new Option('--workers <n>', 'batch worker threads').env(env('WORKERS')).argParser(wholeNumber(1)).default(DEFAULT_CONFIG.workers))
+  .addOption(new Option('--processing-delay <ms>', 'delay before a queued batch starts').env(env('PROCESSING_DELAY')).argParser(wholeNumber(0)).default(0))
+  .addOption(new Option('--chunk-delay <ms>', 'pause after each 200-record chunk (slow batches on purpose)').env(env('CHUNK_DELAY')).argParser(wholeNumber(0)).default(0))
+  .addOption(new Option('--max-result-file-bytes <n>', 'size at which a query result file rolls over to the next').env(env('MAX_RESULT_FILE_BYTES'))
+    .argParser(wholeNumber(1024)).default(DEFAULT_CONFIG.maxResultFileBytes))
   .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent').env(env('LOG_LEVEL')).default(DEFAULT_CONFIG.logLevel))
-  .action(async (opts: Record<string, string | boolean | undefined>) => {
+  .action(async (opts: Record<string, string | number | boolean | undefined>) => {
     const server = await startServer({
       host: String(opts.host),
       port: Number(opts.port),
@@ -32,11 +41,12 @@ program
       token: opts.token ? String(opts.token) : undefined,
       username: String(opts.username),
       password: String(opts.password),
-      workers: Math.max(1, Number(opts.workers)),
+      workers: Number(opts.workers),
       schemaFile: opts.schema ? String(opts.schema) : undefined,
       seedDir: opts.seed ? String(opts.seed) : undefined,
       processingDelayMs: Number(opts.processingDelay),
       chunkDelayMs: Number(opts.chunkDelay),
+      maxResultFileBytes: Number(opts.maxResultFileBytes),
       logLevel: String(opts.logLevel),
     });
     const { org, url } = server;

@@ -111,8 +111,22 @@ function chunkSoql(soql: string, q: CheckedQuery, lo: string, hi: string | undef
   if (!q.where) return `${soql} WHERE ${range}`;
   if (q.where.kind !== 'or') return `${soql} AND ${range}`;
   const composed = composeQuery(parseQuery(soql));
-  const at = composed.toUpperCase().lastIndexOf(' WHERE ');
+  const at = topLevelWhere(composed);
   return `${composed.slice(0, at)} WHERE (${composed.slice(at + 7)}) AND ${range}`;
+}
+
+/** Where the query's own ` WHERE ` starts: outside string literals and outside semi-join subqueries. */
+function topLevelWhere(soql: string): number {
+  let depth = 0;
+  for (let i = 0; i < soql.length; i++) {
+    const c = soql[i];
+    if (c === "'") {
+      for (i++; i < soql.length && soql[i] !== "'"; i++) if (soql[i] === '\\') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && c === ' ' && soql.slice(i, i + 7).toUpperCase() === ' WHERE ') return i;
+  }
+  throw new Error('PK chunking: the query has no WHERE clause');
 }
 
 async function splitIntoChunks(claim: ClaimedBatch, soql: string, q: CheckedQuery, o: ProcessorOptions): Promise<void> {

@@ -142,6 +142,8 @@ export function validateSpec(spec: SchemaSpec): void {
     if (!o || typeof o.name !== 'string') throw new SchemaError('Every object needs a name');
     const standard = STANDARD_OBJECTS.some((s) => s.name.toLowerCase() === o.name.toLowerCase());
     if (!standard && !API_NAME.test(o.name)) throw new SchemaError(`Custom object names end in __c: ${o.name}`);
+    // SQLite keeps names starting sqlite_ for itself; a table of that name cannot be created.
+    if (/^sqlite_/i.test(o.name)) throw new SchemaError(`Custom object names cannot start with sqlite_: ${o.name}`);
     for (const f of o.fields ?? []) fieldFromSpec(f, o.name);
   }
 }

@@ -121,8 +121,10 @@ describe('job resources', () => {
     assert.equal(xmlText(v.body, 'exceptionCode'), 'InvalidVersion');
     const path = await bulk.get('/jobs');
     assert.equal(xmlText(path.body, 'exceptionMessage'), "Failed to parse URL. Was expecting 'job' but found:jobs");
-    const put = await http(bulk.url('/job/750000000000000AAA'), { method: 'PUT', headers: { 'X-SFDC-Session': TEST_TOKEN } });
-    assert.equal(put.status, 405);
+    for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+      const r = await http(bulk.url('/job/750000000000000AAA'), { method, headers: { 'X-SFDC-Session': TEST_TOKEN } });
+      assert.equal(r.status, 405, method);
+    }
     for (const bad of ['/job/%zz/batch', `/job/${'a'.repeat(300)}`]) {
       const r = await bulk.get(bad);
       assert.equal(r.status, 400, bad);

@@ -439,6 +439,7 @@ describe('changing the schema of a running org', () => {
   it('refuses bad declarations with 400 and the reason', async () => {
     const cases: [unknown, string][] = [
       [{ objects: [{ name: 'NoSuffix', fields: [] }] }, 'Custom object names end in __c: NoSuffix'],
+      [{ objects: [{ name: 'Sqlite_Stat1__c', fields: [] }] }, 'Custom object names cannot start with sqlite_: Sqlite_Stat1__c'],
       [{ objects: [{ name: 'Bad__c', fields: [{ name: 'Plain', type: 'string' }] }] }, 'Bad__c: custom field names end in __c: Plain'],
       [{ objects: [{ name: 'Bad__c', fields: [{ name: 'X__c', type: 'blob' }] }] }, 'Bad__c.X__c: unknown field type blob'],
       [{ objects: [{ name: 'Bad__c', fields: [{ name: 'P__c', type: 'picklist' }] }] }, 'Bad__c.P__c: a picklist needs values'],

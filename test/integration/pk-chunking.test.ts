@@ -209,6 +209,19 @@ describe('PK chunking: other headers and queries', () => {
     await close(run.jobId);
   });
 
+  it("keeps an OR condition whole when a string in it reads ' WHERE ' (the clause is found outside literals)", async () => {
+    const soql = "SELECT Id, Name FROM Account WHERE Name = 'PK 00002' OR Name = 'x WHERE y'";
+    const run = await runChunked(soql, 'chunkSize=5000');
+    assert.equal(run.batches.length, 3);
+    const seen: string[] = [];
+    for (const b of run.batches.slice(1)) {
+      assert.equal(b.state, 'Completed', b.stateMessage);
+      seen.push(...(await resultRows(run.jobId, b.id, ['Id', 'Name'])).map((r) => r[1]));
+    }
+    assert.deepEqual(seen, ['PK 00002']);
+    await close(run.jobId);
+  });
+
   for (const [why, soql, expected] of [
     ['ORDER BY', 'SELECT Id, Name FROM Account ORDER BY Name DESC', N],
     ['a filter on Id', `SELECT Id, Name FROM Account WHERE Id != null`, N],

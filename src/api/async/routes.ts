@@ -226,7 +226,7 @@ export async function registerAsyncRoutes(app: FastifyInstance, options: AsyncSu
       const paths = [...new Set(ROUTES.map((r) => r.url))];
       for (const url of paths) {
         scope.route({
-          method: ['PUT', 'DELETE', 'PATCH'],
+          method: ['PUT', 'DELETE', 'PATCH', 'OPTIONS'],
           url,
           handler: async (request) => {
             throw AsyncErrors.methodNotAllowed(request.method);
