@@ -14,12 +14,25 @@ const wholeNumber = (min: number) => (text: string): number => {
   return n;
 };
 
+/** A database URL as printed: without its password. */
+function redactPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
 program
   .command('serve')
   .description('start the server with a default org')
   .addOption(new Option('--host <host>', 'address to listen on').env(env('HOST')).default(DEFAULT_CONFIG.host))
   .addOption(new Option('--port <port>', 'port to listen on').env(env('PORT')).argParser(wholeNumber(0)).default(DEFAULT_CONFIG.port))
   .addOption(new Option('--data <dir>', 'directory of the SQLite database').env(env('DATA')).default(DEFAULT_CONFIG.dataDir))
+  .addOption(new Option('--database <url>', 'a PostgreSQL URL (postgres://…) instead of SQLite: several processes may share it').env(env('DATABASE_URL')))
+  .addOption(new Option('--database-pool <n>', 'PostgreSQL connections of the API side').env(env('DATABASE_POOL')).argParser(wholeNumber(1)).default(DEFAULT_CONFIG.databasePoolSize))
   .addOption(new Option('--memory', 'throw-away storage, removed on exit').env(env('MEMORY')))
   .addOption(new Option('--token <token>', 'fix the admin access token (for scripts and tests)').env(env('TOKEN')))
   .addOption(new Option('--username <username>', 'admin username').env(env('USERNAME')).default(DEFAULT_CONFIG.username))
@@ -37,6 +50,8 @@ program
       host: String(opts.host),
       port: Number(opts.port),
       dataDir: String(opts.data),
+      database: opts.database ? String(opts.database) : undefined,
+      databasePoolSize: Number(opts.databasePool),
       memory: !!opts.memory,
       token: opts.token ? String(opts.token) : undefined,
       username: String(opts.username),
@@ -58,7 +73,7 @@ program
         `  username      ${org.username}`,
         `  password      ${org.password}`,
         `  access token  ${org.token}`,
-        `  data          ${opts.memory ? '(memory: removed on exit)' : server.dbFile}`,
+        `  data          ${server.databaseUrl ? redactPassword(server.databaseUrl) : opts.memory ? '(memory: removed on exit)' : server.dbFile}`,
         '',
         'Connect with jsforce:',
         `  new jsforce.Connection({ instanceUrl: '${url}', accessToken: '${org.token}', version: '62.0' })`,

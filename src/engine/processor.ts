@@ -11,6 +11,7 @@ import { applyChunk, type ChunkContext } from './dml.js';
 import { resolveHeader } from './header.js';
 import { processQueryBatch } from './query.js';
 import { isDml } from '../bulk/model.js';
+import type { SoqlCompiler } from '../soql/model.js';
 
 export interface ProcessorOptions {
   work: WorkStore;
@@ -26,6 +27,8 @@ export interface ProcessorOptions {
   chunkDelayMs: number;
   /** Query result files roll over past this many bytes. */
   maxResultFileBytes: number;
+  /** The store's SQL dialect for checked SOQL. */
+  compile: SoqlCompiler;
 }
 
 function readTable(contentType: string, payload: Buffer): RecordTable {

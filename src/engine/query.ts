@@ -4,7 +4,6 @@
 import { composeQuery, parseQuery } from '@jetstreamapp/soql-parser-js';
 import type { ClaimedBatch } from '../store/types.js';
 import { checkSoql } from '../soql/check.js';
-import { compileSqlite } from '../soql/sqlite.js';
 import { SoqlError } from '../soql/errors.js';
 import type { CheckedQuery } from '../soql/model.js';
 import { csvWriter, jsonWriter, NO_RECORDS, xmlWriter, type ResultWriter } from '../wire/query-results.js';
@@ -50,7 +49,7 @@ async function runQuery(claim: ClaimedBatch, checked: CheckedQuery, o: Processor
     if (!stillOurs) throw new LeaseLost();
   };
   mustOwn(await o.work.clearQueryResults(claim));
-  const compiled = compileSqlite(checked);
+  const compiled = o.compile(checked);
   const version = job.apiVersion.toFixed(1);
   const newWriter = (): ResultWriter =>
     job.contentType.endsWith('JSON') ? jsonWriter(compiled.layout, checked.object.name, version)
@@ -86,15 +85,17 @@ async function runQuery(claim: ClaimedBatch, checked: CheckedQuery, o: Processor
     mustOwn(await o.work.addQueryResult(claim, f.id, fileSeq++, f.rows));
   }
 
-  for (const row of o.work.streamRows(compiled.sql, compiled.params)) {
-    if (file.rows > 0 && file.bytes >= o.maxResultFileBytes) {
-      await closeFile(file);
-      file = await openFile();
+  for await (const page of o.work.streamRows(compiled.sql, compiled.params)) {
+    for (const row of page) {
+      if (file.rows > 0 && file.bytes >= o.maxResultFileBytes) {
+        await closeFile(file);
+        file = await openFile();
+      }
+      push(file, file.writer.row(row));
+      file.rows++;
+      totalRows++;
+      if (file.pending >= CHUNK_BYTES) await flush(file, false);
     }
-    push(file, file.writer.row(row));
-    file.rows++;
-    totalRows++;
-    if (file.pending >= CHUNK_BYTES) await flush(file, false);
   }
   await closeFile(file);
   await o.work.completeQueryBatch(claim, totalRows, o.clock.now() - started, o.clock.now());
@@ -135,9 +136,11 @@ async function splitIntoChunks(claim: ClaimedBatch, soql: string, q: CheckedQuer
   const boundaries: string[] = [];
   let i = 0;
   // Deleted records count toward the ranges, as Salesforce's do.
-  for (const id of o.work.streamIds(q.object.table, startRow)) {
-    if (i % chunkSize === 0) boundaries.push(id);
-    i++;
+  for await (const page of o.work.streamIds(q.object.table, startRow)) {
+    for (const id of page) {
+      if (i % chunkSize === 0) boundaries.push(id);
+      i++;
+    }
   }
   if (boundaries.length === 0) boundaries.push(startRow ?? `${q.object.keyPrefix}000000000000`);
   const ids = await o.ids.next(KEY_PREFIX.batch, boundaries.length);

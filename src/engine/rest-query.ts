@@ -4,8 +4,8 @@
 import type { SchemaService } from '../org/schema-service.js';
 import type { QueryStore } from '../store/types.js';
 import { checkSoql } from '../soql/check.js';
-import { compileSqlite } from '../soql/sqlite.js';
 import { SoqlError } from '../soql/errors.js';
+import type { SoqlCompiler } from '../soql/model.js';
 import { jsonRecord } from '../wire/query-results.js';
 import type { JsonValue } from '../wire/json.js';
 
@@ -31,13 +31,13 @@ export function decodeLocator(text: string): Locator | undefined {
 }
 
 export class RestQueryService {
-  constructor(private readonly schemas: SchemaService, private readonly store: QueryStore, private readonly now: () => number) {}
+  constructor(private readonly schemas: SchemaService, private readonly store: QueryStore, private readonly compile: SoqlCompiler, private readonly now: () => number) {}
 
   /** One page of results; throws SoqlError for a query Salesforce would refuse. */
   async run(orgId: string, version: string, soql: string, includeDeleted: boolean, offset = 0): Promise<JsonValue> {
     const schema = await this.schemas.forOrg(orgId);
     const checked = checkSoql(soql, schema, { surface: 'rest', includeDeleted, now: this.now() });
-    const compiled = compileSqlite(checked);
+    const compiled = this.compile(checked);
     const total = await this.store.count(compiled.sql, compiled.params);
     const rows = await this.store.page(compiled.sql, compiled.params, PAGE_SIZE, offset);
     const done = offset + rows.length >= total;

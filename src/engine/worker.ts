@@ -22,7 +22,7 @@ export interface WorkerConfig {
 }
 
 const config = workerData as WorkerConfig;
-const stores = openStores(config.store, 'worker');
+const stores = await openStores(config.store, 'worker');
 const owner = `${process.pid}:${threadId}:${randomBytes(4).toString('hex')}`;
 const options = {
   work: stores.work,
@@ -34,6 +34,7 @@ const options = {
   maxAttempts: config.maxAttempts,
   chunkDelayMs: config.chunkDelayMs,
   maxResultFileBytes: config.maxResultFileBytes,
+  compile: stores.compile,
 };
 
 let wake: (() => void) | undefined;
@@ -76,13 +77,13 @@ async function loop(): Promise<void> {
     }
     if (!claimed) {
       if (workSinceMaintenance) {
-        stores.idleMaintenance();
+        await stores.idleMaintenance();
         workSinceMaintenance = false;
       }
       await sleep(config.pollMs);
     } else workSinceMaintenance = true;
   }
-  stores.close();
+  await stores.close();
   parentPort!.postMessage({ type: 'stopped' });
   // Let the thread end: an open port would keep it alive until the pool's terminate timeout.
   parentPort!.close();

@@ -23,7 +23,11 @@ export const LOCALFORCE_VERSION = '0.1.0';
 export interface ServerConfig {
   host: string;
   port: number;
-  /** Directory of the SQLite file; ignored with `memory`. */
+  /** A PostgreSQL URL (postgres://…): records and jobs live there, shared with other localforce processes. */
+  database?: string;
+  /** Connections this process keeps to PostgreSQL (API side; each worker thread has its own few). */
+  databasePoolSize: number;
+  /** Directory of the SQLite file; ignored with `memory` or `database`. */
   dataDir: string;
   /** Throw-away storage: a temporary file removed on shutdown (worker threads need a file to share). */
   memory: boolean;
@@ -53,6 +57,7 @@ export interface ServerConfig {
 export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
   port: 8484,
+  databasePoolSize: 10,
   dataDir: './.localforce',
   memory: false,
   logLevel: 'info',
@@ -73,22 +78,29 @@ export const DEFAULT_CONFIG: ServerConfig = {
 export interface RunningServer {
   url: string;
   org: DefaultOrg;
-  dbFile: string;
+  /** The SQLite file, when the server runs on SQLite. */
+  dbFile?: string;
+  /** The PostgreSQL URL, when the server runs on PostgreSQL. */
+  databaseUrl?: string;
   close(): Promise<void>;
 }
 
 export async function startServer(partial: Partial<ServerConfig> = {}): Promise<RunningServer> {
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...partial };
   let tempDir: string | undefined;
-  let dir: string;
-  if (config.memory) dir = tempDir = mkdtempSync(join(tmpdir(), 'localforce-'));
+  let store: StoreConfig;
+  if (config.database) store = { kind: 'postgres', url: config.database, poolSize: config.databasePoolSize };
   else {
-    dir = resolve(config.dataDir);
-    mkdirSync(dir, { recursive: true });
+    let dir: string;
+    if (config.memory) dir = tempDir = mkdtempSync(join(tmpdir(), 'localforce-'));
+    else {
+      dir = resolve(config.dataDir);
+      mkdirSync(dir, { recursive: true });
+    }
+    store = { kind: 'sqlite', file: join(dir, 'localforce.sqlite') };
   }
-  const store: StoreConfig = { kind: 'sqlite', file: join(dir, 'localforce.sqlite') };
-  const stores = openStores(store, 'api');
-  stores.recoverAbandonedWork();
+  const stores = await openStores(store, 'api');
+  await stores.recoverAbandonedWork();
 
   const clock = systemClock;
   const ids = new IdGenerator(stores.bulk, config.pod, 100);
@@ -102,6 +114,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     store, pod: config.pod, leaseMs: config.leaseMs, pollMs: config.pollMs, chunkSize: 200, maxAttempts: 10, processingDelayMs: config.processingDelayMs, chunkDelayMs: config.chunkDelayMs, maxResultFileBytes: config.maxResultFileBytes,
   }, { onError: (message) => app?.log.error({ worker: true }, message) });
   const bulk = new BulkService(stores.bulk, ids, schemas, stores.org, clock, DEFAULT_LIMITS, () => pool.wake());
+  await stores.onBatchQueuedElsewhere(() => pool.wake());
   const seeds = new SeedService(bulk, stores.bulk, schemas, config.maxVersion);
   const usage = new ApiUsage(() => clock.now());
   if (config.schemaFile) await schemas.apply(org.orgId, parseSchemaText(readFileSync(config.schemaFile, 'utf8')));
@@ -112,7 +125,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     body: { maxBytes: 4 * DEFAULT_LIMITS.maxBatchChars, reportedLimit: DEFAULT_LIMITS.maxBatchChars },
     async: { bulk, auth, usage, minVersion: config.minVersion, maxVersion: config.maxVersion },
     auth: { auth, orgs: stores.org, schemas, records: stores.records },
-    rest: { queries: new RestQueryService(schemas, stores.queries, () => clock.now()), auth, schemas, records: stores.records, bulk: stores.bulk, usage, minVersion: config.minVersion, maxVersion: config.maxVersion, dailyBatches: DEFAULT_LIMITS.dailyBatches, dailyApiRequests: 15_000 },
+    rest: { queries: new RestQueryService(schemas, stores.queries, stores.compile, () => clock.now()), auth, schemas, records: stores.records, bulk: stores.bulk, usage, minVersion: config.minVersion, maxVersion: config.maxVersion, dailyBatches: DEFAULT_LIMITS.dailyBatches, dailyApiRequests: 15_000 },
     admin: { orgId: org.orgId, startedAt: clock.now(), version: LOCALFORCE_VERSION, auth, orgs, orgStore: stores.org, schemas, seeds },
   });
   await app.listen({ host: config.host, port: config.port });
@@ -123,7 +136,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     } catch (err) {
       await app.close();
       await pool.stop();
-      stores.close();
+      await stores.close();
       throw err;
     }
   }
@@ -133,11 +146,12 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   return {
     url: `http://${host}:${port}`,
     org,
-    dbFile: store.file,
+    dbFile: store.kind === 'sqlite' ? store.file : undefined,
+    databaseUrl: store.kind === 'postgres' ? store.url : undefined,
     close: async () => {
       await app!.close();
       await pool.stop();
-      stores.close();
+      await stores.close();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,6 @@
 // A checked SOQL query: every name resolved against the org's schema, every literal typed. Compilers (soql/sqlite.ts)
 // turn it into one parameterised SQL statement; nothing from the query text reaches SQL except through parameters.
+import type { RowLayout } from '../wire/query-results.js';
 import type { FieldDef, ObjectDef } from '../org/schema.js';
 
 /** A field reached from the query's object through zero or more lookups (`Account.Owner.Name`). */
@@ -47,3 +48,14 @@ export interface CheckedQuery {
   /** Whether the WHERE clause filters on a field whose name contains "id" (PK chunking is then off). */
   filtersOnIdField: boolean;
 }
+
+/** One parameterised SQL statement for a checked query, in a store's dialect. */
+export interface CompiledQuery {
+  sql: string;
+  params: Scalar[];
+  /** Where the selected values, the root Id and each joined parent's Id sit in a result row. */
+  layout: RowLayout;
+}
+
+/** A store's compiler from checked SOQL to its SQL (store/sqlite: compileSqlite, store/postgres: compilePostgres). */
+export type SoqlCompiler = (query: CheckedQuery) => CompiledQuery;

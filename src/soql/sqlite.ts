@@ -1,15 +1,10 @@
 // Compiles a checked query to ONE parameterised SQLite statement. Identifiers come from the org's schema (never
 // from the query text) and every value is a parameter, so no SOQL input can change the statement's shape.
 import type { FieldDef } from '../org/schema.js';
-import type { CheckedQuery, Condition, FieldPath, Scalar } from './model.js';
+import type { CheckedQuery, CompiledQuery, Condition, FieldPath, Scalar } from './model.js';
 import type { RowLayout } from '../wire/query-results.js';
 
-export interface CompiledQuery {
-  sql: string;
-  params: Scalar[];
-  /** Where the selected values, the root Id and each joined parent's Id sit in a result row. */
-  layout: RowLayout;
-}
+export type { CompiledQuery };
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 

@@ -1,5 +1,7 @@
-// Opens the stores for one thread. The API thread migrates the schema and uses synchronous=FULL (a 201 means
-// the batch is on disk); worker threads open their own connection to the same file.
+// Opens the stores for one thread, on the backend the configuration names.
+//   sqlite:   one file. The API thread migrates the schema and commits with synchronous=FULL (a 201 means the batch
+//             is on disk); worker threads open their own connection to the same file.
+//   postgres: one database shared by any number of processes (store/postgres).
 import { openDatabase, migrate } from './sqlite/database.js';
 import { SqliteBulkStore } from './sqlite/bulk-store.js';
 import { SqliteOrgStore } from './sqlite/org-store.js';
@@ -9,11 +11,10 @@ import { SqliteRecordTx } from './sqlite/record-tx.js';
 import type { BulkStore, OrgStore, QueryStore, RecordTx, SchemaStore, WorkStore } from './types.js';
 import { SqliteQueryStore } from './sqlite/query-store.js';
 import { PayloadFiles } from './sqlite/payloads.js';
+import { compileSqlite } from '../soql/sqlite.js';
+import type { SoqlCompiler } from '../soql/model.js';
 
-export interface StoreConfig {
-  kind: 'sqlite';
-  file: string;
-}
+export type StoreConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize?: number };
 
 export interface Stores {
   bulk: BulkStore;
@@ -23,14 +24,25 @@ export interface Stores {
   /** Record reads outside a batch (REST reads, logins). */
   records: RecordTx;
   queries: QueryStore;
-  /** Makes batches left InProgress by a previous run claimable again (single-process backends only). */
-  recoverAbandonedWork(): void;
+  /** Checked SOQL to this backend's SQL. */
+  compile: SoqlCompiler;
+  /** Makes batches left InProgress by a previous run claimable at once (single-process backends only). */
+  recoverAbandonedWork(): Promise<void>;
   /** Housekeeping a worker runs when it has nothing to do (SQLite: fold the WAL back into the database). */
-  idleMaintenance(): void;
-  close(): void;
+  idleMaintenance(): Promise<void>;
+  /**
+   * Calls `listener` when any process queues a batch (PostgreSQL: LISTEN/NOTIFY). Only a hint to wake workers
+   * early: they poll as well, so a lost notification delays work but never strands it. SQLite: one process, no-op.
+   */
+  onBatchQueuedElsewhere(listener: () => void): Promise<void>;
+  close(): Promise<void>;
 }
 
-export function openStores(config: StoreConfig, role: 'api' | 'worker'): Stores {
+export async function openStores(config: StoreConfig, role: 'api' | 'worker'): Promise<Stores> {
+  if (config.kind === 'postgres') {
+    const { openPostgresStores } = await import('./postgres/open.js');
+    return openPostgresStores(config, role);
+  }
   const db = openDatabase(config.file, { synchronous: role === 'api' ? 'FULL' : 'NORMAL', checkpoints: role === 'worker' });
   if (role === 'api') migrate(db);
   let reader: ReturnType<typeof openDatabase> | undefined;
@@ -43,9 +55,11 @@ export function openStores(config: StoreConfig, role: 'api' | 'worker'): Stores 
     schema: new SqliteSchemaStore(db),
     records: new SqliteRecordTx(db),
     queries: new SqliteQueryStore(db),
-    recoverAbandonedWork: () => work.releaseAllLeases(),
-    idleMaintenance: () => void db.pragma('wal_checkpoint(PASSIVE)'),
-    close: () => {
+    compile: compileSqlite,
+    recoverAbandonedWork: async () => work.releaseAllLeases(),
+    idleMaintenance: async () => void db.pragma('wal_checkpoint(PASSIVE)'),
+    onBatchQueuedElsewhere: async () => undefined,
+    close: async () => {
       reader?.close();
       db.close();
     },

@@ -1,4 +1,4 @@
-// Storage interfaces. bulk/ and engine/ see only these; store/sqlite implements them (store/postgres will too).
+// Storage interfaces. bulk/ and engine/ see only these; store/sqlite and store/postgres implement them.
 import type { Batch, BatchState, ContentType, Job, JobCounters, JobState, RecordResult } from '../bulk/model.js';
 import type { FieldDef, ObjectDef } from '../org/schema.js';
 import type { IdCounterStore } from '../org/ids.js';
@@ -132,8 +132,11 @@ export interface WorkStore extends IdCounterStore {
   countRetry(jobId: string): Promise<void>;
 
   // ---- query batches ----
-  /** Rows of a compiled query as arrays, streamed from a connection of their own (writes go on meanwhile). */
-  streamRows(sql: string, params: readonly unknown[]): Iterable<unknown[]>;
+  /**
+   * Rows of a compiled query as arrays, in pages (a few thousand rows each), streamed from a connection of their own
+   * (result writes go on meanwhile). Pages, not single rows: one await per page keeps a million-row extract fast.
+   */
+  streamRows(sql: string, params: readonly unknown[]): AsyncIterable<unknown[][]>;
   // Every write below checks that the lease is still `claim.owner`'s and resolves false, writing nothing, when it
   // is not: a worker that stalled past its lease stops, and the worker that re-claimed the batch owns its results.
   /** Drops what an earlier, interrupted attempt wrote for this batch. */
@@ -149,8 +152,8 @@ export interface WorkStore extends IdCounterStore {
    * NotProcessed, in one transaction; nothing is queued unless the original is still ours and its job not Aborted.
    */
   splitIntoChunks(claim: ClaimedBatch, chunks: { id: string; soql: string }[], now: number): Promise<boolean>;
-  /** Ids of an object's table in order, deleted ones included (PK chunk boundaries). */
-  streamIds(table: string, startAfter?: string): Iterable<string>;
+  /** Ids of an object's table in order from `startAt`, deleted ones included (PK chunk boundaries), in pages. */
+  streamIds(table: string, startAt?: string): AsyncIterable<string[]>;
 }
 
 /** Record reads and writes inside one chunk transaction. */

@@ -53,7 +53,7 @@ before(async () => {
   // A seeded child whose lookup is resolved by the parent's external id (loaded after its parent).
   writeFileSync(join(seedDir, 'Shipment__c.csv'), 'Name,Ref__c,Warehouse__r.Code__c\nSeeded,S-0,W2\n');
   server = await startTestServer({ schemaFile, seedDir });
-  warehouse = withDb(server.dbFile, (db) => Object.fromEntries((db.prepare('SELECT Code__c, Id FROM Warehouse__c').all() as { Code__c: string; Id: string }[]).map((r) => [r.Code__c, r.Id])));
+  warehouse = withDb(server.dbFile!, (db) => Object.fromEntries((db.prepare('SELECT Code__c, Id FROM Warehouse__c').all() as { Code__c: string; Id: string }[]).map((r) => [r.Code__c, r.Id])));
   conn = new jsforce.Connection({ oauth2: { loginUrl: server.url, clientId: 'localforce-test', clientSecret: 'secret' }, version: '62.0' });
   await conn.login(server.org.username, 'localforce');
   conn.bulk.pollInterval = 100;
@@ -76,7 +76,7 @@ async function load(type: string, operation: 'upsert' | 'delete', options: { ext
 }
 
 const stored = () =>
-  withDb(server.dbFile, (db) => db.prepare('SELECT s.Ref__c AS ref, s.Name AS name, s.Weight__c AS weight, s.Shipped__c AS shipped, s.Warehouse__c AS warehouseId, w.Code__c AS code FROM Shipment__c s LEFT JOIN Warehouse__c w ON w.Id = s.Warehouse__c WHERE s.IsDeleted = 0 ORDER BY s.Ref__c').all());
+  withDb(server.dbFile!, (db) => db.prepare('SELECT s.Ref__c AS ref, s.Name AS name, s.Weight__c AS weight, s.Shipped__c AS shipped, s.Warehouse__c AS warehouseId, w.Code__c AS code FROM Shipment__c s LEFT JOIN Warehouse__c w ON w.Id = s.Warehouse__c WHERE s.IsDeleted = 0 ORDER BY s.Ref__c').all());
 
 describe('jsforce against a custom-object org', () => {
   it('runs jsforce 3.10.16 logged in through OAuth', () => {
@@ -123,7 +123,7 @@ describe('jsforce against a custom-object org', () => {
     assert.deepEqual(results.map((r) => [r.id, r.success, r.created, r.errors]), [[ids[0], true, false, []], [ids[1], true, false, []]]);
     const rows = stored() as { ref: string; name: string; weight: number; warehouseId: string; code: string }[];
     assert.deepEqual(rows.map((r) => [r.name, r.weight, r.warehouseId]), [['Seeded', null, warehouse.W2], ['First', 13, warehouse.W2], ['Second Again', 3, warehouse.W2]]);
-    assert.equal(withDb(server.dbFile, (db) => (db.prepare('SELECT count(*) n FROM Shipment__c').get() as { n: number }).n), 3, 'no record was added');
+    assert.equal(withDb(server.dbFile!, (db) => (db.prepare('SELECT count(*) n FROM Shipment__c').get() as { n: number }).n), 3, 'no record was added');
   });
 
   it('reads a record back through jsforce retrieve (GET /sobjects/Shipment__c/{id})', async () => {
@@ -158,6 +158,6 @@ describe('jsforce against a custom-object org', () => {
   it('deletes through jsforce: the row stays with IsDeleted = 1', async () => {
     const results = await load('Shipment__c', 'delete', {}, [{ Id: ids[1] }]);
     assert.deepEqual(results.map((r) => [r.id, r.success]), [[ids[1], true]]);
-    assert.deepEqual(withDb(server.dbFile, (db) => db.prepare('SELECT Name, IsDeleted FROM Shipment__c WHERE Id = ?').get(ids[1])), { Name: 'Second Again', IsDeleted: 1 });
+    assert.deepEqual(withDb(server.dbFile!, (db) => db.prepare('SELECT Name, IsDeleted FROM Shipment__c WHERE Id = ?').get(ids[1])), { Name: 'Second Again', IsDeleted: 1 });
   });
 });

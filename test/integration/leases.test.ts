@@ -13,12 +13,12 @@ const LEASE = 30_000;
 let dir: string;
 let stores: Stores;
 
-before(() => {
+before(async () => {
   dir = freshDataDir();
-  stores = openStores({ kind: 'sqlite', file: join(dir, 'leases.sqlite') }, 'api');
+  stores = await openStores({ kind: 'sqlite', file: join(dir, 'leases.sqlite') }, 'api');
 });
-after(() => {
-  stores.close();
+after(async () => {
+  await stores.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -49,7 +49,7 @@ before(async () => {
 });
 after(async () => server.close());
 
-const column = (table: string, id: string, col: string) => storedRow(server.dbFile, table, id, [col])?.[col];
+const column = (table: string, id: string, col: string) => storedRow(server.dbFile!, table, id, [col])?.[col];
 
 describe('lookups by Id', () => {
   it('sets a lookup from a 15- or 18-character id, and from an Id relationship column', async () => {
@@ -92,8 +92,8 @@ describe('lookups by the parent external id in CSV headers', () => {
   it('resolves custom Parent__r.Code__c and Account__r.External_Id__c on a custom object', async () => {
     const run = await bulk.run({ operation: 'insert', object: 'Crate__c' }, 'Name,Parent__r.Code__c,Account__r.External_Id__c\nBoth,D2,ACC-1\nParent Only,d3,\n');
     assert.ok(run.results.every((r) => r.success), JSON.stringify(run.results));
-    assert.deepEqual(storedRow(server.dbFile, 'Crate__c', run.results[0].id, ['Parent__c', 'Account__c']), { Parent__c: depot.D2, typeof_Parent__c: 'text', Account__c: acc['ACC-1'], typeof_Account__c: 'text' });
-    assert.deepEqual(storedRow(server.dbFile, 'Crate__c', run.results[1].id, ['Parent__c', 'Account__c']), { Parent__c: depot.D3, typeof_Parent__c: 'text', Account__c: null, typeof_Account__c: 'null' });
+    assert.deepEqual(storedRow(server.dbFile!, 'Crate__c', run.results[0].id, ['Parent__c', 'Account__c']), { Parent__c: depot.D2, typeof_Parent__c: 'text', Account__c: acc['ACC-1'], typeof_Account__c: 'text' });
+    assert.deepEqual(storedRow(server.dbFile!, 'Crate__c', run.results[1].id, ['Parent__c', 'Account__c']), { Parent__c: depot.D3, typeof_Parent__c: 'text', Account__c: null, typeof_Account__c: 'null' });
   });
 
   it('changes and clears (#N/A) a lookup on update through the relationship column', async () => {
@@ -142,7 +142,7 @@ describe('lookups in nested XML and JSON', () => {
     assert.deepEqual(run.results[1].errors, [{ statusCode: 'INVALID_FIELD', message: 'Foreign key external ID: NOPE not found for field External_Id__c in entity Account', fields: [] }]);
     const crate = await bulk.run({ operation: 'insert', object: 'Crate__c', contentType: 'JSON' }, JSON.stringify([{ Name: 'Json Crate', Parent__r: { Code__c: 'D3' }, Account__r: { External_Id__c: 'ACC-2' } }]));
     assert.ok(crate.results[0].success, JSON.stringify(crate.results[0].errors));
-    assert.deepEqual(storedRow(server.dbFile, 'Crate__c', crate.results[0].id, ['Parent__c', 'Account__c']), { Parent__c: depot.D3, typeof_Parent__c: 'text', Account__c: acc['ACC-2'], typeof_Account__c: 'text' });
+    assert.deepEqual(storedRow(server.dbFile!, 'Crate__c', crate.results[0].id, ['Parent__c', 'Account__c']), { Parent__c: depot.D3, typeof_Parent__c: 'text', Account__c: acc['ACC-2'], typeof_Account__c: 'text' });
     const owned = await bulk.run({ operation: 'insert', object: 'Case', contentType: 'JSON' }, JSON.stringify([{ Subject: 'Json Owned', Owner: { attributes: { type: 'User' }, Username: server.org.username } }]));
     assert.ok(owned.results[0].success, JSON.stringify(owned.results[0].errors));
     assert.equal(column('Case', owned.results[0].id, 'OwnerId'), server.org.userId);
@@ -217,8 +217,8 @@ describe('upsert', () => {
     const m = /^Crate__c - Tag__c: more than one record found for external id field: \[(.*)\]$/.exec(dup.errors[0].message);
     assert.ok(m, dup.errors[0].message);
     assert.deepEqual(m[1].split(', ').sort(), [dupA, dupB].sort());
-    assert.deepEqual(storedRow(server.dbFile, 'Crate__c', one, ['Name', 'Size__c']), { Name: 'One Updated', typeof_Name: 'text', Size__c: 6, typeof_Size__c: 'integer' });
-    assert.deepEqual(storedRow(server.dbFile, 'Crate__c', created.id, ['Name', 'Size__c']), { Name: 'Fresh', typeof_Name: 'text', Size__c: 5, typeof_Size__c: 'integer' });
+    assert.deepEqual(storedRow(server.dbFile!, 'Crate__c', one, ['Name', 'Size__c']), { Name: 'One Updated', typeof_Name: 'text', Size__c: 6, typeof_Size__c: 'integer' });
+    assert.deepEqual(storedRow(server.dbFile!, 'Crate__c', created.id, ['Name', 'Size__c']), { Name: 'Fresh', typeof_Name: 'text', Size__c: 5, typeof_Size__c: 'integer' });
     assert.deepEqual([column('Crate__c', dupA, 'Size__c'), column('Crate__c', dupB, 'Size__c')], [1, 1], 'neither duplicate is touched');
   });
 
@@ -230,7 +230,7 @@ describe('upsert', () => {
       [{ statusCode: 'MISSING_ARGUMENT', message: 'Tag__c not specified', fields: ['Tag__c'] }],
     ]);
     assert.deepEqual([run.results[3].success, run.results[3].created], [true, true]);
-    assert.equal(withDb(server.dbFile, (db) => (db.prepare("SELECT count(*) n FROM Crate__c WHERE Tag__c = 'TWIN'").get() as { n: number }).n), 0);
+    assert.equal(withDb(server.dbFile!, (db) => (db.prepare("SELECT count(*) n FROM Crate__c WHERE Tag__c = 'TWIN'").get() as { n: number }).n), 0);
   });
 
   it('applies the same key in two different 200-record chunks one after the other', async () => {
@@ -262,7 +262,7 @@ describe('upsert', () => {
     assert.deepEqual([again.results[0].success, again.results[0].created, again.results[0].id], [true, false, first.results[0].id], 'the same key, same case, must update');
     const other = await bulk.run({ operation: 'upsert', object: 'Crate__c', externalIdFieldName: 'Lot__c' }, 'Lot__c,Size__c\nlot-a,3\n');
     assert.deepEqual([other.results[0].success, other.results[0].created], [true, true], 'another case is another key');
-    assert.equal(withDb(server.dbFile, (db) => (db.prepare("SELECT count(*) n FROM Crate__c WHERE Lot__c = 'LOT-A'").get() as { n: number }).n), 1);
+    assert.equal(withDb(server.dbFile!, (db) => (db.prepare("SELECT count(*) n FROM Crate__c WHERE Lot__c = 'LOT-A'").get() as { n: number }).n), 1);
   });
 
   it('upserts on Id: a blank Id inserts, a known Id updates, an unknown Id fails', async () => {
@@ -285,7 +285,7 @@ describe('delete and hardDelete', () => {
       { statusCode: 'MALFORMED_ID', message: 'bad id 001Lf0000zzzzzz', fields: [] },
       { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] },
     ]);
-    const row = withDb(server.dbFile, (db) => db.prepare('SELECT Name, IsDeleted, LastModifiedById FROM Depot__c WHERE Id = ?').get(keep));
+    const row = withDb(server.dbFile!, (db) => db.prepare('SELECT Name, IsDeleted, LastModifiedById FROM Depot__c WHERE Id = ?').get(keep));
     assert.deepEqual(row, { Name: 'To Delete', IsDeleted: 1, LastModifiedById: server.org.userId });
     const again = await bulk.run({ operation: 'delete', object: 'Depot__c' }, `Id\n${keep}\n`);
     assert.deepEqual(again.results[0].errors, [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }]);
@@ -302,7 +302,7 @@ describe('delete and hardDelete', () => {
     await bulk.run({ operation: 'delete', object: 'Depot__c' }, `Id\n${b}\n`);
     const run = await bulk.run({ operation: 'hardDelete', object: 'Depot__c' }, `Id\n${a}\n${b}\n`);
     assert.deepEqual(run.results.map((r) => [r.id, r.success, r.created, r.errors]), [[a, true, false, []], [b, true, false, []]]);
-    const left = withDb(server.dbFile, (db) => db.prepare('SELECT count(*) n FROM Depot__c WHERE Id IN (?, ?)').get(a, b));
+    const left = withDb(server.dbFile!, (db) => db.prepare('SELECT count(*) n FROM Depot__c WHERE Id IN (?, ?)').get(a, b));
     assert.deepEqual(left, { n: 0 });
   });
 
@@ -328,7 +328,7 @@ describe('delete and hardDelete', () => {
     assert.equal(xmlText(hard.body, 'exceptionMessage'), 'hardDelete operation requires the Bulk API Hard Delete permission');
     // The same user may insert and (soft) delete; its records are owned and created by it.
     const [id] = await soft.insertOk('Depot__c', 'Name\nSoft Owned\n');
-    assert.deepEqual(withDb(server.dbFile, (db) => db.prepare('SELECT OwnerId, CreatedById FROM Depot__c WHERE Id = ?').get(id)), { OwnerId: user.userId, CreatedById: user.userId });
+    assert.deepEqual(withDb(server.dbFile!, (db) => db.prepare('SELECT OwnerId, CreatedById FROM Depot__c WHERE Id = ?').get(id)), { OwnerId: user.userId, CreatedById: user.userId });
     const del = await soft.run({ operation: 'delete', object: 'Depot__c' }, `Id\n${id}\n`);
     assert.ok(del.results[0].success, JSON.stringify(del.results[0].errors));
     // A user created with the default permission may hardDelete.

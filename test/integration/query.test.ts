@@ -73,7 +73,7 @@ before(async () => {
   writeFileSync(join(seedDir, 'Project__c.csv'), csvOf(PROJECTS[0], PROJECTS.slice(1)));
   server = await startTestServer({ schemaFile: join(dir, 'org.yaml'), seedDir });
   bulk = new OrgBulk(server.url, TEST_TOKEN);
-  withDb(server.dbFile, (db) => {
+  withDb(server.dbFile!, (db) => {
     for (const table of ['Account', 'Contact', 'Project__c']) {
       for (const r of db.prepare(`SELECT Id, ${table === 'Contact' ? 'LastName' : 'Name'} AS n FROM "${table}"`).all() as { Id: string; n: string }[]) ids.set(r.n, r.Id);
     }

@@ -5,7 +5,7 @@
 // check the lease owner, so a worker that lost its lease cannot write.
 import type { BatchState } from '../../bulk/model.js';
 import type { ChunkOutcome, ClaimedBatch, RecordTx, WorkStore } from '../types.js';
-import { type Db, inTransaction } from './database.js';
+import { type Db, inTransaction, quoteIdent } from './database.js';
 import { BATCH_COLUMNS, type BatchRow, type JobRow, batchFromRow, encodeResults, jobFromRow, reserveIds } from './rows.js';
 import { SqliteRecordTx } from './record-tx.js';
 import type { PayloadFiles } from './payloads.js';
@@ -34,6 +34,21 @@ const FINISH = `
 UPDATE lf_batch SET state = @state, state_message = @message, system_modstamp = @now,
   total_time = total_time + @elapsed, api_active_time = api_active_time + @elapsed, lease_owner = NULL, lease_until = 0
 WHERE id = @id AND lease_owner = @owner AND state = 'InProgress'`;
+
+const PAGE_ROWS = 2000;
+
+/** A synchronous row iterator, handed out in pages. */
+function* pages<T>(rows: Iterable<T>): Iterable<T[]> {
+  let page: T[] = [];
+  for (const row of rows) {
+    page.push(row);
+    if (page.length === PAGE_ROWS) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length) yield page;
+}
 
 export class SqliteWorkStore implements WorkStore {
   private readonly stmt;
@@ -108,17 +123,16 @@ export class SqliteWorkStore implements WorkStore {
     this.stmt.finish.run({ id: claim.batch.id, owner: claim.owner, state, message, elapsed: elapsedMs, now });
   }
 
-  streamRows(sql: string, params: readonly unknown[]): Iterable<unknown[]> {
-    return this.reader().prepare(sql).raw(true).iterate(...params) as Iterable<unknown[]>;
+  async *streamRows(sql: string, params: readonly unknown[]): AsyncIterable<unknown[][]> {
+    yield* pages(this.reader().prepare(sql).raw(true).iterate(...params) as Iterable<unknown[]>);
   }
 
-  streamIds(table: string, startAfter?: string): Iterable<string> {
-    const t = `"${table.replace(/"/g, '""')}"`;
-    const stmt = startAfter === undefined
-      ? this.reader().prepare(`SELECT Id FROM ${t} ORDER BY Id`)
-      : this.reader().prepare(`SELECT Id FROM ${t} WHERE Id >= ? ORDER BY Id`);
-    const it = (startAfter === undefined ? stmt.pluck(true).iterate() : stmt.pluck(true).iterate(startAfter)) as Iterable<string>;
-    return it;
+  async *streamIds(table: string, startAt?: string): AsyncIterable<string[]> {
+    const t = quoteIdent(table);
+    const stmt = startAt === undefined
+      ? this.reader().prepare(`SELECT Id FROM ${t} ORDER BY Id`).pluck(true)
+      : this.reader().prepare(`SELECT Id FROM ${t} WHERE Id >= ? ORDER BY Id`).pluck(true);
+    yield* pages((startAt === undefined ? stmt.iterate() : stmt.iterate(startAt)) as Iterable<string>);
   }
 
   private owns(claim: ClaimedBatch): boolean {

@@ -1,0 +1,163 @@
+// PostgreSQL: the connection pool, localforce's own tables, and one typed table per sObject.
+//
+// Record tables mirror the SQLite ones so the engine, the SOQL checker and the wire writers see the same values:
+// int → BIGINT, checkbox → INTEGER 0/1, double/currency/percent → DOUBLE PRECISION, everything else TEXT (dates and
+// date-times as ISO-8601 text, which sorts and compares correctly). Identifiers are always quoted, so tables and
+// columns keep Salesforce's spelling (`"Account"."NumberOfEmployees"`). Text that Salesforce matches
+// case-insensitively (external ids, unique fields) gets an index on lower(column); queries compare lower() on both sides.
+import pg from 'pg';
+import type { FieldDef, ObjectDef } from '../../org/schema.js';
+
+// BIGINT (int8) and COUNT(*) arrive as strings by default; every integer localforce stores fits a double exactly.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export type Pool = pg.Pool;
+export type Client = pg.PoolClient;
+
+export interface PoolOptions {
+  url: string;
+  max: number;
+  /** Application name shown in pg_stat_activity. */
+  name: string;
+}
+
+/** A statement running longer than this is cancelled by the server (a stuck query must not hold a worker forever). */
+export const STATEMENT_TIMEOUT_MS = 120_000;
+
+export function createPool(o: PoolOptions): Pool {
+  const pool = new pg.Pool({
+    connectionString: o.url,
+    max: o.max,
+    application_name: o.name,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle connection that PostgreSQL drops (a restart) emits 'error' on the pool: without a listener that would
+  // crash the process. The pool discards the client and opens a new one on the next query.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Runs `fn` in one transaction on one connection, rolling back when it throws. */
+export async function inTransaction<T>(pool: Pool, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const value = await fn(client);
+    await client.query('COMMIT');
+    return value;
+  } catch (err) {
+    try {
+      await client.query('ROLLBACK');
+    } catch {
+      broken = true; // the connection itself failed: do not return it to the pool
+    }
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
+export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** PostgreSQL column type per field type (see the header comment). */
+export function columnType(f: FieldDef): string {
+  switch (f.type) {
+    case 'boolean':
+      return 'INTEGER';
+    case 'int':
+      return 'BIGINT';
+    case 'double':
+    case 'currency':
+    case 'percent':
+      return 'DOUBLE PRECISION';
+    default:
+      return 'TEXT';
+  }
+}
+
+/** Whether a field's values match case-insensitively (the SQLite store declares these COLLATE NOCASE). */
+export function matchesCaseInsensitively(f: FieldDef): boolean {
+  return columnType(f) === 'TEXT' && (f.externalId || f.idLookup || f.unique) === true && !f.caseSensitive && f.name !== 'Id';
+}
+
+const LOCALFORCE_TABLES = `
+CREATE TABLE IF NOT EXISTS lf_org (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, created_date BIGINT NOT NULL, is_default INTEGER NOT NULL DEFAULT 0,
+  schema_version INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS lf_schema (
+  seq BIGSERIAL, org_id TEXT NOT NULL, object_key TEXT NOT NULL, object_name TEXT NOT NULL, key_prefix TEXT,
+  definition TEXT NOT NULL, PRIMARY KEY (org_id, object_key));
+CREATE TABLE IF NOT EXISTS lf_login (
+  seq BIGSERIAL, user_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, username TEXT NOT NULL, password_hash TEXT NOT NULL,
+  hard_delete INTEGER NOT NULL DEFAULT 1);
+CREATE UNIQUE INDEX IF NOT EXISTS lf_login_username ON lf_login (lower(username));
+CREATE TABLE IF NOT EXISTS lf_session (
+  token TEXT PRIMARY KEY, org_id TEXT NOT NULL, user_id TEXT NOT NULL, created_date BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS lf_id_counter (prefix TEXT PRIMARY KEY, next BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS lf_job (
+  id TEXT PRIMARY KEY, org_id TEXT NOT NULL, created_by_id TEXT NOT NULL, operation TEXT NOT NULL, object TEXT NOT NULL,
+  external_id_field TEXT, concurrency_mode TEXT NOT NULL, content_type TEXT NOT NULL, state TEXT NOT NULL,
+  api_version DOUBLE PRECISION NOT NULL, assignment_rule_id TEXT, created_date BIGINT NOT NULL, system_modstamp BIGINT NOT NULL,
+  number_retries INTEGER NOT NULL DEFAULT 0, line_ending TEXT, pk_chunking TEXT);
+CREATE TABLE IF NOT EXISTS lf_batch (
+  seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, job_id TEXT NOT NULL, state TEXT NOT NULL, state_message TEXT,
+  created_date BIGINT NOT NULL, system_modstamp BIGINT NOT NULL,
+  records_processed INTEGER NOT NULL DEFAULT 0, records_failed INTEGER NOT NULL DEFAULT 0,
+  total_time BIGINT NOT NULL DEFAULT 0, api_active_time BIGINT NOT NULL DEFAULT 0, apex_time BIGINT NOT NULL DEFAULT 0,
+  request_content_type TEXT NOT NULL, chunks_done INTEGER NOT NULL DEFAULT 0,
+  lease_owner TEXT, lease_until BIGINT NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
+  pk_original INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS lf_batch_by_job ON lf_batch (job_id, seq);
+CREATE INDEX IF NOT EXISTS lf_batch_runnable ON lf_batch (seq) WHERE state IN ('Queued', 'InProgress');
+CREATE INDEX IF NOT EXISTS lf_job_by_org ON lf_job (org_id, created_date);
+CREATE TABLE IF NOT EXISTS lf_batch_payload (batch_id TEXT PRIMARY KEY, body BYTEA NOT NULL);
+CREATE TABLE IF NOT EXISTS lf_query_result (
+  id TEXT PRIMARY KEY, batch_id TEXT NOT NULL, seq INTEGER NOT NULL, row_count INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS lf_query_result_by_batch ON lf_query_result (batch_id, seq);
+CREATE TABLE IF NOT EXISTS lf_result_chunk (
+  result_id TEXT NOT NULL, seq INTEGER NOT NULL, body BYTEA NOT NULL, PRIMARY KEY (result_id, seq));
+CREATE TABLE IF NOT EXISTS lf_batch_result (
+  batch_id TEXT NOT NULL, chunk INTEGER NOT NULL, rows TEXT NOT NULL, PRIMARY KEY (batch_id, chunk));
+`;
+
+/** Serialises migrations and DDL across processes starting at the same time. */
+const DDL_LOCK = 7_347_001;
+
+/** localforce's own tables; safe to run from several processes at once. */
+export async function migrate(pool: Pool): Promise<void> {
+  await inTransaction(pool, async (c) => {
+    await c.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
+    await c.query(LOCALFORCE_TABLES);
+  });
+}
+
+/** Creates each object's table, and adds columns that a newer schema has, without touching existing rows. */
+export async function ensureRecordTables(pool: Pool, objects: readonly ObjectDef[]): Promise<void> {
+  await inTransaction(pool, async (c) => {
+    await c.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
+    for (const o of objects) {
+      const table = quoteIdent(o.table);
+      const cols = o.fields.map((f) => `${quoteIdent(f.name)} ${columnType(f)}${f.name === 'Id' ? ' PRIMARY KEY' : ''}`);
+      await c.query(`CREATE TABLE IF NOT EXISTS ${table} (${cols.join(', ')})`);
+      for (const f of o.fields) await c.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdent(f.name)} ${columnType(f)}`);
+      for (const f of o.fields) {
+        if (f.externalId || (f.idLookup && f.name !== 'Id')) {
+          const column = matchesCaseInsensitively(f) ? `lower(${quoteIdent(f.name)})` : quoteIdent(f.name);
+          await c.query(`CREATE INDEX IF NOT EXISTS ${quoteIdent(indexName(o.table, f.name))} ON ${table} (${column})`);
+        }
+      }
+    }
+  });
+}
+
+/** PostgreSQL truncates identifiers at 63 bytes: long names get a hash suffix so two indexes never collide. */
+function indexName(table: string, field: string): string {
+  const name = `${table}_${field}_idx`;
+  if (Buffer.byteLength(name) <= 63) return name;
+  let h = 0;
+  for (const ch of name) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+  return `${name.slice(0, 50)}_${(h >>> 0).toString(16)}`;
+}
