@@ -1,8 +1,8 @@
 // PostgreSQL: the connection pool, localforce's own tables, and one typed table per sObject.
 //
 // Record tables mirror the SQLite ones so the engine, the SOQL checker and the wire writers see the same values:
-// int → BIGINT, checkbox → INTEGER 0/1, double/currency/percent → DOUBLE PRECISION, everything else TEXT (dates and
-// date-times as ISO-8601 text, which sorts and compares correctly). Identifiers are always quoted, so tables and
+// int → BIGINT, checkbox → INTEGER 0/1, double/currency/percent → DOUBLE PRECISION, everything else TEXT COLLATE "C"
+// (binary, as SQLite's default; dates and date-times as ISO-8601 text, which sorts and compares correctly). Identifiers are always quoted, so tables and
 // columns keep Salesforce's spelling (`"Account"."NumberOfEmployees"`). Text that Salesforce matches
 // case-insensitively (external ids, unique fields) gets an index on lower(column); queries compare lower() on both sides.
 import pg from 'pg';
@@ -74,13 +74,14 @@ export function columnType(f: FieldDef): string {
     case 'percent':
       return 'DOUBLE PRECISION';
     default:
-      return 'TEXT';
+      // Binary collation, as SQLite's default: ids (mixed-case base62) sort and range-compare as SQLite's do.
+      return 'TEXT COLLATE "C"';
   }
 }
 
 /** Whether a field's values match case-insensitively (the SQLite store declares these COLLATE NOCASE). */
 export function matchesCaseInsensitively(f: FieldDef): boolean {
-  return columnType(f) === 'TEXT' && (f.externalId || f.idLookup || f.unique) === true && !f.caseSensitive && f.name !== 'Id';
+  return columnType(f).startsWith('TEXT') && (f.externalId || f.idLookup || f.unique) === true && !f.caseSensitive && f.name !== 'Id';
 }
 
 const LOCALFORCE_TABLES = `

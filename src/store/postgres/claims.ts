@@ -1,0 +1,194 @@
+// All of the work-claiming SQL for PostgreSQL, in one place (as pg-boss keeps its claim SQL together).
+//
+// Several processes, each with worker threads, claim from one lf_batch table. A claim runs in a short transaction
+// that first takes a transaction-level advisory lock, so two claimers never both see "no Serial batch running" and
+// each start one; the candidate row is then picked with FOR UPDATE SKIP LOCKED, so a row an API request holds (an
+// abort, say) is passed over rather than waited for. A claim sets a lease; every chunk commit renews it and checks
+// that it is still the owner's (the heartbeat), so a worker that stalled or whose process died stops writing, and
+// once the lease expires any worker takes the batch over and resumes after its last committed chunk.
+import type { BatchState } from '../../bulk/model.js';
+import type { ChunkOutcome, ClaimedBatch, RecordTx, WorkStore } from '../types.js';
+import { type Client, type Pool, inTransaction, quoteIdent } from './database.js';
+import { BATCH_COLUMNS, type BatchRow, type JobRow, batchFromRow, encodeResults, jobFromRow } from '../rows.js';
+import { PostgresRecordTx } from './record-tx.js';
+import { reserveIds } from './ids.js';
+
+const CLAIM_LOCK = 7_347_002;
+const PAGE_ROWS = 2000;
+
+// $1 owner, $2 now, $3 leaseMs, $4 delayMs. A batch is runnable when Queued (and past the processing delay), when
+// InProgress with an expired lease (its worker died), or InProgress under this very owner (this worker failed
+// mid-batch — a lost connection — and is free again, so the batch is abandoned and resumes at once).
+const CLAIM_NEXT = `
+WITH p AS (SELECT $1::text AS owner, $2::bigint AS now, $3::bigint AS lease_ms, $4::bigint AS delay_ms)
+UPDATE lf_batch SET
+  state = 'InProgress',
+  system_modstamp = CASE WHEN state = 'Queued' THEN p.now ELSE system_modstamp END,
+  lease_owner = p.owner, lease_until = p.now + p.lease_ms, attempts = attempts + 1
+FROM p
+WHERE seq = (
+  SELECT b.seq FROM lf_batch b JOIN lf_job j ON j.id = b.job_id
+  WHERE ((b.state = 'Queued' AND b.created_date <= p.now - p.delay_ms) OR (b.state = 'InProgress' AND (b.lease_until < p.now OR b.lease_owner = p.owner)))
+    AND (j.concurrency_mode = 'Parallel' OR NOT EXISTS (
+      SELECT 1 FROM lf_batch o JOIN lf_job oj ON oj.id = o.job_id
+      WHERE o.state = 'InProgress' AND o.lease_until >= p.now AND o.lease_owner IS DISTINCT FROM p.owner
+        AND oj.concurrency_mode = 'Serial' AND o.seq <> b.seq))
+  ORDER BY b.seq LIMIT 1
+  FOR UPDATE OF b SKIP LOCKED)
+RETURNING ${BATCH_COLUMNS}`;
+
+const COMMIT_PROGRESS = `
+UPDATE lf_batch SET chunks_done = $3 + 1, records_processed = records_processed + $4,
+  records_failed = records_failed + $5, total_time = total_time + $6, api_active_time = api_active_time + $6,
+  lease_until = $7::bigint + $8::bigint
+WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress' AND chunks_done = $3`;
+
+const OWNS = `SELECT 1 FROM lf_batch WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress' FOR UPDATE`;
+
+class LeaseLost extends Error {}
+
+export class PostgresWorkStore implements WorkStore {
+  constructor(private readonly pool: Pool) {}
+
+  reserveIds(prefix: string, count: number): Promise<number> {
+    return reserveIds(this.pool, prefix, count);
+  }
+
+  async claimNext(owner: string, leaseMs: number, now: number, delayMs = 0): Promise<ClaimedBatch | undefined> {
+    return inTransaction(this.pool, async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK]);
+      const { rows } = await c.query<BatchRow>(CLAIM_NEXT, [owner, now, leaseMs, delayMs]);
+      const row = rows[0];
+      if (!row) return undefined;
+      const job = (await c.query<JobRow>('SELECT * FROM lf_job WHERE id = $1', [row.job_id])).rows[0];
+      const payload = (await c.query<{ body: Buffer }>('SELECT body FROM lf_batch_payload WHERE batch_id = $1', [row.id])).rows[0].body;
+      return { job: jobFromRow(job), batch: batchFromRow(row), payload, chunksDone: row.chunks_done, attempts: row.attempts, owner, pkRole: row.pk_original as 0 | 1 | 2 };
+    });
+  }
+
+  async commitChunk(
+    claim: ClaimedBatch, chunkIndex: number, leaseMs: number, now: () => number, apply: (tx: RecordTx) => Promise<ChunkOutcome>,
+  ): Promise<boolean> {
+    try {
+      return await inTransaction(this.pool, async (c) => {
+        const outcome = await apply(new PostgresRecordTx(c));
+        await c.query('INSERT INTO lf_batch_result (batch_id, chunk, rows) VALUES ($1, $2, $3) ON CONFLICT (batch_id, chunk) DO UPDATE SET rows = excluded.rows',
+          [claim.batch.id, chunkIndex, encodeResults(outcome.results)]);
+        const { rowCount } = await c.query(COMMIT_PROGRESS,
+          [claim.batch.id, claim.owner, chunkIndex, outcome.processed, outcome.failed, outcome.elapsedMs, now(), leaseMs]);
+        if (rowCount !== 1) throw new LeaseLost();
+        return true;
+      });
+    } catch (err) {
+      if (err instanceof LeaseLost) return false;
+      throw err;
+    }
+  }
+
+  async finishBatch(claim: ClaimedBatch, state: Extract<BatchState, 'Completed' | 'Failed'>, message: string | null, elapsedMs: number, now: number): Promise<void> {
+    await this.pool.query(
+      `UPDATE lf_batch SET state = $3, state_message = $4, system_modstamp = $5, total_time = total_time + $6, api_active_time = api_active_time + $6,
+        lease_owner = NULL, lease_until = 0
+       WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress'`,
+      [claim.batch.id, claim.owner, state, message, now, elapsedMs]);
+  }
+
+  async countRetry(jobId: string): Promise<void> {
+    await this.pool.query('UPDATE lf_job SET number_retries = number_retries + 1 WHERE id = $1', [jobId]);
+  }
+
+  /** Rows (as arrays) through a server-side cursor on a connection of its own, fetched a page at a time. */
+  private async *cursor<T>(sql: string, params: readonly unknown[]): AsyncIterable<T[]> {
+    const client = await this.pool.connect();
+    let state: 'open' | 'done' | 'broken' = 'open';
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query(`DECLARE lf_rows NO SCROLL CURSOR FOR ${sql}`, params as unknown[]);
+      for (;;) {
+        const page = await client.query({ text: `FETCH ${PAGE_ROWS} FROM lf_rows`, rowMode: 'array' });
+        if (page.rows.length) yield page.rows as T[];
+        if (page.rows.length < PAGE_ROWS) break;
+      }
+      await client.query('COMMIT');
+      state = 'done';
+    } catch (err) {
+      state = 'broken';
+      throw err;
+    } finally {
+      // 'open' here means the consumer stopped early (return()): end the transaction before handing the client back.
+      if (state === 'open') await client.query('ROLLBACK').then(() => undefined, () => (state = 'broken'));
+      client.release(state === 'broken');
+    }
+  }
+
+  streamRows(sql: string, params: readonly unknown[]): AsyncIterable<unknown[][]> {
+    return this.cursor<unknown[]>(sql, params);
+  }
+
+  async *streamIds(table: string, startAt?: string): AsyncIterable<string[]> {
+    const t = quoteIdent(table);
+    const sql = startAt === undefined ? `SELECT "Id" FROM ${t} ORDER BY "Id"` : `SELECT "Id" FROM ${t} WHERE "Id" >= $1 ORDER BY "Id"`;
+    for await (const page of this.cursor<[string]>(sql, startAt === undefined ? [] : [startAt])) yield page.map((r) => r[0]);
+  }
+
+  /** Runs `fn` in a transaction only while the lease is the claim's (the row stays locked until commit). */
+  private async whileOwner(claim: ClaimedBatch, fn: (c: Client) => Promise<void>): Promise<boolean> {
+    return inTransaction(this.pool, async (c) => {
+      if ((await c.query(OWNS, [claim.batch.id, claim.owner])).rowCount !== 1) return false;
+      await fn(c);
+      return true;
+    });
+  }
+
+  clearQueryResults(claim: ClaimedBatch): Promise<boolean> {
+    return this.whileOwner(claim, async (c) => {
+      await c.query('DELETE FROM lf_result_chunk WHERE result_id IN (SELECT id FROM lf_query_result WHERE batch_id = $1)', [claim.batch.id]);
+      await c.query('DELETE FROM lf_query_result WHERE batch_id = $1', [claim.batch.id]);
+    });
+  }
+
+  async appendResultChunk(claim: ClaimedBatch, resultId: string, seq: number, body: Buffer, leaseMs: number, now: number): Promise<boolean> {
+    return inTransaction(this.pool, async (c) => {
+      const renewed = await c.query(`UPDATE lf_batch SET lease_until = $3::bigint + $4::bigint WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress'`,
+        [claim.batch.id, claim.owner, now, leaseMs]);
+      if (renewed.rowCount !== 1) return false;
+      await c.query('INSERT INTO lf_result_chunk (result_id, seq, body) VALUES ($1, $2, $3) ON CONFLICT (result_id, seq) DO UPDATE SET body = excluded.body',
+        [resultId, seq, body]);
+      return true;
+    });
+  }
+
+  addQueryResult(claim: ClaimedBatch, resultId: string, seq: number, rows: number): Promise<boolean> {
+    return this.whileOwner(claim, async (c) => {
+      await c.query('INSERT INTO lf_query_result (id, batch_id, seq, row_count) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING',
+        [resultId, claim.batch.id, seq, rows]);
+    });
+  }
+
+  async completeQueryBatch(claim: ClaimedBatch, rows: number, elapsedMs: number, now: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE lf_batch SET state = 'Completed', system_modstamp = $3, records_processed = $4,
+        total_time = total_time + $5, api_active_time = api_active_time + $5, lease_owner = NULL, lease_until = 0
+       WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress'`,
+      [claim.batch.id, claim.owner, now, rows, elapsedMs]);
+    return rowCount === 1;
+  }
+
+  async splitIntoChunks(claim: ClaimedBatch, chunks: { id: string; soql: string }[], now: number): Promise<boolean> {
+    return inTransaction(this.pool, async (c) => {
+      // The original first: when it is no longer ours (or its job was aborted) no chunk is queued.
+      const { rowCount } = await c.query(
+        `UPDATE lf_batch SET state = 'NotProcessed', pk_original = 1, system_modstamp = $3, lease_owner = NULL, lease_until = 0
+         WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress'
+           AND EXISTS (SELECT 1 FROM lf_job j WHERE j.id = lf_batch.job_id AND j.state <> 'Aborted')`,
+        [claim.batch.id, claim.owner, now]);
+      if (rowCount !== 1) return false;
+      for (const chunk of chunks) {
+        await c.query(`INSERT INTO lf_batch (id, job_id, state, created_date, system_modstamp, request_content_type, pk_original)
+          VALUES ($1, $2, 'Queued', $3, $3, 'text/csv', 2)`, [chunk.id, claim.job.id, now]);
+        await c.query('INSERT INTO lf_batch_payload (batch_id, body) VALUES ($1, $2)', [chunk.id, Buffer.from(chunk.soql, 'utf8')]);
+      }
+      return true;
+    });
+  }
+}
