@@ -18,6 +18,9 @@ export class ApiError extends Error {
 
 const async = (code: string, message: string, status = 400) => new ApiError(code, message, status);
 
+/** The database is restarting or unreachable (store/unavailable.ts): every surface answers 503 with this. */
+export const UNAVAILABLE_MESSAGE = 'localforce cannot reach its database right now (restarting or unreachable); retry shortly'; // localforce wording
+
 /** Bulk API 1.0 exception codes (bulk-v1.md §6.1). Every one is HTTP 400 unless noted. */
 export const AsyncErrors = {
   invalidSessionId: () => async('InvalidSessionId', 'Invalid session id'),
@@ -43,6 +46,7 @@ export const AsyncErrors = {
   methodNotAllowed: (method: string) => async('InvalidUrl', `HTTP method '${method}' is not allowed for this resource`, 405), // localforce wording
   unsupportedEncoding: (encoding: string) => async('ClientInputError', `Unsupported content encoding: ${encoding}`, 415), // localforce wording
   internal: () => async('InternalServerError', 'An internal error occurred', 500),
+  serverUnavailable: () => async('ServerUnavailable', UNAVAILABLE_MESSAGE, 503), // localforce wording
 };
 
 /** OAuth 2.0 token endpoint errors (rest-auth.md §7): rendered as {error, error_description}. */
@@ -52,6 +56,7 @@ export const OAuthErrors = {
   unsupportedGrantType: () => new ApiError('unsupported_grant_type', 'grant type not supported', 400),
   missingGrantType: () => new ApiError('invalid_request', 'grant type is missing', 400),
   badToken: () => new ApiError('Bad_OAuth_Token', 'Session expired or invalid', 403),
+  serverUnavailable: () => new ApiError('temporarily_unavailable', UNAVAILABLE_MESSAGE, 503),
 };
 
 /** SOAP faults (rest-auth.md §9): HTTP 500 with faultcode sf:<code>. */
@@ -59,6 +64,7 @@ export const SoapErrors = {
   invalidLogin: () =>
     new ApiError('INVALID_LOGIN', 'Invalid username, password, security token; or user locked out.', 500),
   malformedRequest: (detail: string) => new ApiError('INVALID_REQUEST', detail, 500), // localforce wording
+  serverUnavailable: () => new ApiError('SERVER_UNAVAILABLE', UNAVAILABLE_MESSAGE, 503),
   unsupportedApiVersion: (version: string) =>
     new ApiError('UNSUPPORTED_API_VERSION', `Invalid Api version specified on URL: ${version}`, 500),
 };
@@ -67,4 +73,5 @@ export const SoapErrors = {
 export const RestErrors = {
   invalidSession: () => new ApiError('INVALID_SESSION_ID', 'Session expired or invalid', 401),
   notFound: () => new ApiError('NOT_FOUND', 'The requested resource does not exist', 404),
+  serverUnavailable: () => new ApiError('SERVER_UNAVAILABLE', UNAVAILABLE_MESSAGE, 503),
 };

@@ -17,7 +17,8 @@ import type { OrgStore } from '../../store/types.js';
 import type { SeedService } from '../../engine/seed.js';
 import { SeedError } from '../../engine/seed.js';
 import { writeJson, type JsonValue } from '../../wire/json.js';
-import { ApiError } from '../../wire/errors.js';
+import { ApiError, UNAVAILABLE_MESSAGE } from '../../wire/errors.js';
+import { isStoreUnavailable } from '../../store/unavailable.js';
 import { sendWire, wire } from '../../server/wire-response.js';
 import { baseUrlOf } from '../auth/routes.js';
 import { renderResultsCsv } from '../async/codec.js';
@@ -61,6 +62,7 @@ export async function registerAdminRoutes(app: FastifyInstance, s: AdminSurfaceO
       if (err instanceof ApiError) [status, message] = [err.status, err.message];
       else if (err instanceof SchemaError || err instanceof SeedError) [status, message] = [400, err.message];
       else if (err instanceof UsernameTaken) [status, message] = [409, err.message];
+      else if (isStoreUnavailable(err)) [status, message] = [503, UNAVAILABLE_MESSAGE];
       else request.log.error({ err }, 'control plane request failed');
       return sendWire(reply, json(status, { error: message }));
     });

@@ -6,6 +6,7 @@ import type { AuthService } from '../../org/auth.js';
 import type { Session } from '../../store/types.js';
 import type { ApiUsage } from '../../org/usage.js';
 import { ApiError, AsyncErrors } from '../../wire/errors.js';
+import { isStoreUnavailable } from '../../store/unavailable.js';
 import { sendWire, wire, type WireResponse } from '../../server/wire-response.js';
 import {
   CONTENT_TYPE, parseJobRequest, renderBatchInfo, renderBatchInfoList, renderError, renderJobInfo, renderResultsCsv,
@@ -187,6 +188,7 @@ export async function registerAsyncRoutes(app: FastifyInstance, options: AsyncSu
     async (scope) => {
       scope.setErrorHandler((err, request, reply) => {
         if (err instanceof ApiError) return sendAsyncError(request, reply, err);
+        if (isStoreUnavailable(err)) return sendAsyncError(request, reply, AsyncErrors.serverUnavailable());
         const status = (err as { statusCode?: number }).statusCode ?? 500;
         if (status < 500) return sendAsyncError(request, reply, AsyncErrors.clientInput((err as Error).message));
         request.log.error({ err }, 'unexpected error');

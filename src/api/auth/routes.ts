@@ -5,6 +5,7 @@ import type { AuthService } from '../../org/auth.js';
 import type { OrgStore, RecordTx, Session } from '../../store/types.js';
 import type { SchemaService } from '../../org/schema-service.js';
 import { ApiError, OAuthErrors, SoapErrors } from '../../wire/errors.js';
+import { isStoreUnavailable } from '../../store/unavailable.js';
 import { writeJson } from '../../wire/json.js';
 import { parseLoginRequest, renderFault, renderLoginResponse } from './soap.js';
 
@@ -70,9 +71,9 @@ export async function registerAuthRoutes(app: FastifyInstance, s: AuthSurfaceOpt
   // SOAP login (partner API).
   await app.register(async (scope) => {
     scope.setErrorHandler((err, request, reply) => {
-      const apiErr = err instanceof ApiError ? err : SoapErrors.malformedRequest((err as Error).message);
+      const apiErr = err instanceof ApiError ? err : isStoreUnavailable(err) ? SoapErrors.serverUnavailable() : SoapErrors.malformedRequest((err as Error).message);
       if (!(err instanceof ApiError)) request.log.error({ err }, 'soap login failed');
-      return reply.code(500).type('text/xml; charset=utf-8').send(renderFault(apiErr));
+      return reply.code(apiErr.status === 503 ? 503 : 500).type('text/xml; charset=utf-8').send(renderFault(apiErr));
     });
     scope.post('/services/Soap/u/:version', async (request, reply) => {
       const { version } = request.params as { version: string };
@@ -91,7 +92,7 @@ export async function registerAuthRoutes(app: FastifyInstance, s: AuthSurfaceOpt
   // OAuth 2.0 and identity: errors are {error, error_description}.
   await app.register(async (scope) => {
     scope.setErrorHandler((err, request, reply) => {
-      const apiErr = err instanceof ApiError ? err : new ApiError('invalid_request', (err as Error).message, 400);
+      const apiErr = err instanceof ApiError ? err : isStoreUnavailable(err) ? OAuthErrors.serverUnavailable() : new ApiError('invalid_request', (err as Error).message, 400);
       if (!(err instanceof ApiError)) request.log.error({ err }, 'oauth request failed');
       return reply.code(apiErr.status).type('application/json;charset=UTF-8').send(writeJson({ error: apiErr.code, error_description: apiErr.message }));
     });

@@ -6,6 +6,7 @@ import type { SchemaService } from '../../org/schema-service.js';
 import type { ApiUsage } from '../../org/usage.js';
 import type { BulkStore, RecordTx, Session } from '../../store/types.js';
 import { ApiError, RestErrors } from '../../wire/errors.js';
+import { isStoreUnavailable } from '../../store/unavailable.js';
 import { writeJson, type JsonValue } from '../../wire/json.js';
 import { normalizeId } from '../../wire/ids.js';
 import { sendWire, wire } from '../../server/wire-response.js';
@@ -43,8 +44,8 @@ function tokenOf(request: FastifyRequest): string | undefined {
 export async function registerRestRoutes(app: FastifyInstance, s: RestSurfaceOptions): Promise<void> {
   await app.register(async (scope) => {
     scope.setErrorHandler((err, request, reply) => {
-      const apiErr = err instanceof ApiError ? err : new ApiError('UNKNOWN_EXCEPTION', 'An unexpected error occurred', 500);
-      if (!(err instanceof ApiError)) request.log.error({ err }, 'unexpected error');
+      const apiErr = err instanceof ApiError ? err : isStoreUnavailable(err) ? RestErrors.serverUnavailable() : new ApiError('UNKNOWN_EXCEPTION', 'An unexpected error occurred', 500);
+      if (apiErr.status === 500) request.log.error({ err }, 'unexpected error');
       return sendWire(reply, wire(apiErr.status, JSON_TYPE, restErrorBody(apiErr)));
     });
 
