@@ -1,6 +1,7 @@
-// Runs one claimed batch: parse the payload, resolve its columns, then apply it in 200-record chunks, each
-// committed with its results and the batch's progress in one transaction. A batch claimed again after its
-// worker died resumes after the last committed chunk, so no record is applied twice.
+// Runs one claimed batch: parse the payload, resolve its columns, then apply it in 200-record chunks, committed with
+// their results and the batch's progress in one transaction (one chunk per transaction on SQLite, a few on
+// PostgreSQL: WorkStore.chunksPerCommit). A batch claimed again after its worker died resumes after the last
+// committed chunk, so no record is applied twice.
 import type { ClaimedBatch, WorkStore } from '../store/types.js';
 import type { IdGenerator } from '../org/ids.js';
 import type { FieldDef } from '../org/schema.js';
@@ -67,29 +68,44 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
     let externalIdField: FieldDef | undefined;
     if (job.operation === 'upsert') externalIdField = object.field(job.externalIdFieldName ?? 'Id');
     let chunkStart = o.clock.now();
-    for (let chunk = claim.chunksDone; chunk * o.chunkSize < table.rows.length; chunk++) {
-      const rows = table.rows.slice(chunk * o.chunkSize, (chunk + 1) * o.chunkSize);
-      // Ids are reserved outside the chunk transaction, so a rolled-back chunk can never hand out an id twice.
-      const inserting = job.operation === 'insert' || job.operation === 'upsert';
-      const newIds = inserting ? await o.ids.next(object.keyPrefix, rows.length) : [];
-      const autoNumbers = new Map<FieldDef, number>();
-      if (inserting) for (const f of object.fields) if (f.autoNumber) autoNumbers.set(f, await o.ids.reserveNumbers(`#${object.table}.${f.name}`, rows.length));
-      const ctx: ChunkContext = {
-        job, object, columns, relationships, newIds, externalIdField, autoNumbers,
-        userId: job.createdById,
-        nowIso: new Date(o.clock.now()).toISOString(),
-        coerce: { object, lineEnding: job.lineEnding, prefixOf: (name) => schema.object(name)?.keyPrefix },
-        objectByPrefix: (prefix) => schema.objectByPrefix(prefix),
-      };
-      const committed = await o.work.commitChunk(claim, chunk, o.leaseMs, () => o.clock.now(), async (tx) => {
-        const results = await applyChunk(ctx, tx, rows);
+    const inserting = job.operation === 'insert' || job.operation === 'upsert';
+    const chunkCount = Math.ceil(table.rows.length / o.chunkSize);
+    const perCommit = Math.max(1, o.work.chunksPerCommit);
+    for (let first = claim.chunksDone; first < chunkCount; first += perCommit) {
+      const last = Math.min(first + perCommit, chunkCount);
+      // Each chunk keeps its own context (ids, auto-numbers). Ids are reserved outside the transaction, so a
+      // rolled-back commit can never hand out an id twice.
+      const chunks: { rows: typeof table.rows; ctx: ChunkContext }[] = [];
+      for (let chunk = first; chunk < last; chunk++) {
+        const rows = table.rows.slice(chunk * o.chunkSize, (chunk + 1) * o.chunkSize);
+        const newIds = inserting ? await o.ids.next(object.keyPrefix, rows.length) : [];
+        const autoNumbers = new Map<FieldDef, number>();
+        if (inserting) for (const f of object.fields) if (f.autoNumber) autoNumbers.set(f, await o.ids.reserveNumbers(`#${object.table}.${f.name}`, rows.length));
+        chunks.push({
+          rows,
+          ctx: {
+            job, object, columns, relationships, newIds, externalIdField, autoNumbers,
+            userId: job.createdById,
+            nowIso: new Date(o.clock.now()).toISOString(),
+            coerce: { object, lineEnding: job.lineEnding, prefixOf: (name) => schema.object(name)?.keyPrefix },
+            objectByPrefix: (prefix) => schema.objectByPrefix(prefix),
+          },
+        });
+      }
+      const committed = await o.work.commitChunks(claim, first, last - first, o.leaseMs, () => o.clock.now(), async (tx) => {
+        const results = [];
+        let processed = 0;
+        for (const c of chunks) {
+          results.push(...(await applyChunk(c.ctx, tx, c.rows)));
+          processed += c.rows.length;
+        }
         const now = o.clock.now();
         const elapsedMs = now - chunkStart;
         chunkStart = now;
-        return { results, processed: rows.length, failed: results.filter((r) => !r.success).length, elapsedMs };
+        return { results, processed, failed: results.filter((r) => !r.success).length, elapsedMs };
       });
       if (!committed) return; // the lease went to another worker; it owns the batch now
-      if (o.chunkDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, o.chunkDelayMs));
+      if (o.chunkDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, o.chunkDelayMs * (last - first)));
     }
     await o.work.finishBatch(claim, 'Completed', null, 0, o.clock.now());
   } catch (err) {

@@ -122,10 +122,17 @@ export interface WorkStore extends IdCounterStore {
   /** Claims the next runnable batch (Queued, or InProgress with an expired lease), honouring Serial jobs. */
   claimNext(owner: string, leaseMs: number, now: number, delayMs?: number): Promise<ClaimedBatch | undefined>;
   /**
-   * Runs `apply` and commits its record changes, the chunk's result rows and the batch's progress in ONE
-   * transaction. Resolves false (and changes nothing) when the lease was lost to another worker.
+   * How many 200-record chunks one transaction applies. Each chunk is still validated on its own, as Salesforce
+   * does (duplicates within a chunk, checks that see the previous chunk's records); only the commit is shared.
+   * SQLite: 1. PostgreSQL: several, because a round trip per chunk cost more than the records themselves.
    */
-  commitChunk(claim: ClaimedBatch, chunkIndex: number, leaseMs: number, now: () => number, apply: (tx: RecordTx) => Promise<ChunkOutcome>): Promise<boolean>;
+  readonly chunksPerCommit: number;
+  /**
+   * Runs `apply` for `chunkCount` consecutive chunks starting at `firstChunk` and commits their record changes,
+   * result rows and the batch's progress in ONE transaction. Resolves false (and changes nothing) when the lease was
+   * lost to another worker.
+   */
+  commitChunks(claim: ClaimedBatch, firstChunk: number, chunkCount: number, leaseMs: number, now: () => number, apply: (tx: RecordTx) => Promise<ChunkOutcome>): Promise<boolean>;
   /** Ends the batch (Completed or Failed) if the lease is still ours. */
   finishBatch(claim: ClaimedBatch, state: Extract<BatchState, 'Completed' | 'Failed'>, stateMessage: string | null, elapsedMs: number, now: number): Promise<void>;
   /** Counts a retry on the job (a batch re-claimed after its lease expired). */

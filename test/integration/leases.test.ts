@@ -73,9 +73,21 @@ describe('a lease taken over by another worker', () => {
     const a = await stores.work.claimNext('worker-a', LEASE, T0);
     const b = await stores.work.claimNext('worker-b', LEASE, T0 + LEASE + 1);
     assert.equal(b?.batch.id, a?.batch.id);
-    const committed = await stores.work.commitChunk(a!, 0, LEASE, () => T0 + LEASE + 2, async () => ({ results: [], processed: 200, failed: 0, elapsedMs: 1 }));
+    const committed = await stores.work.commitChunks(a!, 0, 1, LEASE, () => T0 + LEASE + 2, async () => ({ results: [], processed: 200, failed: 0, elapsedMs: 1 }));
     assert.equal(committed, false);
     assert.equal((await stores.bulk.getBatch(a!.job.id, a!.batch.id))?.numberRecordsProcessed, 0);
+  });
+});
+
+describe('a worker that abandoned its own batch', () => {
+  it('claims it again at once, before its lease expires, and counts the attempt', async () => {
+    const { batch } = await queuedQueryBatch();
+    const first = await stores.work.claimNext('worker-e', LEASE, T0);
+    assert.equal(first?.batch.id, batch.id);
+    assert.equal(await stores.work.claimNext('worker-f', LEASE, T0 + 1), undefined, 'another worker waits for the lease');
+    const again = await stores.work.claimNext('worker-e', LEASE, T0 + 2);
+    assert.equal(again?.batch.id, batch.id);
+    assert.equal(again?.attempts, 2);
   });
 });
 
@@ -91,7 +103,9 @@ describe('PK chunking split', () => {
 
   it('queues the chunks and marks the original NotProcessed while it is ours', async () => {
     const { job, batch } = await queuedQueryBatch();
-    const claim = await stores.work.claimNext('worker-a', LEASE, T0);
+    // Another worker: worker-a would first take back the batch it still holds from the test above (its own).
+    const claim = await stores.work.claimNext('worker-d', LEASE, T0);
+    assert.equal(claim?.batch.id, batch.id);
     assert.equal(await stores.work.splitIntoChunks(claim!, [{ id: '751Lf0000000097AAA', soql: "SELECT Id FROM Account WHERE Id >= '001000000000000'" }], T0 + 20), true);
     assert.deepEqual((await stores.bulk.listBatches(job.id)).map((x) => [x.id, x.state]), [[batch.id, 'NotProcessed'], ['751Lf0000000097AAA', 'Queued']]);
   });

@@ -37,11 +37,17 @@ WHERE seq = (
   FOR UPDATE OF b SKIP LOCKED)
 RETURNING ${BATCH_COLUMNS}`;
 
+// $1 batch, $2 owner, $3 first chunk, $4 chunk count, $5 processed, $6 failed, $7 elapsed, $8 now, $9 leaseMs, $10 results.
+// The results row is written only when the progress row matched (the lease is still the owner's).
 const COMMIT_PROGRESS = `
-UPDATE lf_batch SET chunks_done = $3 + 1, records_processed = records_processed + $4,
-  records_failed = records_failed + $5, total_time = total_time + $6, api_active_time = api_active_time + $6,
-  lease_until = $7::bigint + $8::bigint
-WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress' AND chunks_done = $3`;
+WITH progress AS (
+  UPDATE lf_batch SET chunks_done = $3::int + $4::int, records_processed = records_processed + $5,
+    records_failed = records_failed + $6, total_time = total_time + $7, api_active_time = api_active_time + $7,
+    lease_until = $8::bigint + $9::bigint
+  WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress' AND chunks_done = $3::int
+  RETURNING id)
+INSERT INTO lf_batch_result (batch_id, chunk, rows) SELECT id, $3::int, $10 FROM progress
+ON CONFLICT (batch_id, chunk) DO UPDATE SET rows = excluded.rows`;
 
 const OWNS = `SELECT 1 FROM lf_batch WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress' FOR UPDATE`;
 
@@ -66,16 +72,24 @@ export class PostgresWorkStore implements WorkStore {
     });
   }
 
-  async commitChunk(
-    claim: ClaimedBatch, chunkIndex: number, leaseMs: number, now: () => number, apply: (tx: RecordTx) => Promise<ChunkOutcome>,
+  /** 25 chunks (5,000 records) per transaction: see WorkStore.chunksPerCommit. Measured on 10,000-row batches: one
+   *  chunk per transaction ran 250 ms of round trips; 25 brings the batch within reach of a raw COPY. */
+  readonly chunksPerCommit = 25;
+
+  async commitChunks(
+    claim: ClaimedBatch, firstChunk: number, chunkCount: number, leaseMs: number, now: () => number, apply: (tx: RecordTx) => Promise<ChunkOutcome>,
   ): Promise<boolean> {
     try {
       return await inTransaction(this.pool, async (c) => {
-        const outcome = await apply(new PostgresRecordTx(c));
-        await c.query('INSERT INTO lf_batch_result (batch_id, chunk, rows) VALUES ($1, $2, $3) ON CONFLICT (batch_id, chunk) DO UPDATE SET rows = excluded.rows',
-          [claim.batch.id, chunkIndex, encodeResults(outcome.results)]);
+        // The chunks' records, results and progress commit together, so a commit lost to a PostgreSQL crash is simply
+        // redone from the previous one: it need not wait for its WAL flush (the batch's own 201 did).
+        await c.query('SET LOCAL synchronous_commit = off');
+        const tx = new PostgresRecordTx(c, true);
+        const outcome = await apply(tx);
+        await tx.flush();
+        // Results and progress in one statement: the progress update names the owner, so a lost lease writes nothing.
         const { rowCount } = await c.query(COMMIT_PROGRESS,
-          [claim.batch.id, claim.owner, chunkIndex, outcome.processed, outcome.failed, outcome.elapsedMs, now(), leaseMs]);
+          [claim.batch.id, claim.owner, firstChunk, chunkCount, outcome.processed, outcome.failed, outcome.elapsedMs, now(), leaseMs, encodeResults(outcome.results)]);
         if (rowCount !== 1) throw new LeaseLost();
         return true;
       });

@@ -29,15 +29,32 @@ function copyText(rows: readonly unknown[][]): string {
 }
 
 export class PostgresRecordTx implements RecordTx {
-  /** @param db a client inside a transaction, or the pool for single reads. */
-  constructor(private readonly db: Client | Pool) {}
+  /** Inserts not yet sent, per table and column list: one COPY each at the next read or at flush(). */
+  private readonly pending = new Map<string, { object: ObjectDef; columns: readonly string[]; rows: unknown[][] }>();
+
+  /**
+   * @param db a client inside a transaction, or the pool for single reads.
+   * @param bufferInserts gather inserts until the next read or flush(), so several chunks' records go in one COPY.
+   *   Every read and write flushes first, so each chunk still sees the records of the chunks before it.
+   */
+  constructor(private readonly db: Client | Pool, private readonly bufferInserts = false) {}
+
+  /** Sends the buffered inserts. Called before every other statement, and by the owner before it commits. */
+  async flush(): Promise<void> {
+    if (!this.pending.size) return;
+    const groups = [...this.pending.values()];
+    this.pending.clear();
+    for (const g of groups) await this.copy(g.object, g.columns, g.rows);
+  }
 
   async getRecord(object: ObjectDef, id: string): Promise<Record<string, unknown> | undefined> {
+    await this.flush();
     const { rows } = await this.db.query(`SELECT * FROM ${quoteIdent(object.table)} WHERE "Id" = $1`, [id]);
     return rows[0];
   }
 
   async findIds(object: ObjectDef, ids: readonly string[]): Promise<Map<string, { isDeleted: boolean }>> {
+    await this.flush();
     const found = new Map<string, { isDeleted: boolean }>();
     if (!ids.length) return found;
     const { rows } = await this.db.query<{ Id: string; IsDeleted: number }>(
@@ -47,6 +64,7 @@ export class PostgresRecordTx implements RecordTx {
   }
 
   async findByField(object: ObjectDef, field: FieldDef, values: readonly string[]): Promise<Map<string, string[]>> {
+    await this.flush();
     const found = new Map<string, string[]>();
     if (!values.length) return found;
     const col = quoteIdent(field.name);
@@ -66,6 +84,14 @@ export class PostgresRecordTx implements RecordTx {
 
   async insert(object: ObjectDef, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
     if (!rows.length) return;
+    if (!this.bufferInserts) return this.copy(object, columns, rows);
+    const key = `${object.table}\u0000${columns.join('\u0000')}`;
+    const group = this.pending.get(key);
+    if (group) group.rows.push(...rows);
+    else this.pending.set(key, { object, columns, rows: [...rows] });
+  }
+
+  private async copy(object: ObjectDef, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
     const sql = `COPY ${quoteIdent(object.table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`;
     const run = async (client: Client) => pipeline(Readable.from([copyText(rows)]), client.query(copyFrom(sql)));
     if ('release' in this.db) await run(this.db);
@@ -80,16 +106,19 @@ export class PostgresRecordTx implements RecordTx {
   }
 
   async update(object: ObjectDef, id: string, columns: readonly string[], values: readonly unknown[]): Promise<void> {
+    await this.flush();
     const sets = columns.map((c, i) => `${quoteIdent(c)} = $${i + 1}`).join(', ');
     await this.db.query(`UPDATE ${quoteIdent(object.table)} SET ${sets} WHERE "Id" = $${columns.length + 1}`, [...values, id]);
   }
 
   async refreshFullName(object: ObjectDef, id: string): Promise<void> {
+    await this.flush();
     await this.db.query(
       `UPDATE ${quoteIdent(object.table)} SET "Name" = trim(coalesce("FirstName", '') || ' ' || coalesce("LastName", '')) WHERE "Id" = $1`, [id]);
   }
 
   async softDelete(object: ObjectDef, ids: readonly string[], now: string, userId: string): Promise<void> {
+    await this.flush();
     if (!ids.length) return;
     await this.db.query(
       `UPDATE ${quoteIdent(object.table)} SET "IsDeleted" = 1, "LastModifiedDate" = $1, "LastModifiedById" = $2, "SystemModstamp" = $1
@@ -97,6 +126,7 @@ export class PostgresRecordTx implements RecordTx {
   }
 
   async hardDelete(object: ObjectDef, ids: readonly string[]): Promise<void> {
+    await this.flush();
     if (!ids.length) return;
     await this.db.query(`DELETE FROM ${quoteIdent(object.table)} WHERE "Id" = ANY($1::text[])`, [ids]);
   }

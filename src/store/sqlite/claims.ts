@@ -27,7 +27,7 @@ WHERE seq = (
 RETURNING ${BATCH_COLUMNS}`;
 
 const COMMIT_PROGRESS = `
-UPDATE lf_batch SET chunks_done = @chunk + 1, records_processed = records_processed + @processed,
+UPDATE lf_batch SET chunks_done = @chunk + @count, records_processed = records_processed + @processed,
   records_failed = records_failed + @failed, total_time = total_time + @elapsed, api_active_time = api_active_time + @elapsed,
   lease_until = @now + @leaseMs
 WHERE id = @id AND lease_owner = @owner AND state = 'InProgress' AND chunks_done = @chunk`;
@@ -100,8 +100,10 @@ export class SqliteWorkStore implements WorkStore {
     return { job, batch: batchFromRow(row), payload, chunksDone: row.chunks_done, attempts: row.attempts, owner, pkRole: row.pk_original as 0 | 1 | 2 };
   }
 
-  async commitChunk(
-    claim: ClaimedBatch, chunkIndex: number, leaseMs: number, now: () => number, apply: (tx: RecordTx) => Promise<ChunkOutcome>,
+  readonly chunksPerCommit = 1;
+
+  async commitChunks(
+    claim: ClaimedBatch, chunkIndex: number, chunkCount: number, leaseMs: number, now: () => number, apply: (tx: RecordTx) => Promise<ChunkOutcome>,
   ): Promise<boolean> {
     class LeaseLost extends Error {}
     try {
@@ -109,7 +111,7 @@ export class SqliteWorkStore implements WorkStore {
         const outcome = await apply(this.recordTx);
         this.stmt.insertResults.run(claim.batch.id, chunkIndex, encodeResults(outcome.results));
         const changed = this.stmt.progress.run({
-          id: claim.batch.id, owner: claim.owner, chunk: chunkIndex, processed: outcome.processed, failed: outcome.failed,
+          id: claim.batch.id, owner: claim.owner, chunk: chunkIndex, count: chunkCount, processed: outcome.processed, failed: outcome.failed,
           elapsed: outcome.elapsedMs, now: now(), leaseMs,
         }).changes;
         if (changed !== 1) throw new LeaseLost();
