@@ -1,5 +1,5 @@
 // Logins and sessions: password checks, Salesforce-shaped access tokens (`00D…!AQ…`, which the sf CLI requires),
-// and token → session resolution with an in-memory cache (sessions never change once issued).
+// and token → session resolution with a short-lived in-memory cache (sessions never change once issued, but may be revoked).
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { OrgStore, Session } from '../store/types.js';
 import type { Clock } from './clock.js';
@@ -27,9 +27,14 @@ export function newAccessToken(orgId18: string): string {
 }
 
 const CACHE_LIMIT = 10_000;
+/**
+ * How long a resolved session is trusted from memory. Revoking in this process takes effect at once; with several
+ * processes on one PostgreSQL, a session revoked through another process is refused here within this time.
+ */
+const CACHE_TTL_MS = 2_000;
 
 export class AuthService {
-  private readonly cache = new Map<string, Session>();
+  private readonly cache = new Map<string, { session: Session; until: number }>();
   constructor(private readonly store: OrgStore, private readonly clock: Clock) {}
 
   /** Username + password → a new session, or undefined when they do not match. */
@@ -42,18 +47,20 @@ export class AuthService {
   async issue(orgId: string, userId: string, token = newAccessToken(orgId)): Promise<Session> {
     const session = { token, orgId, userId };
     await this.store.saveSession(session, this.clock.now());
-    this.cache.set(token, session);
+    this.cache.set(token, { session, until: this.clock.now() + CACHE_TTL_MS });
     return session;
   }
 
   async resolve(token: string | undefined): Promise<Session | undefined> {
     if (!token) return undefined;
     const cached = this.cache.get(token);
-    if (cached) return cached;
+    const now = this.clock.now();
+    if (cached && cached.until > now) return cached.session;
     const session = await this.store.findSession(token);
-    if (session) {
-      if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(token, session);
+    if (!session) this.cache.delete(token);
+    else {
+      if (!cached && this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(token, { session, until: now + CACHE_TTL_MS });
     }
     return session;
   }
