@@ -2,6 +2,7 @@
 // The command line. `localforce serve` is what `npm start` runs.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CONFIG, LOCALFORCE_VERSION, startServer } from '../server/server.js';
+import { redactDatabaseUrl } from '../store/database-url.js';
 
 const program = new Command('localforce').description("A local server that speaks Salesforce's Bulk API").version(LOCALFORCE_VERSION);
 
@@ -14,16 +15,6 @@ const wholeNumber = (min: number) => (text: string): number => {
   return n;
 };
 
-/** A database URL as printed: without its password. */
-function redactPassword(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
-}
 
 program
   .command('serve')
@@ -73,7 +64,7 @@ program
         `  username      ${org.username}`,
         `  password      ${org.password}`,
         `  access token  ${org.token}`,
-        `  data          ${server.databaseUrl ? redactPassword(server.databaseUrl) : opts.memory ? '(memory: removed on exit)' : server.dbFile}`,
+        `  data          ${server.databaseUrl ? redactDatabaseUrl(server.databaseUrl) : opts.memory ? '(memory: removed on exit)' : server.dbFile}`,
         '',
         'Connect with jsforce:',
         `  new jsforce.Connection({ instanceUrl: '${url}', accessToken: '${org.token}', version: '62.0' })`,

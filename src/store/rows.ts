@@ -1,5 +1,5 @@
 // Row <-> domain mapping for localforce's own tables: the same columns on every backend (store/sqlite, store/postgres).
-import type { Batch, BatchState, ConcurrencyMode, ContentType, Job, JobState, Operation, RecordResult } from '../bulk/model.js';
+import type { Batch, BatchState, ConcurrencyMode, ContentType, Job, JobCounters, JobState, Operation, RecordResult } from '../bulk/model.js';
 
 export interface JobRow {
   id: string; org_id: string; created_by_id: string; operation: string; object: string; external_id_field: string | null;
@@ -71,3 +71,26 @@ export function decodeResults(text: string, into: RecordResult[]): void {
   }
 }
 
+
+/** One row per batch state of a job (pk_original <> 1): COUNT(*) and the sums, as both backends select them. */
+export interface CounterRow { state: string; n: number; processed: number; failed: number; total: number; api: number; apex: number }
+
+export function countersFromRows(rows: readonly CounterRow[]): JobCounters {
+  const c: JobCounters = {
+    numberBatchesQueued: 0, numberBatchesInProgress: 0, numberBatchesCompleted: 0, numberBatchesFailed: 0, numberBatchesTotal: 0,
+    numberRecordsProcessed: 0, numberRecordsFailed: 0, totalProcessingTime: 0, apiActiveProcessingTime: 0, apexProcessingTime: 0,
+  };
+  for (const r of rows) {
+    if (r.state === 'Queued') c.numberBatchesQueued = r.n;
+    else if (r.state === 'InProgress') c.numberBatchesInProgress = r.n;
+    else if (r.state === 'Completed') c.numberBatchesCompleted = r.n;
+    else if (r.state === 'Failed') c.numberBatchesFailed = r.n;
+    c.numberBatchesTotal += r.n;
+    c.numberRecordsProcessed += r.processed;
+    c.numberRecordsFailed += r.failed;
+    c.totalProcessingTime += r.total;
+    c.apiActiveProcessingTime += r.api;
+    c.apexProcessingTime += r.apex;
+  }
+  return c;
+}

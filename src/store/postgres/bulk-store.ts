@@ -3,7 +3,7 @@
 import type { Batch, Job, JobCounters, JobState, RecordResult } from '../../bulk/model.js';
 import type { BulkStore } from '../types.js';
 import { type Pool, inTransaction } from './database.js';
-import { BATCH_COLUMNS, type BatchRow, type JobRow, batchFromRow, decodeResults, jobFromRow } from '../rows.js';
+import { BATCH_COLUMNS, type BatchRow, type CounterRow, type JobRow, batchFromRow, countersFromRows, decodeResults, jobFromRow } from '../rows.js';
 import { reserveIds } from './ids.js';
 
 /** The channel a committed batch is announced on, so idle workers in every process wake at once. */
@@ -42,29 +42,13 @@ export class PostgresBulkStore implements BulkStore {
   }
 
   async jobCounters(jobId: string): Promise<JobCounters> {
-    const c: JobCounters = {
-      numberBatchesQueued: 0, numberBatchesInProgress: 0, numberBatchesCompleted: 0, numberBatchesFailed: 0, numberBatchesTotal: 0,
-      numberRecordsProcessed: 0, numberRecordsFailed: 0, totalProcessingTime: 0, apiActiveProcessingTime: 0, apexProcessingTime: 0,
-    };
-    const { rows } = await this.pool.query<{ state: string; n: number; processed: number; failed: number; total: number; api: number; apex: number }>(
+    const { rows } = await this.pool.query<CounterRow>(
       `SELECT state, COUNT(*) AS n, SUM(records_processed)::bigint AS processed, SUM(records_failed)::bigint AS failed,
         SUM(total_time)::bigint AS total, SUM(api_active_time)::bigint AS api, SUM(apex_time)::bigint AS apex
        FROM lf_batch WHERE job_id = $1 AND pk_original <> 1 GROUP BY state`,
       [jobId],
     );
-    for (const r of rows) {
-      if (r.state === 'Queued') c.numberBatchesQueued = r.n;
-      else if (r.state === 'InProgress') c.numberBatchesInProgress = r.n;
-      else if (r.state === 'Completed') c.numberBatchesCompleted = r.n;
-      else if (r.state === 'Failed') c.numberBatchesFailed = r.n;
-      c.numberBatchesTotal += r.n;
-      c.numberRecordsProcessed += r.processed;
-      c.numberRecordsFailed += r.failed;
-      c.totalProcessingTime += r.total;
-      c.apiActiveProcessingTime += r.api;
-      c.apexProcessingTime += r.apex;
-    }
-    return c;
+    return countersFromRows(rows);
   }
 
   async setJobState(jobId: string, state: JobState, now: number): Promise<void> {

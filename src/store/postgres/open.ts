@@ -10,6 +10,7 @@ import { PostgresWorkStore } from './claims.js';
 import { PostgresSchemaStore } from './schema-store.js';
 import { PostgresRecordTx } from './record-tx.js';
 import { PostgresQueryStore } from './query-store.js';
+import { redactDatabaseUrl } from '../database-url.js';
 import { compileSqlite as compilePostgres } from '../../soql/sqlite.js'; // TEMP until soql/postgres.ts lands
 
 const WORKER_POOL_SIZE = 3;
@@ -22,7 +23,7 @@ export async function openPostgresStores(config: Extract<StoreConfig, { kind: 'p
     else await pool.query('SELECT 1'); // fail fast on a bad URL
   } catch (err) {
     await pool.end();
-    throw new Error(`PostgreSQL at ${redacted(config.url)}: ${(err as Error).message}`);
+    throw new Error(`PostgreSQL at ${redactDatabaseUrl(config.url)}: ${(err as Error).message}`);
   }
   const listeners: pg.Client[] = [];
   let closing = false;
@@ -68,12 +69,3 @@ export async function openPostgresStores(config: Extract<StoreConfig, { kind: 'p
   };
 }
 
-function redacted(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
-}

@@ -4,7 +4,7 @@ import type { Batch, Job, JobCounters, JobState, RecordResult } from '../../bulk
 import type { BulkStore } from '../types.js';
 import { type Db } from './database.js';
 import { INLINE_MAX, type PayloadFiles } from './payloads.js';
-import { BATCH_COLUMNS, type BatchRow, type JobRow, batchFromRow, decodeResults, jobFromRow, reserveIds } from './rows.js';
+import { BATCH_COLUMNS, type BatchRow, type CounterRow, type JobRow, batchFromRow, countersFromRows, decodeResults, jobFromRow, reserveIds } from './rows.js';
 
 export class SqliteBulkStore implements BulkStore {
   private readonly stmt;
@@ -55,24 +55,7 @@ export class SqliteBulkStore implements BulkStore {
   }
 
   async jobCounters(jobId: string): Promise<JobCounters> {
-    const c: JobCounters = {
-      numberBatchesQueued: 0, numberBatchesInProgress: 0, numberBatchesCompleted: 0, numberBatchesFailed: 0, numberBatchesTotal: 0,
-      numberRecordsProcessed: 0, numberRecordsFailed: 0, totalProcessingTime: 0, apiActiveProcessingTime: 0, apexProcessingTime: 0,
-    };
-    const rows = this.stmt.counters.all(jobId) as { state: string; n: number; processed: number; failed: number; total: number; api: number; apex: number }[];
-    for (const r of rows) {
-      if (r.state === 'Queued') c.numberBatchesQueued = r.n;
-      else if (r.state === 'InProgress') c.numberBatchesInProgress = r.n;
-      else if (r.state === 'Completed') c.numberBatchesCompleted = r.n;
-      else if (r.state === 'Failed') c.numberBatchesFailed = r.n;
-      c.numberBatchesTotal += r.n;
-      c.numberRecordsProcessed += r.processed;
-      c.numberRecordsFailed += r.failed;
-      c.totalProcessingTime += r.total;
-      c.apiActiveProcessingTime += r.api;
-      c.apexProcessingTime += r.apex;
-    }
-    return c;
+    return countersFromRows(this.stmt.counters.all(jobId) as CounterRow[]);
   }
 
   async setJobState(jobId: string, state: JobState, now: number): Promise<void> {
