@@ -1,7 +1,7 @@
 // The custom-object scenario of issue 3, end to end with unmodified jsforce 3.10.16 (clients.md §2): a schema file
 // (YAML) with a parent and a child custom object, parents (and one child) seeded from a folder of CSVs, children
 // upserted by their external id with lookups by the parent's external id (`Warehouse__r.Code__c`), results read
-// back, the stored lookups checked in SQLite, and the objects described through jsforce's REST calls.
+// back, the stored lookups checked in the database, and the objects described through jsforce's REST calls.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from 'jsforce';
 import { startTestServer } from '../helpers/server.js';
-import { withDb } from '../helpers/org.js';
+import { dbAll, dbCount, dbGet } from '../helpers/db.js';
 import type { RunningServer } from '../../src/server/server.js';
 
 const require = createRequire(import.meta.url);
@@ -53,7 +53,7 @@ before(async () => {
   // A seeded child whose lookup is resolved by the parent's external id (loaded after its parent).
   writeFileSync(join(seedDir, 'Shipment__c.csv'), 'Name,Ref__c,Warehouse__r.Code__c\nSeeded,S-0,W2\n');
   server = await startTestServer({ schemaFile, seedDir });
-  warehouse = withDb(server.dbFile!, (db) => Object.fromEntries((db.prepare('SELECT Code__c, Id FROM Warehouse__c').all() as { Code__c: string; Id: string }[]).map((r) => [r.Code__c, r.Id])));
+  warehouse = Object.fromEntries((await dbAll<{ Code__c: string; Id: string }>(server, 'SELECT "Code__c", "Id" FROM "Warehouse__c"')).map((r) => [r.Code__c, r.Id]));
   conn = new jsforce.Connection({ oauth2: { loginUrl: server.url, clientId: 'localforce-test', clientSecret: 'secret' }, version: '62.0' });
   await conn.login(server.org.username, 'localforce');
   conn.bulk.pollInterval = 100;
@@ -75,8 +75,10 @@ async function load(type: string, operation: 'upsert' | 'delete', options: { ext
   return results;
 }
 
+// Ref__c is an external id, which sorts case-insensitively (SQLite: COLLATE NOCASE): lower() sorts the same on both.
 const stored = () =>
-  withDb(server.dbFile!, (db) => db.prepare('SELECT s.Ref__c AS ref, s.Name AS name, s.Weight__c AS weight, s.Shipped__c AS shipped, s.Warehouse__c AS warehouseId, w.Code__c AS code FROM Shipment__c s LEFT JOIN Warehouse__c w ON w.Id = s.Warehouse__c WHERE s.IsDeleted = 0 ORDER BY s.Ref__c').all());
+  dbAll(server, 'SELECT s."Ref__c" AS ref, s."Name" AS name, s."Weight__c" AS weight, s."Shipped__c" AS shipped, s."Warehouse__c" AS "warehouseId", w."Code__c" AS code ' +
+    'FROM "Shipment__c" s LEFT JOIN "Warehouse__c" w ON w."Id" = s."Warehouse__c" WHERE s."IsDeleted" = 0 ORDER BY lower(s."Ref__c")');
 
 describe('jsforce against a custom-object org', () => {
   it('runs jsforce 3.10.16 logged in through OAuth', () => {
@@ -85,10 +87,10 @@ describe('jsforce against a custom-object org', () => {
     assert.equal(conn.userInfo?.organizationId, server.org.orgId);
   });
 
-  it('starts from the seeded parents and the seeded child', () => {
+  it('starts from the seeded parents and the seeded child', async () => {
     assert.deepEqual(Object.keys(warehouse).sort(), ['W1', 'W2']);
     assert.match(warehouse.W1, /^a00[0-9A-Za-z]{15}$/);
-    assert.deepEqual(stored(), [{ ref: 'S-0', name: 'Seeded', weight: null, shipped: null, warehouseId: warehouse.W2, code: 'W2' }]);
+    assert.deepEqual(await stored(), [{ ref: 'S-0', name: 'Seeded', weight: null, shipped: null, warehouseId: warehouse.W2, code: 'W2' }]);
   });
 
   let ids: string[] = [];
@@ -107,7 +109,7 @@ describe('jsforce against a custom-object org', () => {
     assert.deepEqual([results[2].id, results[2].success, results[2].created], [null, false, false]);
     assert.equal(results[2].errors.length, 1);
     assert.match(results[2].errors[0], /^INVALID_FIELD:Foreign key external ID: W9 not found for field Code__c in entity Warehouse__c:/);
-    assert.deepEqual(stored(), [
+    assert.deepEqual(await stored(), [
       { ref: 'S-0', name: 'Seeded', weight: null, shipped: null, warehouseId: warehouse.W2, code: 'W2' },
       { ref: 'S-1', name: 'First', weight: 12.5, shipped: '2024-06-01', warehouseId: warehouse.W1, code: 'W1' },
       { ref: 'S-2', name: 'Second', weight: 3, shipped: '2024-06-02', warehouseId: warehouse.W2, code: 'W2' },
@@ -121,9 +123,9 @@ describe('jsforce against a custom-object org', () => {
     ];
     const results = await load('Shipment__c', 'upsert', { extIdField: 'Ref__c' }, records);
     assert.deepEqual(results.map((r) => [r.id, r.success, r.created, r.errors]), [[ids[0], true, false, []], [ids[1], true, false, []]]);
-    const rows = stored() as { ref: string; name: string; weight: number; warehouseId: string; code: string }[];
+    const rows = (await stored()) as { ref: string; name: string; weight: number; warehouseId: string; code: string }[];
     assert.deepEqual(rows.map((r) => [r.name, r.weight, r.warehouseId]), [['Seeded', null, warehouse.W2], ['First', 13, warehouse.W2], ['Second Again', 3, warehouse.W2]]);
-    assert.equal(withDb(server.dbFile!, (db) => (db.prepare('SELECT count(*) n FROM Shipment__c').get() as { n: number }).n), 3, 'no record was added');
+    assert.equal(await dbCount(server, 'SELECT count(*) AS n FROM "Shipment__c"'), 3, 'no record was added');
   });
 
   it('reads a record back through jsforce retrieve (GET /sobjects/Shipment__c/{id})', async () => {
@@ -158,6 +160,6 @@ describe('jsforce against a custom-object org', () => {
   it('deletes through jsforce: the row stays with IsDeleted = 1', async () => {
     const results = await load('Shipment__c', 'delete', {}, [{ Id: ids[1] }]);
     assert.deepEqual(results.map((r) => [r.id, r.success]), [[ids[1], true]]);
-    assert.deepEqual(withDb(server.dbFile!, (db) => db.prepare('SELECT Name, IsDeleted FROM Shipment__c WHERE Id = ?').get(ids[1])), { Name: 'Second Again', IsDeleted: 1 });
+    assert.deepEqual(await dbGet(server, 'SELECT "Name", "IsDeleted" FROM "Shipment__c" WHERE "Id" = ?', [ids[1]]), { Name: 'Second Again', IsDeleted: 1 });
   });
 });

@@ -1,14 +1,14 @@
 // Bulk API 1.0 end to end with the real, unmodified jsforce 3.10.16 (clients.md §2): SOAP and OAuth2 password
 // logins, conn.bulk.load for insert / update / upsert / delete / hardDelete, the manual job API (createJob,
 // createBatch, list, check, close, abort), a bad token, the re-login jsforce does after a session is revoked, and a
-// 1,000-row batch. Every test checks what jsforce hands back and, where it matters, the rows stored in SQLite.
+// 1,000-row batch. Every test checks what jsforce hands back and, where it matters, the rows stored in the database.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import jsforce from 'jsforce';
 import type { JobInfo, BatchInfo } from 'jsforce/api/bulk';
 import { startTestServer, TEST_TOKEN } from '../helpers/server.js';
-import { withDb } from '../helpers/org.js';
+import { dbAll, dbCount, dbGet } from '../helpers/db.js';
 import { BulkClient, http, xmlText } from '../helpers/bulk.js';
 import type { RunningServer } from '../../src/server/server.js';
 
@@ -84,12 +84,17 @@ interface AccountRow {
   IsDeleted: number;
 }
 
-function accountRow(dbFile: string, id: string): AccountRow | undefined {
-  return withDb(dbFile, (db) => db.prepare('SELECT Id, Name, Description, AccountNumber, External_Id__c, IsDeleted FROM Account WHERE Id = ?').get(id) as AccountRow | undefined);
+async function accountRow(server: RunningServer, id: string): Promise<AccountRow | undefined> {
+  return dbGet<AccountRow>(server, 'SELECT "Id", "Name", "Description", "AccountNumber", "External_Id__c", "IsDeleted" FROM "Account" WHERE "Id" = ?', [id]);
 }
 
-function countWhere(dbFile: string, where: string, ...args: unknown[]): number {
-  return withDb(dbFile, (db) => (db.prepare(`SELECT count(*) AS n FROM Account WHERE ${where}`).get(...args) as { n: number }).n);
+/**
+ * Account rows matching `where` (column names double-quoted). External_Id__c matches case-insensitively (SQLite:
+ * COLLATE NOCASE), so conditions on it compare lower() on both sides; the same goes for LIKE, which ignores ASCII case
+ * on SQLite only.
+ */
+async function countWhere(server: RunningServer, where: string, ...args: unknown[]): Promise<number> {
+  return dbCount(server, `SELECT count(*) AS n FROM "Account" WHERE ${where}`, args);
 }
 
 /** Resolves with the results of a batch whose poll was started by hand, or rejects with the batch's error. */
@@ -126,7 +131,7 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       assert.equal(c.instanceUrl, server.url);
       assert.equal(info.url, `${server.url}/id/${server.org.orgId}/${server.org.userId}`);
       assert.notEqual(c.accessToken, TEST_TOKEN, 'a login issues a new session');
-      assert.equal(withDb(server.dbFile!, (db) => (db.prepare('SELECT count(*) AS n FROM lf_session WHERE token = ?').get(c.accessToken) as { n: number }).n), 1);
+      assert.equal(await dbCount(server, 'SELECT count(*) AS n FROM lf_session WHERE token = ?', [c.accessToken]), 1);
       // The token works for Bulk 1.0 right away.
       const job = await tune(c).bulk.createJob('Account', 'insert').open();
       assert.match(job.id, /^750[0-9A-Za-z]{15}$/);
@@ -198,14 +203,14 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       assert.equal(closed.numberRecordsFailed, '1');
     });
 
-    it('stored every value exactly as jsforce sent it', () => {
+    it('stored every value exactly as jsforce sent it', async () => {
       const expected = [SPECIAL[0], SPECIAL[1], SPECIAL[3], SPECIAL[4]];
-      ids.forEach((id, i) => {
-        const row = accountRow(server.dbFile!, id);
+      for (const [i, id] of ids.entries()) {
+        const row = await accountRow(server, id);
         assert.ok(row, id);
         assert.deepEqual({ Name: row.Name, Description: row.Description, AccountNumber: row.AccountNumber, IsDeleted: row.IsDeleted }, { ...expected[i], IsDeleted: 0 });
-      });
-      assert.equal(countWhere(server.dbFile!, 'AccountNumber = ?', 'A-3'), 0, 'the failed row was not stored');
+      }
+      assert.equal(await countWhere(server, '"AccountNumber" = ?', 'A-3'), 0, 'the failed row was not stored');
     });
   });
 
@@ -220,8 +225,8 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
         { id: ids[0], success: true, created: false, errors: [] },
         { id: ids[1], success: true, created: false, errors: [] },
       ]);
-      const a = accountRow(server.dbFile!, ids[0])!;
-      const b = accountRow(server.dbFile!, ids[1])!;
+      const a = (await accountRow(server, ids[0]))!;
+      const b = (await accountRow(server, ids[1]))!;
       assert.deepEqual([a.Name, a.Description, a.AccountNumber], ['Acme, Inc. (updated)', null, 'A-1']);
       assert.deepEqual([b.Name, b.Description, b.AccountNumber], ['Quote "Q" Co', 'now; one | line', 'A-2']);
       // What jsforce put on the wire, read back through GET …/batch/{id}/request.
@@ -232,7 +237,7 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
 
     it('fails an unknown well-formed id with INVALID_CROSS_REFERENCE_KEY and a malformed id with MALFORMED_ID', async () => {
       const unknown = id18('001ZZ9999999999');
-      assert.equal(countWhere(server.dbFile!, 'Id = ?', unknown), 0);
+      assert.equal(await countWhere(server, '"Id" = ?', unknown), 0);
       // An 18-char id whose first 15 characters disagree in case with its checksum (bulk-v1.md §12).
       const letter = ids[3].slice(3, 15).search(/[A-Za-z]/) + 3;
       assert.ok(letter >= 3, `no letter to flip in ${ids[3]}`);
@@ -254,8 +259,8 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
         { id: null, success: false, created: false, errors: [`MALFORMED_ID:Account ID: id value of incorrect type: ${contactId}:Id --`] },
         { id: null, success: false, created: false, errors: [`MALFORMED_ID:Account ID: id value of incorrect type: ${wrongCase}:Id --`] },
       ]);
-      assert.equal(accountRow(server.dbFile!, ids[3])!.Name, 'Still fine');
-      assert.equal(countWhere(server.dbFile!, "Name IN ('Nobody', 'Bad', 'A Contact id', 'Wrong case')"), 0);
+      assert.equal((await accountRow(server, ids[3]))!.Name, 'Still fine');
+      assert.equal(await countWhere(server, `"Name" IN ('Nobody', 'Bad', 'A Contact id', 'Wrong case')`), 0);
     });
   });
 
@@ -275,7 +280,7 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       }
       upserted = results.map((r) => r.id!);
       assert.equal(closed.state, 'Closed');
-      assert.deepEqual(upserted.map((id) => accountRow(server.dbFile!, id)!.External_Id__c), ['ext-1', 'ext-2']);
+      assert.deepEqual((await Promise.all(upserted.map((id) => accountRow(server, id)))).map((row) => row!.External_Id__c), ['ext-1', 'ext-2']);
     });
 
     it('updates on the second run with the same keys (created false, same ids, no new rows)', async () => {
@@ -291,8 +296,8 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       ]);
       assert.deepEqual([results[2].success, results[2].created], [true, true]);
       assert.match(results[2].id!, ACCOUNT_ID);
-      assert.deepEqual([accountRow(server.dbFile!, upserted[0])!.Name, accountRow(server.dbFile!, upserted[1])!.Name], ['Ext One v2', 'Ext Two v2']);
-      assert.equal(countWhere(server.dbFile!, "External_Id__c IN ('ext-1', 'ext-2', 'ext-3')"), 3);
+      assert.deepEqual([(await accountRow(server, upserted[0]))!.Name, (await accountRow(server, upserted[1]))!.Name], ['Ext One v2', 'Ext Two v2']);
+      assert.equal(await countWhere(server, `lower("External_Id__c") IN ('ext-1', 'ext-2', 'ext-3')`), 3);
     });
 
     it('fails both rows that carry the same key in one batch with DUPLICATE_VALUE', async () => {
@@ -306,8 +311,8 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       assert.deepEqual(results[0], dup);
       assert.deepEqual(results[2], dup);
       assert.deepEqual([results[1].success, results[1].created], [true, true]);
-      assert.equal(countWhere(server.dbFile!, 'External_Id__c = ?', 'dup-1'), 0);
-      assert.equal(countWhere(server.dbFile!, 'External_Id__c = ?', 'ext-9'), 1);
+      assert.equal(await countWhere(server, 'lower("External_Id__c") = lower(?)', 'dup-1'), 0);
+      assert.equal(await countWhere(server, 'lower("External_Id__c") = lower(?)', 'ext-9'), 1);
     });
   });
 
@@ -316,7 +321,7 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       const targets = [ids[2], ids[3]];
       const { results } = await load(conn, 'Account', 'delete', {}, targets.map((Id) => ({ Id, Name: 'ignored for delete' })));
       assert.deepEqual(results, targets.map((id) => ({ id, success: true, created: false, errors: [] })));
-      for (const id of targets) assert.equal(accountRow(server.dbFile!, id)!.IsDeleted, 1);
+      for (const id of targets) assert.equal((await accountRow(server, id))!.IsDeleted, 1);
     });
 
     it('deleting the same ids again fails with ENTITY_IS_DELETED', async () => {
@@ -332,9 +337,9 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
     it('hardDelete removes live and soft-deleted rows from the table', async () => {
       const { results } = await load(conn, 'Account', 'hardDelete', {}, [{ Id: ids[0] }, { Id: ids[2] }]);
       assert.deepEqual(results, [ids[0], ids[2]].map((id) => ({ id, success: true, created: false, errors: [] })));
-      assert.equal(accountRow(server.dbFile!, ids[0]), undefined);
-      assert.equal(accountRow(server.dbFile!, ids[2]), undefined);
-      assert.ok(accountRow(server.dbFile!, ids[1]), 'other rows are untouched');
+      assert.equal(await accountRow(server, ids[0]), undefined);
+      assert.equal(await accountRow(server, ids[2]), undefined);
+      assert.ok(await accountRow(server, ids[1]), 'other rows are untouched');
     });
 
     it('deleting a hard-deleted id fails with INVALID_CROSS_REFERENCE_KEY', async () => {
@@ -356,7 +361,7 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       const firstResults = (await first) as unknown as IngestResult[];
       assert.equal(firstResults.length, 3);
       for (const r of firstResults) assert.deepEqual([r.success, r.created, r.errors], [true, true, []]);
-      assert.deepEqual(firstResults.map((r) => accountRow(server.dbFile!, r.id!)?.Name), ['Manual 1', 'Manual 2', 'Manual 3']);
+      assert.deepEqual((await Promise.all(firstResults.map((r) => accountRow(server, r.id!)))).map((row) => row?.Name), ['Manual 1', 'Manual 2', 'Manual 3']);
 
       const second = job.createBatch();
       // Two columns: a one-column row with an empty value would serialise as a blank line, which CSV readers skip.
@@ -391,7 +396,7 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       const late = conn.bulk.job(jobId).createBatch();
       late.on('error', () => {});
       await assert.rejects(Promise.resolve(late.execute([{ Name: 'Too late' }])), { errorCode: 'InvalidJobState' });
-      assert.equal(countWhere(server.dbFile!, 'Name = ?', 'Too late'), 0);
+      assert.equal(await countWhere(server, '"Name" = ?', 'Too late'), 0);
     });
 
     it('reports an unknown job as InvalidJob', async () => {
@@ -410,7 +415,7 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
         return true;
       });
       await assert.rejects(bad.bulk.job('750Lf00000000ZZZZZ').check(), { errorCode: 'InvalidSessionId' });
-      assert.equal(countWhere(server.dbFile!, 'Name = ?', 'Never stored'), 0);
+      assert.equal(await countWhere(server, '"Name" = ?', 'Never stored'), 0);
     });
 
     it('logs in again and retries when the session was revoked (SOAP login keeps the credentials)', async () => {
@@ -429,7 +434,7 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       const dead = await new BulkClient(server.url, first, VERSION).get('/job/750Lf00000000ZZZZZ');
       assert.equal(dead.status, 400);
       assert.equal(xmlText(dead.body, 'exceptionCode'), 'InvalidSessionId');
-      assert.equal(withDb(server.dbFile!, (db) => db.prepare('SELECT token FROM lf_session WHERE token = ?').get(first)), undefined);
+      assert.equal(await dbGet(server, 'SELECT token FROM lf_session WHERE token = ?', [first]), undefined);
 
       // POST /job fails with the dead token, jsforce logs in again and replays the request.
       const { results, jobId } = await load(c, 'Account', 'insert', {}, [{ Name: 'After re-login' }]);
@@ -440,7 +445,7 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       assert.equal(refreshed[0], second);
       assert.equal(results.length, 1);
       assert.deepEqual([results[0].success, results[0].created], [true, true]);
-      assert.equal(accountRow(server.dbFile!, results[0].id!)?.Name, 'After re-login');
+      assert.equal((await accountRow(server, results[0].id!))?.Name, 'After re-login');
 
       // The same on a GET (job check).
       await revoke(second);
@@ -456,7 +461,7 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       const c = tune(new jsforce.Connection({ instanceUrl: `${server.url}/`, accessToken: TEST_TOKEN, version: VERSION }));
       const { results, closed } = await load(c, 'Account', 'insert', {}, [{ Name: 'Trailing slash' }]);
       assert.deepEqual([results[0].success, results[0].created], [true, true]);
-      assert.equal(accountRow(server.dbFile!, results[0].id!)?.Name, 'Trailing slash');
+      assert.equal((await accountRow(server, results[0].id!))?.Name, 'Trailing slash');
       assert.equal(closed.state, 'Closed');
     });
 
@@ -479,7 +484,7 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       assert.equal(new Set(results.map((r) => r.id)).size, 1000);
       assert.equal(closed.numberRecordsProcessed, '1000');
       assert.equal(closed.numberRecordsFailed, '0');
-      const stored = withDb(server.dbFile!, (db) => new Map((db.prepare("SELECT Id, Name, AccountNumber, Description FROM Account WHERE Name LIKE 'Bulk %'").all() as { Id: string; Name: string; AccountNumber: string; Description: string }[]).map((r) => [r.Id, r])));
+      const stored = new Map((await dbAll<{ Id: string; Name: string; AccountNumber: string; Description: string }>(server, `SELECT "Id", "Name", "AccountNumber", "Description" FROM "Account" WHERE lower("Name") LIKE 'bulk %'`)).map((r) => [r.Id, r]));
       assert.equal(stored.size, 1000);
       results.forEach((r, i) => {
         const row = stored.get(r.id!);
@@ -504,9 +509,9 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       await ended;
       assert.deepEqual(rows, records.map((r, i) => ({ Id: results[i].id, ...r })));
       // jsforce closes the query job while it reads the results, without waiting: wait for that close to land.
-      const openQueries = () => withDb(server.dbFile!, (db) => (db.prepare("SELECT count(*) AS n FROM lf_job WHERE operation = 'query' AND state <> 'Closed'").get() as { n: number }).n);
-      for (let i = 0; i < 100 && openQueries() > 0; i++) await new Promise((r) => setTimeout(r, 20));
-      assert.equal(openQueries(), 0);
+      const openQueries = () => dbCount(server, "SELECT count(*) AS n FROM lf_job WHERE operation = 'query' AND state <> 'Closed'");
+      for (let i = 0; i < 100 && (await openQueries()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await openQueries(), 0);
     });
   });
 });
@@ -559,6 +564,6 @@ describe('jsforce 3.10.16: aborting a job whose batches are still Queued', () =>
     // Past the processing delay the batches are still NotProcessed and nothing was stored.
     await new Promise((r) => setTimeout(r, 3500));
     assert.deepEqual((await same.list()).map((b) => b.state), ['NotProcessed', 'NotProcessed']);
-    assert.equal(countWhere(server.dbFile!, "Name LIKE 'Aborted %'"), 0);
+    assert.equal(await countWhere(server, `lower("Name") LIKE 'aborted %'`), 0);
   });
 });

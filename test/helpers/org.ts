@@ -1,7 +1,6 @@
 // Helpers for the emulated-org tests: the control plane (schema, orgs, users), Bulk 1.0 jobs run to the end in any
-// content type with their results parsed, REST calls, and read-only looks into the SQLite file.
+// content type with their results parsed, and REST calls. Looks into the database are in db.ts.
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { BulkClient, NS, http, jobXml, xmlText, type RawResponse } from './bulk.js';
 
 export interface RecordError {
@@ -231,22 +230,6 @@ export class OrgBulk {
     for (const [i, r] of run.results.entries()) assert.ok(r.success, `${object} row ${i + 1}: ${JSON.stringify(r.errors)}`);
     return run.results.map((r) => r.id);
   }
-}
-
-/** Runs `fn` on a read-only connection to the server's SQLite file. */
-export function withDb<T>(dbFile: string, fn: (db: Database.Database) => T): T {
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
-
-/** One row of a record table, with the SQLite storage class of each requested column (`typeof_<col>`). */
-export function storedRow(dbFile: string, table: string, id: string, columns: string[]): Record<string, unknown> | undefined {
-  const cols = columns.map((c) => `"${c}", typeof("${c}") AS "typeof_${c}"`).join(', ');
-  return withDb(dbFile, (db) => db.prepare(`SELECT ${cols} FROM "${table}" WHERE Id = ?`).get(id) as Record<string, unknown> | undefined);
 }
 
 /** An XML sObjects batch from records (values already escaped where needed). */

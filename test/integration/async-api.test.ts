@@ -1,12 +1,12 @@
-// Bulk API 1.0 over real HTTP against the real server and a real SQLite file: formats, status codes, errors,
+// Bulk API 1.0 over real HTTP against the real server and a real database: formats, status codes, errors,
 // processing and record-level results.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
 import { startTestServer, TEST_TOKEN } from '../helpers/server.js';
 import { BulkClient, NS, http, jobXml, xmlText } from '../helpers/bulk.js';
+import { dbGet, storageClassSql } from '../helpers/db.js';
 import { assertGolden, placeholders } from '../helpers/golden.js';
 import type { RunningServer } from '../../src/server/server.js';
 
@@ -222,9 +222,7 @@ describe('processing', () => {
     assert.equal(lines.length, 3);
     const ids = lines.slice(1).map((l) => /^"(001[0-9A-Za-z]{15})","true","true",""$/.exec(l)?.[1]);
     assert.ok(ids.every(Boolean), results);
-    const db = new Database(server.dbFile!, { readonly: true });
-    const row = db.prepare('SELECT Name, NumberOfEmployees, typeof(NumberOfEmployees) t, AnnualRevenue, Description, IsDeleted, OwnerId, CreatedById FROM Account WHERE Id = ?').get(ids[0]) as Record<string, unknown>;
-    db.close();
+    const row = await dbGet(server, `SELECT "Name", "NumberOfEmployees", ${storageClassSql(server, 'NumberOfEmployees')} AS t, "AnnualRevenue", "Description", "IsDeleted", "OwnerId", "CreatedById" FROM "Account" WHERE "Id" = ?`, [ids[0]]);
     assert.deepEqual(row, { Name: 'Acme, Inc.', NumberOfEmployees: 120, t: 'integer', AnnualRevenue: 1000000, Description: 'Line one\nline two', IsDeleted: 0, OwnerId: server.org.userId, CreatedById: server.org.userId });
     const job = await bulk.get(`/job/${id}`);
     assert.equal(xmlText(job.body, 'numberBatchesCompleted'), '1');
@@ -272,9 +270,7 @@ describe('processing', () => {
       '"","false","false","INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--"',
       '',
     ].join('\n'));
-    const db = new Database(server.dbFile!, { readonly: true });
-    const row = db.prepare('SELECT Name, Phone, Site FROM Account WHERE Id = ?').get(a);
-    db.close();
+    const row = await dbGet(server, 'SELECT "Name", "Phone", "Site" FROM "Account" WHERE "Id" = ?', [a]);
     assert.deepEqual(row, { Name: 'One Renamed', Phone: '111', Site: null });
   });
 
@@ -311,9 +307,7 @@ describe('processing', () => {
     const newId = xmlText(r.body, 'id')!;
     assert.match(newId, /^003/);
     assertGolden('results-insert.xml', placeholders(r.body, { recordId: newId }));
-    const db = new Database(server.dbFile!, { readonly: true });
-    assert.deepEqual(db.prepare('SELECT Name, Birthdate FROM Contact WHERE Id = ?').get(newId), { Name: 'Tom Jones', Birthdate: '1940-06-07' });
-    db.close();
+    assert.deepEqual(await dbGet(server, 'SELECT "Name", "Birthdate" FROM "Contact" WHERE "Id" = ?', [newId]), { Name: 'Tom Jones', Birthdate: '1940-06-07' });
   });
 
   it('runs JSON jobs: JSON batch info, list and results', async () => {
@@ -342,17 +336,13 @@ describe('processing', () => {
     const upd = await bulk.createJob({ operation: 'update', object: 'Contact', contentType: 'CSV', concurrencyMode: 'Serial' });
     const out = await runCsv(upd, `Id,LastName\n${id},Lovelace\n`);
     assert.match(out.results, /"true","false",""/);
-    const db = new Database(server.dbFile!, { readonly: true });
-    assert.deepEqual(db.prepare('SELECT Name, LastModifiedById FROM Contact WHERE Id = ?').get(id), { Name: 'Ada Lovelace', LastModifiedById: server.org.userId });
-    db.close();
+    assert.deepEqual(await dbGet(server, 'SELECT "Name", "LastModifiedById" FROM "Contact" WHERE "Id" = ?', [id]), { Name: 'Ada Lovelace', LastModifiedById: server.org.userId });
   });
 
   it('stores textarea line breaks as Sforce-Line-Ending asks', async () => {
     const id = await bulk.createJob({ operation: 'insert', object: 'Account', contentType: 'CSV' }, { 'Sforce-Line-Ending': 'CRLF' });
     const { results } = await runCsv(id, 'Name,Description\nCRLF,"a\nb"\n');
     const recordId = results.split('\n')[1].split(',')[0].replace(/"/g, '');
-    const db = new Database(server.dbFile!, { readonly: true });
-    assert.deepEqual(db.prepare('SELECT Description FROM Account WHERE Id = ?').get(recordId), { Description: 'a\r\nb' });
-    db.close();
+    assert.deepEqual(await dbGet(server, 'SELECT "Description" FROM "Account" WHERE "Id" = ?', [recordId]), { Description: 'a\r\nb' });
   });
 });

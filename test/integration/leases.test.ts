@@ -1,25 +1,24 @@
-// The claim store on a real SQLite file: a worker whose lease expired and was taken over by another worker can no
-// longer write anything for the batch — DML chunks, query result chunks, result listings, completion, PK splits.
+// The claim store on a real database of the backend under test: a worker whose lease expired and was taken over by
+// another worker can no longer write anything for the batch — DML chunks, query result chunks, result listings,
+// completion, PK splits.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { rmSync } from 'node:fs';
 import { openStores, type Stores } from '../../src/store/open.js';
 import type { Batch, Job } from '../../src/bulk/model.js';
-import { freshDataDir } from '../helpers/server.js';
+import { freshDataLocation, type DataLocation } from '../helpers/server.js';
 
 const T0 = 1_800_000_000_000;
 const LEASE = 30_000;
-let dir: string;
+let data: DataLocation;
 let stores: Stores;
 
 before(async () => {
-  dir = freshDataDir();
-  stores = await openStores({ kind: 'sqlite', file: join(dir, 'leases.sqlite') }, 'api');
+  data = await freshDataLocation();
+  stores = await openStores(data.dbFile ? { kind: 'sqlite', file: data.dbFile } : { kind: 'postgres', url: data.databaseUrl! }, 'api');
 });
 after(async () => {
-  await stores.close();
-  rmSync(dir, { recursive: true, force: true });
+  await stores?.close();
+  await data?.remove();
 });
 
 let serial = 0;

@@ -1,4 +1,4 @@
-// Field types of the emulated org, over real HTTP into the real SQLite file: a custom object declared through the
+// Field types of the emulated org, over real HTTP into the real database: a custom object declared through the
 // control plane with one field of each type; every accepted value is checked as the typed value stored in its
 // column, every rejected value by its Salesforce status code, message and field list (bulk-v1.md §7, §11; issue 3).
 import { after, before, describe, it } from 'node:test';
@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshDataDir, startTestServer, TEST_TOKEN } from '../helpers/server.js';
-import { OrgBulk, csvOf, postSchema, rest, sObjectsXml, storedRow, withDb, type Result } from '../helpers/org.js';
+import { freshDataLocation, startTestServer, TEST_TOKEN } from '../helpers/server.js';
+import { OrgBulk, csvOf, postSchema, rest, sObjectsXml, type Result } from '../helpers/org.js';
+import { dbCount, dbGet, storedRow } from '../helpers/db.js';
 import type { RunningServer } from '../../src/server/server.js';
 
 let server: RunningServer;
@@ -70,7 +71,7 @@ async function insertCases(cases: { field: string; value: string }[], customerFo
 }
 
 describe('accepted values are stored typed', () => {
-  // [field, CSV value, stored value, SQLite storage class]
+  // [field, CSV value, stored value, storage class (SQLite's typeof(); on PostgreSQL, that of the column's type)]
   const accepted: [string, string, string | number, 'text' | 'integer' | 'real'][] = [
     ['Customer__c', 'x'.repeat(40), 'x'.repeat(40), 'text'],
     ['Code__c', 'ABC-000001', 'ABC-000001', 'text'],
@@ -109,14 +110,14 @@ describe('accepted values are stored typed', () => {
     ['Portal__c', 'https://example.com/pay', 'https://example.com/pay', 'text'],
   ];
 
-  it('stores each type in its column with the right SQLite storage class', async () => {
+  it('stores each type in its column with the right storage class', async () => {
     const results = await insertCases(accepted.map(([field, value]) => ({ field, value })));
     for (const [i, [field, value, stored, storage]] of accepted.entries()) {
       const r = results[i];
       assert.ok(r.success, `${field}=${JSON.stringify(value)}: ${JSON.stringify(r.errors)}`);
       assert.equal(r.created, true);
       assert.match(r.id, /^a00[0-9A-Za-z]{15}$/);
-      const row = storedRow(server.dbFile!, 'Invoice__c', r.id, [field]);
+      const row = await storedRow(server, 'Invoice__c', r.id, [field]);
       assert.deepEqual(row, { [field]: stored, [`typeof_${field}`]: storage }, `${field}=${JSON.stringify(value)}`);
     }
   });
@@ -124,13 +125,13 @@ describe('accepted values are stored typed', () => {
   it('stores a lookup given as a 15-character id as the 18-character id', async () => {
     const [r] = await insertCases([{ field: 'Account__c', value: accountId.slice(0, 15) }]);
     assert.ok(r.success, JSON.stringify(r.errors));
-    assert.deepEqual(storedRow(server.dbFile!, 'Invoice__c', r.id, ['Account__c']), { Account__c: accountId, typeof_Account__c: 'text' });
+    assert.deepEqual(await storedRow(server, 'Invoice__c', r.id, ['Account__c']), { Account__c: accountId, typeof_Account__c: 'text' });
   });
 
   it('reads field names case-insensitively and stores them under their declared names', async () => {
     const run = await bulk.run({ operation: 'insert', object: 'invoice__c' }, 'customer__c,QUANTITY__C,paid__C\nLower,5,true\n');
     assert.ok(run.results[0].success, JSON.stringify(run.results[0].errors));
-    assert.deepEqual(storedRow(server.dbFile!, 'Invoice__c', run.results[0].id, ['Customer__c', 'Quantity__c', 'Paid__c']), {
+    assert.deepEqual(await storedRow(server, 'Invoice__c', run.results[0].id, ['Customer__c', 'Quantity__c', 'Paid__c']), {
       Customer__c: 'Lower', typeof_Customer__c: 'text', Quantity__c: 5, typeof_Quantity__c: 'integer', Paid__c: 1, typeof_Paid__c: 'integer',
     });
   });
@@ -143,7 +144,7 @@ describe('accepted values are stored typed', () => {
     assert.equal(run.state, 'Completed', run.stateMessage);
     const [r] = run.results;
     assert.ok(r.success, JSON.stringify(r.errors));
-    assert.deepEqual(storedRow(server.dbFile!, 'Invoice__c', r.id, ['Quantity__c', 'Paid__c', 'Amount__c', 'Weight__c', 'Due__c', 'Notes__c']), {
+    assert.deepEqual(await storedRow(server, 'Invoice__c', r.id, ['Quantity__c', 'Paid__c', 'Amount__c', 'Weight__c', 'Due__c', 'Notes__c']), {
       Quantity__c: 7, typeof_Quantity__c: 'integer', Paid__c: 1, typeof_Paid__c: 'integer', Amount__c: 12.35, typeof_Amount__c: 'real',
       Weight__c: 2.5, typeof_Weight__c: 'real', Due__c: '2024-03-01', typeof_Due__c: 'text', Notes__c: null, typeof_Notes__c: 'null',
     });
@@ -155,7 +156,7 @@ describe('accepted values are stored typed', () => {
     assert.equal(run.state, 'Completed', run.stateMessage);
     const [r] = run.results;
     assert.ok(r.success, JSON.stringify(r.errors));
-    assert.deepEqual(storedRow(server.dbFile!, 'Invoice__c', r.id, ['Paid__c', 'Discount__c', 'Start__c', 'Fax__c']), {
+    assert.deepEqual(await storedRow(server, 'Invoice__c', r.id, ['Paid__c', 'Discount__c', 'Start__c', 'Fax__c']), {
       Paid__c: 0, typeof_Paid__c: 'integer', Discount__c: 5.5, typeof_Discount__c: 'real', Start__c: '12:00:00.000Z', typeof_Start__c: 'text', Fax__c: null, typeof_Fax__c: 'null',
     });
   });
@@ -164,8 +165,8 @@ describe('accepted values are stored typed', () => {
     const toCrlf = await bulk.run({ operation: 'insert', object: 'Invoice__c' }, 'Customer__c,Notes__c\nCRLF,"a\nb"\n', { 'Sforce-Line-Ending': 'CRLF' });
     const toLf = await bulk.run({ operation: 'insert', object: 'Invoice__c' }, 'Customer__c,Notes__c\nLF,"a\r\nb"\n', { 'Sforce-Line-Ending': 'LF' });
     assert.ok(toCrlf.results[0].success && toLf.results[0].success);
-    assert.equal(storedRow(server.dbFile!, 'Invoice__c', toCrlf.results[0].id, ['Notes__c'])?.Notes__c, 'a\r\nb');
-    assert.equal(storedRow(server.dbFile!, 'Invoice__c', toLf.results[0].id, ['Notes__c'])?.Notes__c, 'a\nb');
+    assert.equal((await storedRow(server, 'Invoice__c', toCrlf.results[0].id, ['Notes__c']))?.Notes__c, 'a\r\nb');
+    assert.equal((await storedRow(server, 'Invoice__c', toLf.results[0].id, ['Notes__c']))?.Notes__c, 'a\nb');
   });
 });
 
@@ -215,8 +216,8 @@ describe('rejected values get Salesforce status codes and messages', () => {
       assert.equal(r.id, '');
       assert.deepEqual(r.errors, [{ statusCode, message: typeof message === 'function' ? message(value) : message, fields: [field] }], `${field}=${value}`);
     }
-    const count = withDb(server.dbFile!, (db) => db.prepare(`SELECT count(*) n FROM Invoice__c WHERE Customer__c IN (${cases.map(() => '?').join(',')})`).get(...cases.map((_, i) => `Rejected ${i}`)) as { n: number });
-    assert.equal(count.n, 0, 'no rejected row is stored');
+    const count = await dbCount(server, `SELECT count(*) AS n FROM "Invoice__c" WHERE "Customer__c" IN (${cases.map(() => '?').join(',')})`, cases.map((_, i) => `Rejected ${i}`));
+    assert.equal(count, 0, 'no rejected row is stored');
   });
 
   it('reports every bad field of a row in XML and JSON results', async () => {
@@ -252,7 +253,7 @@ describe('required fields', () => {
     assert.deepEqual(upd.results[0].errors, [{ statusCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [Customer__c]', fields: ['Customer__c'] }]);
     const ok = await bulk.run({ operation: 'update', object: 'Invoice__c' }, `Id,Customer__c,Quantity__c\n${id},,3\n`);
     assert.ok(ok.results[0].success, JSON.stringify(ok.results[0].errors));
-    assert.deepEqual(storedRow(server.dbFile!, 'Invoice__c', id, ['Customer__c', 'Quantity__c']), { Customer__c: 'Keep Me', typeof_Customer__c: 'text', Quantity__c: 3, typeof_Quantity__c: 'integer' });
+    assert.deepEqual(await storedRow(server, 'Invoice__c', id, ['Customer__c', 'Quantity__c']), { Customer__c: 'Keep Me', typeof_Customer__c: 'text', Quantity__c: 3, typeof_Quantity__c: 'integer' });
   });
 
   it('lists every missing required field of a standard object', async () => {
@@ -265,17 +266,17 @@ describe('defaults', () => {
   it('fills declared defaults when the field is not given, and keeps given values', async () => {
     const [plain, given] = await bulk.insertOk('Invoice__c', 'Customer__c,Status__c,Urgent__c,Priority__c,Rate__c\nDefaults,,,,\nGiven,Paid,false,1,2.25\n');
     const cols = ['Status__c', 'Urgent__c', 'Priority__c', 'Rate__c'];
-    assert.deepEqual(storedRow(server.dbFile!, 'Invoice__c', plain, cols), {
+    assert.deepEqual(await storedRow(server, 'Invoice__c', plain, cols), {
       Status__c: 'Draft', typeof_Status__c: 'text', Urgent__c: 1, typeof_Urgent__c: 'integer', Priority__c: 3, typeof_Priority__c: 'integer', Rate__c: 1.5, typeof_Rate__c: 'real',
     });
-    assert.deepEqual(storedRow(server.dbFile!, 'Invoice__c', given, cols), {
+    assert.deepEqual(await storedRow(server, 'Invoice__c', given, cols), {
       Status__c: 'Paid', typeof_Status__c: 'text', Urgent__c: 0, typeof_Urgent__c: 'integer', Priority__c: 1, typeof_Priority__c: 'integer', Rate__c: 2.25, typeof_Rate__c: 'real',
     });
   });
 
   it('defaults a checkbox without a declared default to false, as Salesforce (checkboxes are never null)', async () => {
     const [id] = await bulk.insertOk('Invoice__c', 'Customer__c\nNo Checkbox Given\n');
-    assert.deepEqual(storedRow(server.dbFile!, 'Invoice__c', id, ['Paid__c']), { Paid__c: 0, typeof_Paid__c: 'integer' });
+    assert.deepEqual(await storedRow(server, 'Invoice__c', id, ['Paid__c']), { Paid__c: 0, typeof_Paid__c: 'integer' });
     const record = await rest(server.url, TEST_TOKEN, `/v62.0/sobjects/Invoice__c/${id}`);
     assert.equal(record.status, 200);
     assert.equal(record.json().Paid__c, false);
@@ -283,7 +284,7 @@ describe('defaults', () => {
 
   it('sets the system fields of a new record', async () => {
     const [id] = await bulk.insertOk('Invoice__c', 'Customer__c\nSystem Fields\n');
-    const row = withDb(server.dbFile!, (db) => db.prepare('SELECT IsDeleted, OwnerId, CreatedById, LastModifiedById, CreatedDate, SystemModstamp FROM Invoice__c WHERE Id = ?').get(id)) as Record<string, unknown>;
+    const row = (await dbGet(server, 'SELECT "IsDeleted", "OwnerId", "CreatedById", "LastModifiedById", "CreatedDate", "SystemModstamp" FROM "Invoice__c" WHERE "Id" = ?', [id]))!;
     assert.equal(row.IsDeleted, 0);
     assert.equal(row.OwnerId, server.org.userId);
     assert.equal(row.CreatedById, server.org.userId);
@@ -362,7 +363,8 @@ describe('auto-number names', () => {
   it('numbers records in order, continues across batches and refuses a given Name', async () => {
     const first = await bulk.insertOk('Ticket__c', 'Topic__c\nfirst\nsecond\nthird\n');
     const [fourth] = await bulk.insertOk('Ticket__c', 'Topic__c\nfourth\n');
-    const names = withDb(server.dbFile!, (db) => [...first, fourth].map((id) => (db.prepare('SELECT Name FROM Ticket__c WHERE Id = ?').get(id) as { Name: string }).Name));
+    const names: string[] = [];
+    for (const id of [...first, fourth]) names.push((await dbGet<{ Name: string }>(server, 'SELECT "Name" FROM "Ticket__c" WHERE "Id" = ?', [id]))!.Name);
     assert.deepEqual(names, ['T-001', 'T-002', 'T-003', 'T-004']);
     const given = await bulk.run({ operation: 'insert', object: 'Ticket__c' }, 'Name,Topic__c\nT-999,named\n');
     assert.deepEqual(given.results[0].errors, [{ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: 'Ticket__c: bad field names on insert/update call: Name', fields: ['Name'] }]);
@@ -373,7 +375,7 @@ describe('auto-number names', () => {
 
   it('numbers Case.CaseNumber from 00001001', async () => {
     const [id] = await bulk.insertOk('Case', 'Subject\nBroken\n');
-    assert.equal(withDb(server.dbFile!, (db) => (db.prepare('SELECT CaseNumber FROM "Case" WHERE Id = ?').get(id) as { CaseNumber: string }).CaseNumber), '00001001');
+    assert.equal((await dbGet<{ CaseNumber: string }>(server, 'SELECT "CaseNumber" FROM "Case" WHERE "Id" = ?', [id]))!.CaseNumber, '00001001');
   });
 });
 
@@ -384,14 +386,14 @@ describe('changing the schema of a running org', () => {
     const invoice = applied.objects.find((o) => o.name === 'Invoice__c')!;
     assert.equal(invoice.keyPrefix, 'a00', 'the key prefix stays');
     assert.ok(invoice.fields.includes('Region__c') && invoice.fields.includes('Quantity__c'));
-    assert.deepEqual(storedRow(server.dbFile!, 'Invoice__c', id, ['Customer__c', 'Quantity__c', 'Region__c']), {
+    assert.deepEqual(await storedRow(server, 'Invoice__c', id, ['Customer__c', 'Quantity__c', 'Region__c']), {
       Customer__c: 'Before Change', typeof_Customer__c: 'text', Quantity__c: 11, typeof_Quantity__c: 'integer', Region__c: null, typeof_Region__c: 'null',
     });
     const upd = await bulk.run({ operation: 'update', object: 'Invoice__c' }, `Id,Region__c\n${id},EMEA\n${id.slice(0, 15)},AMER\n`);
     assert.ok(upd.results[0].success, JSON.stringify(upd.results[0].errors));
     assert.equal(upd.results[1].errors[0].statusCode, 'DUPLICATE_VALUE'); // same id twice in one batch
-    assert.equal(storedRow(server.dbFile!, 'Invoice__c', id, ['Region__c'])?.Region__c, 'EMEA');
-    const total = withDb(server.dbFile!, (db) => (db.prepare('SELECT count(*) n FROM Invoice__c').get() as { n: number }).n);
+    assert.equal((await storedRow(server, 'Invoice__c', id, ['Region__c']))?.Region__c, 'EMEA');
+    const total = await dbCount(server, 'SELECT count(*) AS n FROM "Invoice__c"');
     assert.ok(total > 40, `records kept: ${total}`);
   });
 
@@ -400,14 +402,16 @@ describe('changing the schema of a running org', () => {
     await postSchema(server.url, { objects: [{ name: 'Account', fields: [{ name: 'Tier__c', type: 'int', precision: 2 }] }] });
     const run = await bulk.run({ operation: 'update', object: 'Account' }, `Id,Tier__c\n${id},7\n`);
     assert.ok(run.results[0].success, JSON.stringify(run.results[0].errors));
-    assert.deepEqual(storedRow(server.dbFile!, 'Account', id, ['Name', 'Tier__c']), { Name: 'Old Account', typeof_Name: 'text', Tier__c: 7, typeof_Tier__c: 'integer' });
+    assert.deepEqual(await storedRow(server, 'Account', id, ['Name', 'Tier__c']), { Name: 'Old Account', typeof_Name: 'text', Tier__c: 7, typeof_Tier__c: 'integer' });
     const bad = await bulk.run({ operation: 'update', object: 'Account' }, `Id,Tier__c\n${id},100\n`);
     assert.deepEqual(bad.results[0].errors, [{ statusCode: 'NUMBER_OUTSIDE_VALID_RANGE', message: 'Tier: value outside of valid range on numeric field: 100', fields: ['Tier__c'] }]);
   });
 
-  it('keeps custom objects, key prefixes, auto-numbers and records across a restart, and adds what a schema file declares', async () => {
-    const dataDir = freshDataDir();
-    const first = await startTestServer({ dataDir });
+  it('keeps custom objects, key prefixes, auto-numbers and records across a restart, and adds what a schema file declares', async (t) => {
+    // One data location (a directory, or a PostgreSQL database) for two servers one after the other.
+    const data = await freshDataLocation();
+    t.after(() => data.remove());
+    const first = await startTestServer(data.config);
     let id: string;
     try {
       await postSchema(first.url, { objects: [{ name: 'Alpha__c', fields: [{ name: 'Qty__c', type: 'int' }] }, { name: 'Beta__c', nameField: 'autonumber', nameFormat: 'B-{00}' }] });
@@ -420,17 +424,17 @@ describe('changing the schema of a running org', () => {
     const dir = mkdtempSync(join(tmpdir(), 'localforce-schema-'));
     const schemaFile = join(dir, 'org.yaml');
     writeFileSync(schemaFile, 'objects:\n  - name: Gamma__c\n  - name: Alpha__c\n    fields:\n      - { name: Note__c, type: text, length: 10 }\n');
-    const second = await startTestServer({ dataDir, schemaFile });
+    const second = await startTestServer({ ...data.config, schemaFile });
     try {
       const client = new OrgBulk(second.url, TEST_TOKEN);
       const global = (await rest(second.url, TEST_TOKEN, '/v62.0/sobjects')).json();
       const prefixes = Object.fromEntries(global.sobjects.filter((o: { custom: boolean }) => o.custom).map((o: { name: string; keyPrefix: string }) => [o.name, o.keyPrefix]));
       assert.deepEqual(prefixes, { Alpha__c: 'a00', Beta__c: 'a01', Gamma__c: 'a02' });
-      assert.deepEqual(storedRow(second.dbFile!, 'Alpha__c', id, ['Name', 'Qty__c', 'Note__c']), { Name: 'Kept', typeof_Name: 'text', Qty__c: 4, typeof_Qty__c: 'integer', Note__c: null, typeof_Note__c: 'null' });
+      assert.deepEqual(await storedRow(second, 'Alpha__c', id, ['Name', 'Qty__c', 'Note__c']), { Name: 'Kept', typeof_Name: 'text', Qty__c: 4, typeof_Qty__c: 'integer', Note__c: null, typeof_Note__c: 'null' });
       const upd = await client.run({ operation: 'update', object: 'Alpha__c' }, `Id,Note__c\n${id},added\n`);
       assert.ok(upd.results[0].success, JSON.stringify(upd.results[0].errors));
       const [beta] = await client.insertOk('Beta__c', `OwnerId\n${second.org.userId}\n`);
-      assert.equal(withDb(second.dbFile!, (db) => (db.prepare('SELECT Name FROM Beta__c WHERE Id = ?').get(beta) as { Name: string }).Name), 'B-02');
+      assert.equal((await dbGet<{ Name: string }>(second, 'SELECT "Name" FROM "Beta__c" WHERE "Id" = ?', [beta]))!.Name, 'B-02');
     } finally {
       await second.close();
     }

@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, TEST_TOKEN } from '../helpers/server.js';
 import { NS, http, xmlText } from '../helpers/bulk.js';
-import { OrgBulk, createOrg, passwordLogin, postSchema, rest, withDb, type Login } from '../helpers/org.js';
+import { OrgBulk, createOrg, passwordLogin, postSchema, rest, type Login } from '../helpers/org.js';
+import { dbAll, dbGet, dbTableExists } from '../helpers/db.js';
 import type { RunningServer } from '../../src/server/server.js';
 
 let server: RunningServer;
@@ -22,7 +23,7 @@ before(async () => {
 });
 after(async () => server.close());
 
-const tableExists = (name: string) => withDb(server.dbFile!, (db) => db.prepare("SELECT count(*) n FROM sqlite_master WHERE type = 'table' AND name = ?").get(name)) as { n: number };
+const tableExists = (name: string) => dbTableExists(server, name);
 
 describe('creating orgs', () => {
   it('answers 201 with the new org, its admin and a Salesforce-shaped token', async () => {
@@ -109,14 +110,14 @@ describe('records are private to their org', () => {
   it('stores org B records in tables prefixed with its 15-character org id', async () => {
     assert.equal(tableB('Account'), `${orgB.orgId.slice(0, 15)}_Account`);
     assert.equal(orgB.orgId.slice(0, 15), '00DLf0000000002', 'the second org of a fresh server');
-    assert.deepEqual(tableExists(tableB('Account')), { n: 1 });
-    const rows = withDb(server.dbFile!, (db) => ({
-      inB: db.prepare(`SELECT Id, Name, OwnerId FROM "${tableB('Account')}"`).all(),
-      aInDefault: db.prepare('SELECT count(*) n FROM Account WHERE Id = ?').get(accountB),
-      aRowInB: db.prepare(`SELECT count(*) n FROM "${tableB('Account')}" WHERE Id = ?`).get(accountA),
-      userB: db.prepare(`SELECT Username FROM "${tableB('User')}" WHERE Id = ?`).get(orgB.userId),
-      userBInDefault: db.prepare('SELECT count(*) n FROM User WHERE Id = ?').get(orgB.userId),
-    }));
+    assert.equal(await tableExists(tableB('Account')), true);
+    const rows = {
+      inB: await dbAll(server, `SELECT "Id", "Name", "OwnerId" FROM "${tableB('Account')}"`),
+      aInDefault: await dbGet(server, 'SELECT count(*) AS n FROM "Account" WHERE "Id" = ?', [accountB]),
+      aRowInB: await dbGet(server, `SELECT count(*) AS n FROM "${tableB('Account')}" WHERE "Id" = ?`, [accountA]),
+      userB: await dbGet(server, `SELECT "Username" FROM "${tableB('User')}" WHERE "Id" = ?`, [orgB.userId]),
+      userBInDefault: await dbGet(server, 'SELECT count(*) AS n FROM "User" WHERE "Id" = ?', [orgB.userId]),
+    };
     assert.deepEqual(rows, {
       inB: [{ Id: accountB, Name: 'Only In B', OwnerId: orgB.userId }],
       aInDefault: { n: 0 },
@@ -154,7 +155,7 @@ describe('records are private to their org', () => {
     assert.equal(ownerByName.results[0].errors[0].message, `Foreign key external ID: ${server.org.username} not found for field Username in entity User`);
     const byExt = await b.run({ operation: 'insert', object: 'Contact' }, 'LastName,Account.External_Id__c\nCross Org Ext,SHARED-1\n');
     assert.deepEqual(byExt.results[0].errors, [{ statusCode: 'INVALID_FIELD', message: 'Foreign key external ID: SHARED-1 not found for field External_Id__c in entity Account', fields: [] }]);
-    assert.deepEqual(withDb(server.dbFile!, (db) => db.prepare('SELECT Name, IsDeleted FROM Account WHERE Id = ?').get(accountA)), { Name: 'Only In A', IsDeleted: 0 });
+    assert.deepEqual(await dbGet(server, 'SELECT "Name", "IsDeleted" FROM "Account" WHERE "Id" = ?', [accountA]), { Name: 'Only In A', IsDeleted: 0 });
   });
 
   it('matches upsert keys and unique values only inside the org', async () => {
@@ -163,7 +164,7 @@ describe('records are private to their org', () => {
     assert.notEqual(up.results[0].id, accountA);
     const again = await b.run({ operation: 'upsert', object: 'Account', externalIdFieldName: 'External_Id__c' }, 'External_Id__c,Name\nshared-1,Same Key In B Again\n');
     assert.deepEqual([again.results[0].created, again.results[0].id], [false, up.results[0].id]);
-    assert.equal(withDb(server.dbFile!, (db) => (db.prepare('SELECT Name FROM Account WHERE Id = ?').get(accountA) as { Name: string }).Name), 'Only In A');
+    assert.equal((await dbGet<{ Name: string }>(server, 'SELECT "Name" FROM "Account" WHERE "Id" = ?', [accountA]))!.Name, 'Only In A');
   });
 });
 
@@ -182,8 +183,8 @@ describe('each org has its own schema', () => {
     assert.equal(xmlText(r.body, 'exceptionMessage'), "Entity 'Widget__c' is not supported by the Bulk API.");
     const [id] = await b.insertOk('Widget__c', 'Name,Size__c\nW,3\n');
     assert.match(id, /^a00/);
-    assert.deepEqual(withDb(server.dbFile!, (db) => db.prepare(`SELECT Name, Size__c FROM "${tableB('Widget__c')}" WHERE Id = ?`).get(id)), { Name: 'W', Size__c: 3 });
-    assert.deepEqual(tableExists('Widget__c'), { n: 0 }, 'no table for it in the default org');
+    assert.deepEqual(await dbGet(server, `SELECT "Name", "Size__c" FROM "${tableB('Widget__c')}" WHERE "Id" = ?`, [id]), { Name: 'W', Size__c: 3 });
+    assert.equal(await tableExists('Widget__c'), false, 'no table for it in the default org');
   });
 
   it('keeps same-named custom objects and custom fields apart', async () => {

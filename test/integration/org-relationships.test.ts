@@ -1,11 +1,12 @@
-// Relationships of the emulated org over real HTTP and the real SQLite file: lookups by Id and by the parent's
+// Relationships of the emulated org over real HTTP and the real database: lookups by Id and by the parent's
 // external id (CSV headers, nested XML, nested JSON), batch failures for bad relationship headers, upsert's three
 // outcomes, duplicate keys in a chunk, delete / hardDelete and the hard-delete permission (bulk-v1.md §7, §10.3, §11).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, TEST_TOKEN } from '../helpers/server.js';
 import { xmlText } from '../helpers/bulk.js';
-import { OrgBulk, passwordLogin, postSchema, rest, sObjectsXml, storedRow, withDb } from '../helpers/org.js';
+import { OrgBulk, passwordLogin, postSchema, rest, sObjectsXml } from '../helpers/org.js';
+import { dbCount, dbGet, storedRow } from '../helpers/db.js';
 import type { RunningServer } from '../../src/server/server.js';
 
 let server: RunningServer;
@@ -49,18 +50,18 @@ before(async () => {
 });
 after(async () => server.close());
 
-const column = (table: string, id: string, col: string) => storedRow(server.dbFile!, table, id, [col])?.[col];
+const column = async (table: string, id: string, col: string) => (await storedRow(server, table, id, [col]))?.[col];
 
 describe('lookups by Id', () => {
   it('sets a lookup from a 15- or 18-character id, and from an Id relationship column', async () => {
     const run = await bulk.run({ operation: 'insert', object: 'Contact' }, `LastName,AccountId\nFifteen,${acc['ACC-1'].slice(0, 15)}\nEighteen,${acc['ACC-2'].toLowerCase().slice(0, 15)}${acc['ACC-2'].slice(15)}\n`);
     assert.ok(run.results[0].success, JSON.stringify(run.results[0].errors));
-    assert.equal(column('Contact', run.results[0].id, 'AccountId'), acc['ACC-1']);
+    assert.equal(await column('Contact', run.results[0].id, 'AccountId'), acc['ACC-1']);
     // A lower-cased 15-character head is another id (ids are case-sensitive): its checksum no longer matches.
     assert.equal(run.results[1].errors[0].statusCode, 'MALFORMED_ID');
     const rel = await bulk.run({ operation: 'insert', object: 'Contact' }, `LastName,Account.Id\nBy Id Column,${acc['ACC-2']}\n`);
     assert.ok(rel.results[0].success, JSON.stringify(rel.results[0].errors));
-    assert.equal(column('Contact', rel.results[0].id, 'AccountId'), acc['ACC-2']);
+    assert.equal(await column('Contact', rel.results[0].id, 'AccountId'), acc['ACC-2']);
   });
 
   it('refuses an id of the wrong object with MALFORMED_ID and a missing record with INVALID_CROSS_REFERENCE_KEY', async () => {
@@ -71,7 +72,7 @@ describe('lookups by Id', () => {
     ]);
     const custom = await bulk.run({ operation: 'insert', object: 'Crate__c' }, `Name,Parent__c\nOk,${depot.D1}\nWrong,${acc['ACC-1']}\nGone,${depot.D1.slice(0, 3)}Lf0000zzzzzz\n`);
     assert.ok(custom.results[0].success, JSON.stringify(custom.results[0].errors));
-    assert.equal(column('Crate__c', custom.results[0].id, 'Parent__c'), depot.D1);
+    assert.equal(await column('Crate__c', custom.results[0].id, 'Parent__c'), depot.D1);
     assert.deepEqual(custom.results.slice(1).map((r) => r.errors), [
       [{ statusCode: 'MALFORMED_ID', message: `Parent: id value of incorrect type: ${acc['ACC-1']}`, fields: ['Parent__c'] }],
       [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: ['Parent__c'] }],
@@ -83,36 +84,36 @@ describe('lookups by the parent external id in CSV headers', () => {
   it('resolves Account.External_Id__c (case-insensitive values and header)', async () => {
     const run = await bulk.run({ operation: 'insert', object: 'Contact' }, 'LastName,Account.External_Id__c\nStd One,ACC-1\nStd Two,acc-2\nNo Parent,\n');
     assert.deepEqual(run.results.map((r) => r.success), [true, true, true], JSON.stringify(run.results));
-    assert.deepEqual(run.results.map((r) => column('Contact', r.id, 'AccountId')), [acc['ACC-1'], acc['ACC-2'], null]);
+    assert.deepEqual(await Promise.all(run.results.map((r) => column('Contact', r.id, 'AccountId'))), [acc['ACC-1'], acc['ACC-2'], null]);
     const lower = await bulk.run({ operation: 'insert', object: 'contact' }, 'lastname,account.external_id__c\nLower Header,ACC-1\n');
     assert.ok(lower.results[0].success, JSON.stringify(lower.results[0].errors));
-    assert.equal(column('Contact', lower.results[0].id, 'AccountId'), acc['ACC-1']);
+    assert.equal(await column('Contact', lower.results[0].id, 'AccountId'), acc['ACC-1']);
   });
 
   it('resolves custom Parent__r.Code__c and Account__r.External_Id__c on a custom object', async () => {
     const run = await bulk.run({ operation: 'insert', object: 'Crate__c' }, 'Name,Parent__r.Code__c,Account__r.External_Id__c\nBoth,D2,ACC-1\nParent Only,d3,\n');
     assert.ok(run.results.every((r) => r.success), JSON.stringify(run.results));
-    assert.deepEqual(storedRow(server.dbFile!, 'Crate__c', run.results[0].id, ['Parent__c', 'Account__c']), { Parent__c: depot.D2, typeof_Parent__c: 'text', Account__c: acc['ACC-1'], typeof_Account__c: 'text' });
-    assert.deepEqual(storedRow(server.dbFile!, 'Crate__c', run.results[1].id, ['Parent__c', 'Account__c']), { Parent__c: depot.D3, typeof_Parent__c: 'text', Account__c: null, typeof_Account__c: 'null' });
+    assert.deepEqual(await storedRow(server, 'Crate__c', run.results[0].id, ['Parent__c', 'Account__c']), { Parent__c: depot.D2, typeof_Parent__c: 'text', Account__c: acc['ACC-1'], typeof_Account__c: 'text' });
+    assert.deepEqual(await storedRow(server, 'Crate__c', run.results[1].id, ['Parent__c', 'Account__c']), { Parent__c: depot.D3, typeof_Parent__c: 'text', Account__c: null, typeof_Account__c: 'null' });
   });
 
   it('changes and clears (#N/A) a lookup on update through the relationship column', async () => {
     const [id] = await bulk.insertOk('Contact', 'LastName,Account.External_Id__c\nMover,ACC-1\n');
     await bulk.run({ operation: 'update', object: 'Contact' }, `Id,Account.External_Id__c\n${id},ACC-2\n`);
-    assert.equal(column('Contact', id, 'AccountId'), acc['ACC-2']);
+    assert.equal(await column('Contact', id, 'AccountId'), acc['ACC-2']);
     const cleared = await bulk.run({ operation: 'update', object: 'Contact' }, `Id,Account.External_Id__c\n${id},#N/A\n`);
     assert.ok(cleared.results[0].success, JSON.stringify(cleared.results[0].errors));
-    assert.equal(column('Contact', id, 'AccountId'), null);
+    assert.equal(await column('Contact', id, 'AccountId'), null);
   });
 
   it('uses standard idLookup fields: ReportsTo.Email, and a polymorphic User:Owner.Username', async () => {
     const [boss] = await bulk.insertOk('Contact', 'LastName,Email\nBoss,boss@example.com\n');
     const run = await bulk.run({ operation: 'insert', object: 'Contact' }, 'LastName,ReportsTo.Email\nReport,BOSS@example.com\n');
     assert.ok(run.results[0].success, JSON.stringify(run.results[0].errors));
-    assert.equal(column('Contact', run.results[0].id, 'ReportsToId'), boss);
+    assert.equal(await column('Contact', run.results[0].id, 'ReportsToId'), boss);
     const owned = await bulk.run({ operation: 'insert', object: 'Case' }, `Subject,User:Owner.Username\nOwned,${server.org.username}\n`);
     assert.ok(owned.results[0].success, JSON.stringify(owned.results[0].errors));
-    assert.equal(column('Case', owned.results[0].id, 'OwnerId'), server.org.userId);
+    assert.equal(await column('Case', owned.results[0].id, 'OwnerId'), server.org.userId);
   });
 });
 
@@ -125,11 +126,11 @@ describe('lookups in nested XML and JSON', () => {
     const run = await bulk.run({ operation: 'insert', object: 'Contact', contentType: 'XML' }, body);
     assert.equal(run.state, 'Completed', run.stateMessage);
     assert.ok(run.results[0].success, JSON.stringify(run.results[0].errors));
-    assert.equal(column('Contact', run.results[0].id, 'AccountId'), acc['ACC-2']);
+    assert.equal(await column('Contact', run.results[0].id, 'AccountId'), acc['ACC-2']);
     assert.deepEqual(run.results[1].errors, [{ statusCode: 'INVALID_FIELD', message: 'Foreign key external ID: NOPE not found for field External_Id__c in entity Account', fields: [] }]);
     const crate = await bulk.run({ operation: 'insert', object: 'Crate__c', contentType: 'XML' }, sObjectsXml(['<Name>Xml Crate</Name><Parent__r><sObject><Code__c>D1</Code__c></sObject></Parent__r>']));
     assert.ok(crate.results[0].success, JSON.stringify(crate.results[0].errors));
-    assert.equal(column('Crate__c', crate.results[0].id, 'Parent__c'), depot.D1);
+    assert.equal(await column('Crate__c', crate.results[0].id, 'Parent__c'), depot.D1);
   });
 
   it('resolves "Account": {"External_Id__c": …}, a custom "Parent__r", and a typed polymorphic Owner', async () => {
@@ -138,14 +139,14 @@ describe('lookups in nested XML and JSON', () => {
       { LastName: 'Json Missing', Account: { External_Id__c: 'NOPE' } },
     ]));
     assert.ok(run.results[0].success, JSON.stringify(run.results[0].errors));
-    assert.equal(column('Contact', run.results[0].id, 'AccountId'), acc['ACC-1']);
+    assert.equal(await column('Contact', run.results[0].id, 'AccountId'), acc['ACC-1']);
     assert.deepEqual(run.results[1].errors, [{ statusCode: 'INVALID_FIELD', message: 'Foreign key external ID: NOPE not found for field External_Id__c in entity Account', fields: [] }]);
     const crate = await bulk.run({ operation: 'insert', object: 'Crate__c', contentType: 'JSON' }, JSON.stringify([{ Name: 'Json Crate', Parent__r: { Code__c: 'D3' }, Account__r: { External_Id__c: 'ACC-2' } }]));
     assert.ok(crate.results[0].success, JSON.stringify(crate.results[0].errors));
-    assert.deepEqual(storedRow(server.dbFile!, 'Crate__c', crate.results[0].id, ['Parent__c', 'Account__c']), { Parent__c: depot.D3, typeof_Parent__c: 'text', Account__c: acc['ACC-2'], typeof_Account__c: 'text' });
+    assert.deepEqual(await storedRow(server, 'Crate__c', crate.results[0].id, ['Parent__c', 'Account__c']), { Parent__c: depot.D3, typeof_Parent__c: 'text', Account__c: acc['ACC-2'], typeof_Account__c: 'text' });
     const owned = await bulk.run({ operation: 'insert', object: 'Case', contentType: 'JSON' }, JSON.stringify([{ Subject: 'Json Owned', Owner: { attributes: { type: 'User' }, Username: server.org.username } }]));
     assert.ok(owned.results[0].success, JSON.stringify(owned.results[0].errors));
-    assert.equal(column('Case', owned.results[0].id, 'OwnerId'), server.org.userId);
+    assert.equal(await column('Case', owned.results[0].id, 'OwnerId'), server.org.userId);
   });
 });
 
@@ -169,7 +170,7 @@ describe('parent not found, or found twice', () => {
     assert.ok(m, e.message);
     assert.deepEqual(m[1].split(', ').sort(), [...sharedDepots].sort());
     assert.ok(run.results[1].success);
-    assert.equal(column('Crate__c', run.results[1].id, 'Parent__c'), depot.D1);
+    assert.equal(await column('Crate__c', run.results[1].id, 'Parent__c'), depot.D1);
   });
 });
 
@@ -217,9 +218,9 @@ describe('upsert', () => {
     const m = /^Crate__c - Tag__c: more than one record found for external id field: \[(.*)\]$/.exec(dup.errors[0].message);
     assert.ok(m, dup.errors[0].message);
     assert.deepEqual(m[1].split(', ').sort(), [dupA, dupB].sort());
-    assert.deepEqual(storedRow(server.dbFile!, 'Crate__c', one, ['Name', 'Size__c']), { Name: 'One Updated', typeof_Name: 'text', Size__c: 6, typeof_Size__c: 'integer' });
-    assert.deepEqual(storedRow(server.dbFile!, 'Crate__c', created.id, ['Name', 'Size__c']), { Name: 'Fresh', typeof_Name: 'text', Size__c: 5, typeof_Size__c: 'integer' });
-    assert.deepEqual([column('Crate__c', dupA, 'Size__c'), column('Crate__c', dupB, 'Size__c')], [1, 1], 'neither duplicate is touched');
+    assert.deepEqual(await storedRow(server, 'Crate__c', one, ['Name', 'Size__c']), { Name: 'One Updated', typeof_Name: 'text', Size__c: 6, typeof_Size__c: 'integer' });
+    assert.deepEqual(await storedRow(server, 'Crate__c', created.id, ['Name', 'Size__c']), { Name: 'Fresh', typeof_Name: 'text', Size__c: 5, typeof_Size__c: 'integer' });
+    assert.deepEqual([await column('Crate__c', dupA, 'Size__c'), await column('Crate__c', dupB, 'Size__c')], [1, 1], 'neither duplicate is touched');
   });
 
   it('fails every row of a chunk that repeats a key, and a row without its key', async () => {
@@ -230,7 +231,8 @@ describe('upsert', () => {
       [{ statusCode: 'MISSING_ARGUMENT', message: 'Tag__c not specified', fields: ['Tag__c'] }],
     ]);
     assert.deepEqual([run.results[3].success, run.results[3].created], [true, true]);
-    assert.equal(withDb(server.dbFile!, (db) => (db.prepare("SELECT count(*) n FROM Crate__c WHERE Tag__c = 'TWIN'").get() as { n: number }).n), 0);
+    // Tag__c matches case-insensitively (SQLite: COLLATE NOCASE; PostgreSQL: binary text): lower() counts any case on both.
+    assert.equal(await dbCount(server, `SELECT count(*) AS n FROM "Crate__c" WHERE lower("Tag__c") = 'twin'`), 0);
   });
 
   it('applies the same key in two different 200-record chunks one after the other', async () => {
@@ -241,18 +243,18 @@ describe('upsert', () => {
     assert.equal(run.results.length, 201);
     assert.deepEqual([run.results[0].success, run.results[0].created], [true, true]);
     assert.deepEqual([run.results[200].success, run.results[200].created, run.results[200].id], [true, false, run.results[0].id]);
-    assert.equal(column('Crate__c', run.results[0].id, 'Size__c'), 2);
+    assert.equal(await column('Crate__c', run.results[0].id, 'Size__c'), 2);
   });
 
   it('upserts with relationship columns and by a unique standard-object external id', async () => {
     const first = await bulk.run({ operation: 'upsert', object: 'Crate__c', externalIdFieldName: 'Tag__c' }, 'Tag__c,Parent__r.Code__c\nREL-1,D1\n');
     const second = await bulk.run({ operation: 'upsert', object: 'Crate__c', externalIdFieldName: 'Tag__c' }, 'Tag__c,Parent__r.Code__c\nREL-1,D2\n');
     assert.deepEqual([first.results[0].created, second.results[0].created, second.results[0].id], [true, false, first.results[0].id]);
-    assert.equal(column('Crate__c', first.results[0].id, 'Parent__c'), depot.D2);
+    assert.equal(await column('Crate__c', first.results[0].id, 'Parent__c'), depot.D2);
     const a1 = await bulk.run({ operation: 'upsert', object: 'Account', externalIdFieldName: 'external_id__c' }, 'External_Id__c,Name\nACC-1,Renamed One\nACC-9,Brand New\n');
     assert.deepEqual(a1.results.map((r) => [r.success, r.created]), [[true, false], [true, true]]);
     assert.equal(a1.results[0].id, acc['ACC-1']);
-    assert.equal(column('Account', acc['ACC-1'], 'Name'), 'Renamed One');
+    assert.equal(await column('Account', acc['ACC-1'], 'Name'), 'Renamed One');
   });
 
   it('matches a case-sensitive external id exactly: same case updates, other case inserts', async () => {
@@ -262,7 +264,7 @@ describe('upsert', () => {
     assert.deepEqual([again.results[0].success, again.results[0].created, again.results[0].id], [true, false, first.results[0].id], 'the same key, same case, must update');
     const other = await bulk.run({ operation: 'upsert', object: 'Crate__c', externalIdFieldName: 'Lot__c' }, 'Lot__c,Size__c\nlot-a,3\n');
     assert.deepEqual([other.results[0].success, other.results[0].created], [true, true], 'another case is another key');
-    assert.equal(withDb(server.dbFile!, (db) => (db.prepare("SELECT count(*) n FROM Crate__c WHERE Lot__c = 'LOT-A'").get() as { n: number }).n), 1);
+    assert.equal(await dbCount(server, `SELECT count(*) AS n FROM "Crate__c" WHERE "Lot__c" = 'LOT-A'`), 1);
   });
 
   it('upserts on Id: a blank Id inserts, a known Id updates, an unknown Id fails', async () => {
@@ -271,7 +273,7 @@ describe('upsert', () => {
     assert.deepEqual(run.results.map((r) => [r.success, r.created]), [[true, true], [true, false], [false, false]]);
     assert.equal(run.results[1].id, known);
     assert.deepEqual(run.results[2].errors, [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] }]);
-    assert.equal(column('Crate__c', known, 'Name'), 'Updated On Id');
+    assert.equal(await column('Crate__c', known, 'Name'), 'Updated On Id');
   });
 });
 
@@ -285,7 +287,7 @@ describe('delete and hardDelete', () => {
       { statusCode: 'MALFORMED_ID', message: 'bad id 001Lf0000zzzzzz', fields: [] },
       { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] },
     ]);
-    const row = withDb(server.dbFile!, (db) => db.prepare('SELECT Name, IsDeleted, LastModifiedById FROM Depot__c WHERE Id = ?').get(keep));
+    const row = await dbGet(server, 'SELECT "Name", "IsDeleted", "LastModifiedById" FROM "Depot__c" WHERE "Id" = ?', [keep]);
     assert.deepEqual(row, { Name: 'To Delete', IsDeleted: 1, LastModifiedById: server.org.userId });
     const again = await bulk.run({ operation: 'delete', object: 'Depot__c' }, `Id\n${keep}\n`);
     assert.deepEqual(again.results[0].errors, [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }]);
@@ -302,7 +304,7 @@ describe('delete and hardDelete', () => {
     await bulk.run({ operation: 'delete', object: 'Depot__c' }, `Id\n${b}\n`);
     const run = await bulk.run({ operation: 'hardDelete', object: 'Depot__c' }, `Id\n${a}\n${b}\n`);
     assert.deepEqual(run.results.map((r) => [r.id, r.success, r.created, r.errors]), [[a, true, false, []], [b, true, false, []]]);
-    const left = withDb(server.dbFile!, (db) => db.prepare('SELECT count(*) n FROM Depot__c WHERE Id IN (?, ?)').get(a, b));
+    const left = await dbGet(server, 'SELECT count(*) AS n FROM "Depot__c" WHERE "Id" IN (?, ?)', [a, b]);
     assert.deepEqual(left, { n: 0 });
   });
 
@@ -328,7 +330,7 @@ describe('delete and hardDelete', () => {
     assert.equal(xmlText(hard.body, 'exceptionMessage'), 'hardDelete operation requires the Bulk API Hard Delete permission');
     // The same user may insert and (soft) delete; its records are owned and created by it.
     const [id] = await soft.insertOk('Depot__c', 'Name\nSoft Owned\n');
-    assert.deepEqual(withDb(server.dbFile!, (db) => db.prepare('SELECT OwnerId, CreatedById FROM Depot__c WHERE Id = ?').get(id)), { OwnerId: user.userId, CreatedById: user.userId });
+    assert.deepEqual(await dbGet(server, 'SELECT "OwnerId", "CreatedById" FROM "Depot__c" WHERE "Id" = ?', [id]), { OwnerId: user.userId, CreatedById: user.userId });
     const del = await soft.run({ operation: 'delete', object: 'Depot__c' }, `Id\n${id}\n`);
     assert.ok(del.results[0].success, JSON.stringify(del.results[0].errors));
     // A user created with the default permission may hardDelete.

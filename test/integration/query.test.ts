@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, TEST_TOKEN } from '../helpers/server.js';
 import { NS, xmlText } from '../helpers/bulk.js';
-import { OrgBulk, csvOf, parseCsvText, rest, withDb, type ContentType } from '../helpers/org.js';
+import { OrgBulk, csvOf, parseCsvText, rest, type ContentType } from '../helpers/org.js';
+import { dbAll, dbGet } from '../helpers/db.js';
 import { assertGolden, placeholders } from '../helpers/golden.js';
 import type { RunningServer } from '../../src/server/server.js';
 
@@ -73,12 +74,10 @@ before(async () => {
   writeFileSync(join(seedDir, 'Project__c.csv'), csvOf(PROJECTS[0], PROJECTS.slice(1)));
   server = await startTestServer({ schemaFile: join(dir, 'org.yaml'), seedDir });
   bulk = new OrgBulk(server.url, TEST_TOKEN);
-  withDb(server.dbFile!, (db) => {
-    for (const table of ['Account', 'Contact', 'Project__c']) {
-      for (const r of db.prepare(`SELECT Id, ${table === 'Contact' ? 'LastName' : 'Name'} AS n FROM "${table}"`).all() as { Id: string; n: string }[]) ids.set(r.n, r.Id);
-    }
-    adminName = (db.prepare('SELECT Name FROM User WHERE Id = ?').get(server.org.userId) as { Name: string }).Name;
-  });
+  for (const table of ['Account', 'Contact', 'Project__c']) {
+    for (const r of await dbAll<{ Id: string; n: string }>(server, `SELECT "Id", "${table === 'Contact' ? 'LastName' : 'Name'}" AS n FROM "${table}"`)) ids.set(r.n, r.Id);
+  }
+  adminName = (await dbGet<{ Name: string }>(server, 'SELECT "Name" FROM "User" WHERE "Id" = ?', [server.org.userId]))!.Name;
   // One deleted record: queryAll shows it, query does not.
   const del = await bulk.run({ operation: 'delete', object: 'Account' }, `Id\n${ids.get('Zeta Deleted')}\n`);
   assert.equal(del.state, 'Completed');

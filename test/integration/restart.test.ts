@@ -1,20 +1,21 @@
 // Durability: kill the server (SIGKILL) while a 10,000-row batch is InProgress, start it again on the same data
-// directory, and check the batch resumes after its last committed chunk: exactly 10,000 result rows and
-// exactly 10,000 records, none applied twice, the retry counted.
+// (the SQLite directory, or the PostgreSQL database), and check the batch resumes after its last committed chunk:
+// exactly 10,000 result rows and exactly 10,000 records, none applied twice, the retry counted. On PostgreSQL the
+// killed process's lease (30 s) must expire before the new process takes the batch over.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { freshDataDir, spawnServer, TEST_TOKEN, type SpawnedServer } from '../helpers/server.js';
+import { freshDataLocation, spawnServer, TEST_TOKEN, type SpawnedServer } from '../helpers/server.js';
 import { BulkClient, xmlText } from '../helpers/bulk.js';
+import { dbGet } from '../helpers/db.js';
 
 const running: SpawnedServer[] = [];
 after(() => running.forEach((s) => s.process.kill('SIGKILL')));
 
 describe('restart', () => {
-  it('resumes a batch killed mid-way without losing or doubling a record', async () => {
-    const data = freshDataDir();
-    const args = ['--data', data, '--token', TEST_TOKEN, '--chunk-delay', '40'];
+  it('resumes a batch killed mid-way without losing or doubling a record', async (t) => {
+    const data = await freshDataLocation();
+    t.after(() => data.remove());
+    const args = [...data.args, '--token', TEST_TOKEN, '--chunk-delay', '40'];
     const first = await spawnServer(args);
     running.push(first);
     let bulk = new BulkClient(first.url, TEST_TOKEN);
@@ -34,7 +35,7 @@ describe('restart', () => {
     first.process.kill('SIGKILL');
     await first.exited;
 
-    const second = await spawnServer(['--data', data, '--token', TEST_TOKEN]);
+    const second = await spawnServer([...data.args, '--token', TEST_TOKEN]);
     running.push(second);
     bulk = new BulkClient(second.url, TEST_TOKEN);
     const info = await bulk.waitForBatch(jobId, batchId, 60_000);
@@ -49,14 +50,12 @@ describe('restart', () => {
     const ids = results.slice(1).map((l) => l.split(',')[0].replace(/"/g, ''));
     assert.equal(new Set(ids).size, 10_000);
 
-    const db = new Database(join(data, 'localforce.sqlite'), { readonly: true });
-    const counts = db.prepare(`SELECT COUNT(*) AS n, COUNT(DISTINCT Name) AS names FROM Account WHERE Name LIKE 'Restart %'`).get();
+    // lower() … LIKE: SQLite's LIKE ignores ASCII case, PostgreSQL's does not; this matches the same rows on both.
+    const counts = await dbGet(data, `SELECT COUNT(*) AS n, COUNT(DISTINCT "Name") AS names FROM "Account" WHERE lower("Name") LIKE 'restart %'`);
     // Result row i names the record made from input row i.
-    const sample = db.prepare('SELECT Name FROM Account WHERE Id = ?').get(ids[7777]);
-    db.close();
+    const sample = await dbGet(data, 'SELECT "Name" FROM "Account" WHERE "Id" = ?', [ids[7777]]);
     assert.deepEqual(counts, { n: 10_000, names: 10_000 });
     assert.deepEqual(sample, { Name: 'Restart 7777' });
-    second.process.kill('SIGTERM');
-    await second.exited;
+    await second.close();
   });
 });
