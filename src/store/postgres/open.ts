@@ -11,7 +11,7 @@ import { PostgresSchemaStore } from './schema-store.js';
 import { PostgresRecordTx } from './record-tx.js';
 import { PostgresQueryStore } from './query-store.js';
 import { redactDatabaseUrl } from '../database-url.js';
-import { compileSqlite as compilePostgres } from '../../soql/sqlite.js'; // TEMP until soql/postgres.ts lands
+import { compilePostgres } from '../../soql/postgres.js';
 
 const WORKER_POOL_SIZE = 3;
 const RELISTEN_MS = 1000;
