@@ -215,7 +215,9 @@ class Checker {
       case 'IN':
       case 'NOT IN': {
         const raws = Array.isArray(c.value) ? c.value : [c.value];
-        return { kind: 'in', path, negate: op === 'NOT IN', values: raws.map((v) => single(v, literalType)) };
+        // The parser gives one type for a list of alike values and one per value for a mixed list (`('a', null)`).
+        const typeOf = (i: number) => String(Array.isArray(c.literalType) ? c.literalType[i] : (c.literalType ?? ''));
+        return { kind: 'in', path, negate: op === 'NOT IN', values: raws.map((v, i) => single(v, typeOf(i))) };
       }
       case 'INCLUDES':
       case 'EXCLUDES': {

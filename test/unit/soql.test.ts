@@ -481,3 +481,17 @@ describe('SOQL: date literal ranges, UTC, at a fixed now (soql.md §2)', () => {
     assert.equal(errorOf('SELECT Id FROM Account WHERE CreatedDate = LAST_N_FORTNIGHTS:2').code, 'MALFORMED_QUERY');
   });
 });
+
+describe('IN lists of mixed literal types', () => {
+  const inValues = (soql: string) => {
+    const w = bulk(soql).where!;
+    assert.equal(w.kind, 'in');
+    return (w as Extract<Condition, { kind: 'in' }>).values;
+  };
+  it('reads each value with its own type: decimals, negatives, null among strings, booleans', () => {
+    assert.deepEqual(inValues('SELECT Id FROM Account WHERE AnnualRevenue IN (2.5, 3.5)'), [2.5, 3.5]);
+    assert.deepEqual(inValues('SELECT Id FROM Account WHERE NumberOfEmployees IN (1, -2)'), [1, -2]);
+    assert.deepEqual(inValues("SELECT Id FROM Account WHERE Name IN ('a', null)"), ['a', null]);
+    assert.deepEqual(inValues('SELECT Id FROM Account WHERE IsDeleted IN (true, false)'), [1, 0]);
+  });
+});
