@@ -70,7 +70,9 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
     let chunkStart = o.clock.now();
     const inserting = job.operation === 'insert' || job.operation === 'upsert';
     const chunkCount = Math.ceil(table.rows.length / o.chunkSize);
-    const perCommit = Math.max(1, o.work.chunksPerCommit);
+    // Slow on purpose (--chunk-delay): one chunk per commit, so progress shows chunk by chunk and the lease, renewed
+    // by each commit, never waits out a long pause.
+    const perCommit = o.chunkDelayMs > 0 ? 1 : Math.max(1, o.work.chunksPerCommit);
     for (let first = claim.chunksDone; first < chunkCount; first += perCommit) {
       const last = Math.min(first + perCommit, chunkCount);
       // Each chunk keeps its own context (ids, auto-numbers). Ids are reserved outside the transaction, so a
@@ -105,7 +107,7 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
         return { results, processed, failed: results.filter((r) => !r.success).length, elapsedMs };
       });
       if (!committed) return; // the lease went to another worker; it owns the batch now
-      if (o.chunkDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, o.chunkDelayMs * (last - first)));
+      if (o.chunkDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, o.chunkDelayMs));
     }
     await o.work.finishBatch(claim, 'Completed', null, 0, o.clock.now());
   } catch (err) {
