@@ -1,7 +1,7 @@
 // Durability: kill the server (SIGKILL) while a 10,000-row batch is InProgress, start it again on the same data
 // (the SQLite directory, or the PostgreSQL database), and check the batch resumes after its last committed chunk:
 // exactly 10,000 result rows and exactly 10,000 records, none applied twice, the retry counted. On PostgreSQL the
-// killed process's lease (30 s) must expire before the new process takes the batch over.
+// killed process's lease must expire before the new process takes the batch over: the test sets it to 3 s.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshDataLocation, spawnServer, TEST_TOKEN, type SpawnedServer } from '../helpers/server.js';
@@ -15,7 +15,7 @@ describe('restart', () => {
   it('resumes a batch killed mid-way without losing or doubling a record', async (t) => {
     const data = await freshDataLocation();
     t.after(() => data.remove());
-    const args = [...data.args, '--token', TEST_TOKEN, '--chunk-delay', '40'];
+    const args = [...data.args, '--token', TEST_TOKEN, '--lease', '3000', '--chunk-delay', '40'];
     const first = await spawnServer(args);
     running.push(first);
     let bulk = new BulkClient(first.url, TEST_TOKEN);
@@ -35,7 +35,7 @@ describe('restart', () => {
     first.process.kill('SIGKILL');
     await first.exited;
 
-    const second = await spawnServer([...data.args, '--token', TEST_TOKEN]);
+    const second = await spawnServer([...data.args, '--token', TEST_TOKEN, '--lease', '3000']);
     running.push(second);
     bulk = new BulkClient(second.url, TEST_TOKEN);
     const info = await bulk.waitForBatch(jobId, batchId, 60_000);
