@@ -1,6 +1,6 @@
-// Child processes of the benchmark: localforce itself (`localforce serve --memory`, or `--data DIR` for the extract),
-// the raw node:http reference server and the raw SQLite references (insert, mixed-type insert, extract). Every child
-// is stopped by its own pid.
+// Child processes of the benchmark: localforce itself (`localforce serve --memory`, `--data DIR` for the extract,
+// `--database URL` for PostgreSQL), the raw node:http reference server and the raw references (SQLite insert,
+// mixed-type insert, extract; PostgreSQL COPY). Every child is stopped by its own pid.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -58,11 +58,13 @@ export interface LocalforceOptions {
   schema?: string;
   /** Keep the database in this directory (`--data DIR`) instead of throw-away storage (`--memory`). */
   dataDir?: string;
+  /** A PostgreSQL URL (`--database URL`) instead of SQLite. */
+  database?: string;
 }
 
 export async function spawnLocalforce(o: LocalforceOptions = {}): Promise<Child> {
   const port = await freePort();
-  const storage = o.dataDir ? ['--data', o.dataDir] : ['--memory'];
+  const storage = o.database ? ['--database', o.database] : o.dataDir ? ['--data', o.dataDir] : ['--memory'];
   const args = [...(o.nodeArgs ?? []), CLI, 'serve', ...storage, '--host', '127.0.0.1', '--port', String(port), '--token', TOKEN, '--log-level', 'silent'];
   if (o.workers) args.push('--workers', String(o.workers));
   if (o.schema) args.push('--schema', o.schema);
