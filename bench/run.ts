@@ -599,6 +599,17 @@ async function extractSection(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // 7: PostgreSQL, two processes: a 10,000-row batch through A vs a raw COPY; polls through B while A ingests
 
+/** A URL as printed: without its password. */
+function redacted(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
 /** Whether PostgreSQL answers at the admin URL; the reason when it does not. */
 async function postgresReason(url: string): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
@@ -607,7 +618,7 @@ async function postgresReason(url: string): Promise<string | undefined> {
     await client.query('SELECT 1');
     return undefined;
   } catch (err) {
-    return `PostgreSQL unreachable at ${url}: ${(err as Error).message}`;
+    return `PostgreSQL unreachable at ${redacted(url)}: ${(err as Error).message}`;
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -18,6 +18,17 @@ const ADMIN_URL = process.env.LOCALFORCE_TEST_PG_URL ?? 'postgres://postgres@127
 const BATCHES = 50;
 const ROWS = 10_000;
 
+/** A URL as printed: without its password. */
+function redacted(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
 /** Why this test cannot run here, or undefined. Throws when PostgreSQL is required but unreachable. */
 async function postgresUnavailable(): Promise<string | undefined> {
   const tier = process.env.LOCALFORCE_TEST_BACKEND;
@@ -28,7 +39,7 @@ async function postgresUnavailable(): Promise<string | undefined> {
     await client.query('SELECT 1');
     return undefined;
   } catch (err) {
-    const reason = `PostgreSQL unreachable at ${ADMIN_URL}: ${(err as Error).message}`;
+    const reason = `PostgreSQL unreachable at ${redacted(ADMIN_URL)}: ${(err as Error).message}`;
     if (process.env.LOCALFORCE_REQUIRE_POSTGRES === '1') throw new Error(`${reason} (LOCALFORCE_REQUIRE_POSTGRES=1)`);
     return reason;
   } finally {
@@ -43,6 +54,19 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
     return await fn(client);
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/** Drops the test's database, waiting (up to 60 s) for PostgreSQL if it is restarting. */
+async function dropDatabase(name: string): Promise<void> {
+  for (const deadline = Date.now() + 60_000; ;) {
+    try {
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(500);
+    }
   }
 }
 
@@ -218,7 +242,7 @@ describe('PostgreSQL: three processes on one database', () => {
       await db.end().catch(() => undefined);
       for (const s of servers) if (s.process.exitCode === null && s.process.signalCode === null) s.process.kill('SIGKILL');
       await Promise.all(servers.map((s) => s.exited));
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+      await dropDatabase(dbName);
     }
   });
 });

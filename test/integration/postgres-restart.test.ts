@@ -49,6 +49,17 @@ async function ensurePostgresUp(): Promise<void> {
   }
 }
 
+/** A URL as printed: without its password. */
+function redacted(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
 /** Why this test cannot run here, or undefined. Throws when PostgreSQL is required but unusable. */
 async function postgresUnavailable(): Promise<string | undefined> {
   const tier = process.env.LOCALFORCE_TEST_BACKEND;
@@ -59,7 +70,7 @@ async function postgresUnavailable(): Promise<string | undefined> {
     await client.connect();
     await client.query('SELECT 1');
   } catch (err) {
-    reason = `PostgreSQL unreachable at ${ADMIN_URL}: ${(err as Error).message}`;
+    reason = `PostgreSQL unreachable at ${redacted(ADMIN_URL)}: ${(err as Error).message}`;
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -81,6 +92,19 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
     return await fn(client);
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/** Drops the test's database, waiting (up to 60 s) for PostgreSQL if it is restarting. */
+async function dropDatabase(name: string): Promise<void> {
+  for (const deadline = Date.now() + 60_000; ;) {
+    try {
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(500);
+    }
   }
 }
 
@@ -289,7 +313,7 @@ describe('PostgreSQL restart with batches in flight', () => {
       await ensurePostgresUp();
       for (const s of servers) if (s.process.exitCode === null && s.process.signalCode === null) s.process.kill('SIGKILL');
       await Promise.all(servers.map((s) => s.exited));
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+      await dropDatabase(dbName);
     }
   });
 });
