@@ -120,7 +120,8 @@ describe('PostgreSQL: three processes on one database', () => {
     const db = new pg.Client({ connectionString: url });
     try {
       // The first process creates the tables and the default org (with the token); the other two find them.
-      const args = ['--database', url, '--token', TEST_TOKEN, '--workers', '2'];
+      // A 5 s lease (default 30 s): C's batches are taken over 5 s after its last commit.
+      const args = ['--database', url, '--token', TEST_TOKEN, '--workers', '2', '--lease', '5000'];
       const a = await spawnServer(args);
       servers.push(a);
       const [b, c] = await Promise.all([spawnServer(args), spawnServer(args)]);
@@ -149,7 +150,7 @@ describe('PostgreSQL: three processes on one database', () => {
 
       // Upload every batch through A (processing starts at once on all three processes). Meanwhile, kill C as soon
       // as its workers hold batches part-way through (by SQL: the lease owner names the process id) and B's batch list
-      // shows batches InProgress: C's leases (30 s) then expire while the rest is still loading.
+      // shows batches InProgress: C's leases then expire while the rest is still loading.
       const batchIds: string[] = [];
       const uploaded = (async () => {
         for (let i = 0; i < BATCHES; i++) batchIds.push(await viaA.addBatch(jobId, csvFor(i)));
@@ -175,7 +176,7 @@ describe('PostgreSQL: three processes on one database', () => {
         + `C's batches left InProgress: ${orphaned.map((o) => `${o.id} at ${o.records_processed}`).join(', ') || 'none'}`);
       await uploaded;
 
-      // The survivors finish everything (C's batches once their 30 s leases expire).
+      // The survivors finish everything (C's batches once their leases expire).
       let final: BatchRow[] = [];
       for (const deadline = Date.now() + 240_000; ;) {
         final = await batchList(viaB, jobId);

@@ -176,7 +176,9 @@ describe('PostgreSQL restart with batches in flight', () => {
     const servers: SpawnedServer[] = [];
     try {
       // 20 ms after each 200-record chunk: a 10,000-row batch spends at least a second in flight.
-      const args = ['--database', url, '--token', TEST_TOKEN, '--workers', '2', '--chunk-delay', '20'];
+      // A 10 s lease (default 30 s): longer than the outage, so a worker whose commit was cut off takes its own batch
+      // back at once; a worker thread that died leaves its batch for 10 s.
+      const args = ['--database', url, '--token', TEST_TOKEN, '--workers', '2', '--chunk-delay', '20', '--lease', '10000'];
       const a = await spawnServer(args);
       servers.push(a);
       const b = await spawnServer(args);
@@ -255,7 +257,7 @@ describe('PostgreSQL restart with batches in flight', () => {
         await sleep(250);
       }
       // A worker thread that dies (an error event no code awaited: its stack has no "at async" frame) is replaced by a
-      // new one, a new lease owner: the batch it held waits for its lease (30 s) to expire. Not a failure — the batch
+      // new one, a new lease owner: the batch it held waits for its lease (10 s) to expire. Not a failure — the batch
       // still resumes — but worth seeing.
       const restarts = servers.map((x) => x.output().split('\n').filter((l) => l.includes('"worker":true') && !l.includes('at async')).length);
       t.diagnostic(`all batches finished at ${elapsed()}, ${((Date.now() - readyAt) / 1000).toFixed(1)} s after PostgreSQL was ready; `
