@@ -7,6 +7,7 @@ import { IdGenerator } from '../org/ids.js';
 import { SchemaService } from '../org/schema-service.js';
 import { systemClock } from '../org/clock.js';
 import { processBatch } from './processor.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 
 export interface WorkerConfig {
   store: StoreConfig;
@@ -60,20 +61,27 @@ function sleep(ms: number): Promise<void> {
 }
 
 let workSinceMaintenance = true;
+let databaseDown = false;
 
 async function loop(): Promise<void> {
   while (!stopping) {
     let claimed = false;
     try {
       const claim = await stores.work.claimNext(owner, config.leaseMs, systemClock.now(), config.processingDelayMs);
+      databaseDown = false;
       if (claim) {
         claimed = true;
         await processBatch(claim, options);
         parentPort!.postMessage({ type: 'batchDone', jobId: claim.job.id, batchId: claim.batch.id });
       }
     } catch (err) {
-      // An unexpected failure leaves the batch's lease to expire: it is retried (and counted) later.
-      parentPort!.postMessage({ type: 'error', message: (err as Error).stack ?? String(err) });
+      // A failure leaves the batch InProgress under this worker, which takes it back at its next claim (counted as a
+      // retry). A database that is down is reported once per outage, in one line, not at every poll.
+      const down = isStoreUnavailable(err);
+      if (!down) parentPort!.postMessage({ type: 'error', message: (err as Error).stack ?? String(err) });
+      else if (!databaseDown) parentPort!.postMessage({ type: 'error', message: `database unavailable, retrying: ${(err as Error).message}` });
+      databaseDown = down;
+      if (down) claimed = false; // wait a poll interval before trying again
     }
     if (!claimed) {
       if (workSinceMaintenance) {

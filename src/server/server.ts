@@ -107,7 +107,8 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   const schemas = new SchemaService(stores.org, stores.schema);
   const auth = new AuthService(stores.org, clock);
   const orgs = new OrgService(stores.org, ids, auth, schemas, clock);
-  const org = await ensureDefaultOrg(stores.org, orgs, schemas, auth, { username: config.username, password: config.password, orgName: config.orgName, token: config.token });
+  // Processes sharing a PostgreSQL database start one at a time here: the first creates the default org.
+  const org = await stores.exclusively(() => ensureDefaultOrg(stores.org, orgs, schemas, auth, { username: config.username, password: config.password, orgName: config.orgName, token: config.token }));
 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   const pool = new WorkerPool(config.workers, {
@@ -117,7 +118,10 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   await stores.onBatchQueuedElsewhere(() => pool.wake());
   const seeds = new SeedService(bulk, stores.bulk, schemas, config.maxVersion);
   const usage = new ApiUsage(() => clock.now());
-  if (config.schemaFile) await schemas.apply(org.orgId, parseSchemaText(readFileSync(config.schemaFile, 'utf8')));
+  if (config.schemaFile) {
+    const spec = parseSchemaText(readFileSync(config.schemaFile, 'utf8'));
+    await stores.exclusively(() => schemas.apply(org.orgId, spec));
+  }
 
   app = await buildApp({
     logLevel: config.logLevel,

@@ -35,6 +35,11 @@ export interface Stores {
    * early: they poll as well, so a lost notification delays work but never strands it. SQLite: one process, no-op.
    */
   onBatchQueuedElsewhere(listener: () => void): Promise<void>;
+  /**
+   * Runs `fn` while no other process sharing the database runs its own (start-up: creating the default org and
+   * applying the schema file, which two processes started together would otherwise both attempt).
+   */
+  exclusively<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -59,6 +64,7 @@ export async function openStores(config: StoreConfig, role: 'api' | 'worker'): P
     recoverAbandonedWork: async () => work.releaseAllLeases(),
     idleMaintenance: async () => void db.pragma('wal_checkpoint(PASSIVE)'),
     onBatchQueuedElsewhere: async () => undefined,
+    exclusively: (fn) => fn(), // one process per SQLite file
     close: async () => {
       reader?.close();
       db.close();

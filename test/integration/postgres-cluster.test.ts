@@ -119,13 +119,12 @@ describe('PostgreSQL: three processes on one database', () => {
     const servers: SpawnedServer[] = [];
     const db = new pg.Client({ connectionString: url });
     try {
-      // The first process creates the tables and the default org (with the token); the other two find them.
+      // All three start at once on the empty database: start-up is serialised (an advisory lock), so one creates the
+      // tables and the default org (with the token) and the other two find them.
       // A 5 s lease (default 30 s): C's batches are taken over 5 s after its last commit.
       const args = ['--database', url, '--token', TEST_TOKEN, '--workers', '2', '--lease', '5000'];
-      const a = await spawnServer(args);
-      servers.push(a);
-      const [b, c] = await Promise.all([spawnServer(args), spawnServer(args)]);
-      servers.push(b, c);
+      const [a, b, c] = await Promise.all([spawnServer(args), spawnServer(args), spawnServer(args)]);
+      servers.push(a, b, c);
       await db.connect();
       t.diagnostic(`three processes ready (A pid ${a.process.pid}, B pid ${b.process.pid}, C pid ${c.process.pid}) at ${elapsed()}`);
       const viaA = new BulkClient(a.url, TEST_TOKEN);

@@ -2,7 +2,7 @@
 // serve any request: nothing here is cached in memory.
 import type { Batch, Job, JobCounters, JobState, RecordResult } from '../../bulk/model.js';
 import type { BulkStore } from '../types.js';
-import { type Pool, inTransaction } from './database.js';
+import { type Pool, inTransaction, queryBinary } from './database.js';
 import { BATCH_COLUMNS, type BatchRow, type CounterRow, type JobRow, batchFromRow, countersFromRows, decodeResults, jobFromRow } from '../rows.js';
 import { reserveIds } from './ids.js';
 
@@ -89,11 +89,9 @@ export class PostgresBulkStore implements BulkStore {
   }
 
   async getBatchPayload(batchId: string): Promise<{ body: Buffer; contentType: string } | undefined> {
-    const { rows } = await this.pool.query<{ body: Buffer; request_content_type: string }>(
-      'SELECT p.body, b.request_content_type FROM lf_batch_payload p JOIN lf_batch b ON b.id = p.batch_id WHERE p.batch_id = $1',
-      [batchId],
-    );
-    return rows[0] && { body: rows[0].body, contentType: rows[0].request_content_type };
+    const rows = await queryBinary<{ body: Buffer; request_content_type: Buffer }>(this.pool,
+      'SELECT p.body, b.request_content_type FROM lf_batch_payload p JOIN lf_batch b ON b.id = p.batch_id WHERE p.batch_id = $1', [batchId]);
+    return rows[0] && { body: rows[0].body, contentType: rows[0].request_content_type.toString('utf8') };
   }
 
   async getBatchResults(batchId: string): Promise<RecordResult[]> {
@@ -117,7 +115,7 @@ export class PostgresBulkStore implements BulkStore {
     if (!(await this.hasQueryResult(batchId, resultId))) return;
     // One 1 MB chunk per query, so a large file never sits in memory whole.
     for (let seq = 0; ; seq++) {
-      const { rows } = await this.pool.query<{ body: Buffer }>('SELECT body FROM lf_result_chunk WHERE result_id = $1 AND seq = $2', [resultId, seq]);
+      const rows = await queryBinary<{ body: Buffer }>(this.pool, 'SELECT body FROM lf_result_chunk WHERE result_id = $1 AND seq = $2', [resultId, seq]);
       if (!rows[0]) return;
       yield rows[0].body;
     }

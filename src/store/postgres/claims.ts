@@ -8,7 +8,7 @@
 // once the lease expires any worker takes the batch over and resumes after its last committed chunk.
 import type { BatchState } from '../../bulk/model.js';
 import type { ChunkOutcome, ClaimedBatch, RecordTx, WorkStore } from '../types.js';
-import { type Client, type Pool, inTransaction, quoteIdent } from './database.js';
+import { type Client, type Pool, checkout, inTransaction, queryBinary, quoteIdent } from './database.js';
 import { BATCH_COLUMNS, type BatchRow, type JobRow, batchFromRow, encodeResults, jobFromRow } from '../rows.js';
 import { PostgresRecordTx } from './record-tx.js';
 import { reserveIds } from './ids.js';
@@ -61,15 +61,17 @@ export class PostgresWorkStore implements WorkStore {
   }
 
   async claimNext(owner: string, leaseMs: number, now: number, delayMs = 0): Promise<ClaimedBatch | undefined> {
-    return inTransaction(this.pool, async (c) => {
+    const claimed = await inTransaction(this.pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK]);
-      const { rows } = await c.query<BatchRow>(CLAIM_NEXT, [owner, now, leaseMs, delayMs]);
-      const row = rows[0];
-      if (!row) return undefined;
-      const job = (await c.query<JobRow>('SELECT * FROM lf_job WHERE id = $1', [row.job_id])).rows[0];
-      const payload = (await c.query<{ body: Buffer }>('SELECT body FROM lf_batch_payload WHERE batch_id = $1', [row.id])).rows[0].body;
-      return { job: jobFromRow(job), batch: batchFromRow(row), payload, chunksDone: row.chunks_done, attempts: row.attempts, owner, pkRole: row.pk_original as 0 | 1 | 2 };
+      const row = (await c.query<BatchRow>(CLAIM_NEXT, [owner, now, leaseMs, delayMs])).rows[0];
+      return row && { row, job: (await c.query<JobRow>('SELECT * FROM lf_job WHERE id = $1', [row.job_id])).rows[0] };
     });
+    if (!claimed) return undefined;
+    // The payload after the claim's commit, so other claimers do not wait behind a 10 MB read; in binary, because
+    // bytea in text form arrives hex-encoded (measured: 450 ms instead of 100 ms for 9.5 MB).
+    const rows = await queryBinary<{ body: Buffer }>(this.pool, 'SELECT body FROM lf_batch_payload WHERE batch_id = $1', [claimed.row.id]);
+    const { row } = claimed;
+    return { job: jobFromRow(claimed.job), batch: batchFromRow(row), payload: rows[0].body, chunksDone: row.chunks_done, attempts: row.attempts, owner, pkRole: row.pk_original as 0 | 1 | 2 };
   }
 
   /** 25 chunks (5,000 records) per transaction: see WorkStore.chunksPerCommit. Measured on 10,000-row batches: one
@@ -113,7 +115,7 @@ export class PostgresWorkStore implements WorkStore {
 
   /** Rows (as arrays) through a server-side cursor on a connection of its own, fetched a page at a time. */
   private async *cursor<T>(sql: string, params: readonly unknown[]): AsyncIterable<T[]> {
-    const client = await this.pool.connect();
+    const { client, release } = await checkout(this.pool);
     let state: 'open' | 'done' | 'broken' = 'open';
     try {
       await client.query('BEGIN READ ONLY');
@@ -131,7 +133,7 @@ export class PostgresWorkStore implements WorkStore {
     } finally {
       // 'open' here means the consumer stopped early (return()): end the transaction before handing the client back.
       if (state === 'open') await client.query('ROLLBACK').then(() => undefined, () => (state = 'broken'));
-      client.release(state === 'broken');
+      release(state === 'broken');
     }
   }
 

@@ -3,7 +3,7 @@
 // API side, and — on request — a LISTEN connection that wakes this process's workers when any process queues a batch.
 import pg from 'pg';
 import type { StoreConfig, Stores } from '../open.js';
-import { createPool, migrate } from './database.js';
+import { createPool, exclusively, migrate } from './database.js';
 import { BATCH_QUEUED_CHANNEL, PostgresBulkStore } from './bulk-store.js';
 import { PostgresOrgStore } from './org-store.js';
 import { PostgresWorkStore } from './claims.js';
@@ -61,6 +61,7 @@ export async function openPostgresStores(config: Extract<StoreConfig, { kind: 'p
     recoverAbandonedWork: async () => undefined,
     idleMaintenance: async () => undefined,
     onBatchQueuedElsewhere: async (listener) => listen(listener),
+    exclusively: (fn) => exclusively(pool, fn),
     close: async () => {
       closing = true;
       await Promise.all(listeners.map((c) => c.end().catch(() => undefined)));

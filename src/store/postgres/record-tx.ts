@@ -7,7 +7,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { FieldDef, ObjectDef } from '../../org/schema.js';
 import type { RecordTx } from '../types.js';
 import { matchKey } from '../../org/coerce.js';
-import { type Client, type Pool, matchesCaseInsensitively, quoteIdent } from './database.js';
+import { type Client, type Pool, checkout, matchesCaseInsensitively, quoteIdent } from './database.js';
 
 /** COPY's text format: tab-separated columns, `\N` for null, backslash escapes for the separators themselves. */
 function copyText(rows: readonly unknown[][]): string {
@@ -96,11 +96,15 @@ export class PostgresRecordTx implements RecordTx {
     const run = async (client: Client) => pipeline(Readable.from([copyText(rows)]), client.query(copyFrom(sql)));
     if ('release' in this.db) await run(this.db);
     else {
-      const client = await this.db.connect();
+      const { client, release } = await checkout(this.db);
+      let broken = false;
       try {
         await run(client);
+      } catch (err) {
+        broken = true;
+        throw err;
       } finally {
-        client.release();
+        release(broken);
       }
     }
   }
