@@ -2,7 +2,7 @@
 // serve any request: nothing here is cached in memory.
 import type { Batch, Job, JobCounters, JobState, RecordResult } from '../../bulk/model.js';
 import type { BulkStore } from '../types.js';
-import { type Pool, inTransaction, queryBinary } from './database.js';
+import { type Pool, inTransaction, queryBinary, readBytea } from './database.js';
 import { BATCH_COLUMNS, type BatchRow, type CounterRow, type JobRow, batchFromRow, countersFromRows, decodeResults, jobFromRow } from '../rows.js';
 import { reserveIds } from './ids.js';
 
@@ -115,9 +115,9 @@ export class PostgresBulkStore implements BulkStore {
     if (!(await this.hasQueryResult(batchId, resultId))) return;
     // One 1 MB chunk per query, so a large file never sits in memory whole.
     for (let seq = 0; ; seq++) {
-      const rows = await queryBinary<{ body: Buffer }>(this.pool, 'SELECT body FROM lf_result_chunk WHERE result_id = $1 AND seq = $2', [resultId, seq]);
-      if (!rows[0]) return;
-      yield rows[0].body;
+      const body = await readBytea(this.pool, 'lf_result_chunk', 'body', { result_id: resultId, seq });
+      if (!body) return;
+      yield body;
     }
   }
 

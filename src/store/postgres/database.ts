@@ -6,6 +6,7 @@
 // columns keep Salesforce's spelling (`"Account"."NumberOfEmployees"`). Text that Salesforce matches
 // case-insensitively (external ids, unique fields) gets an index on lower(column); queries compare lower() on both sides.
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import type { FieldDef, ObjectDef } from '../../org/schema.js';
 
 // BIGINT (int8) and COUNT(*) arrive as strings by default; every integer localforce stores fits a double exactly.
@@ -85,6 +86,46 @@ export async function inTransaction<T>(pool: Pool, fn: (client: Client) => Promi
 export async function queryBinary<T>(db: Pool | Client, text: string, values: unknown[]): Promise<T[]> {
   const config = { text, values, binary: true } as pg.QueryConfig;
   return (await db.query(config)).rows as T[];
+}
+
+const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/**
+ * One bytea value read with `COPY … TO STDOUT (FORMAT binary)`: the bytes arrive as they are stored, without the
+ * row protocol's per-value decoding (measured for a 9.5 MB payload: 30–47 ms, against 110–320 ms for a binary-mode
+ * SELECT and 450 ms for a text-mode one). COPY takes no parameters, so `where` may only hold literals localforce made
+ * itself; `ids` are checked to be plain base62 ids before they are spliced in.
+ */
+export async function readBytea(pool: Pool, table: string, column: string, where: Record<string, string | number>): Promise<Buffer | undefined> {
+  const conditions = Object.entries(where).map(([k, v]) => {
+    if (typeof v === 'number' ? !Number.isSafeInteger(v) : !/^[0-9A-Za-z]{15,18}$/.test(v)) throw new Error(`readBytea: not an id: ${v}`);
+    return `${quoteIdent(k)} = ${typeof v === 'number' ? v : `'${v}'`}`;
+  });
+  const { client, release } = await checkout(pool);
+  let broken = false;
+  const chunks: Buffer[] = [];
+  try {
+    const stream = client.query(copyTo(`COPY (SELECT ${quoteIdent(column)} FROM ${quoteIdent(table)} WHERE ${conditions.join(' AND ')}) TO STDOUT (FORMAT binary)`));
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+  } catch (err) {
+    broken = true;
+    throw err;
+  } finally {
+    release(broken);
+  }
+  return parseSingleByteaCopy(Buffer.concat(chunks));
+}
+
+/** The first row's only value in a binary COPY stream (undefined for no row or a NULL). */
+function parseSingleByteaCopy(data: Buffer): Buffer | undefined {
+  if (data.length < 19 || !data.subarray(0, 11).equals(COPY_SIGNATURE)) throw new Error('readBytea: not a binary COPY stream');
+  let at = 11 + 4; // signature, flags
+  at += 4 + data.readInt32BE(at); // header extension
+  const fields = data.readInt16BE(at);
+  if (fields === -1) return undefined; // trailer: no row
+  at += 2;
+  const length = data.readInt32BE(at);
+  return length < 0 ? undefined : data.subarray(at + 4, at + 4 + length);
 }
 
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
