@@ -37,6 +37,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { redactDatabaseUrl } from '../src/store/database-url.js';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -599,17 +600,6 @@ async function extractSection(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // 7: PostgreSQL, two processes: a 10,000-row batch through A vs a raw COPY; polls through B while A ingests
 
-/** A URL as printed: without its password. */
-function redacted(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
-}
-
 /** Whether PostgreSQL answers at the admin URL; the reason when it does not. */
 async function postgresReason(url: string): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
@@ -618,7 +608,7 @@ async function postgresReason(url: string): Promise<string | undefined> {
     await client.query('SELECT 1');
     return undefined;
   } catch (err) {
-    return `PostgreSQL unreachable at ${redacted(url)}: ${(err as Error).message}`;
+    return `PostgreSQL unreachable at ${redactDatabaseUrl(url)}: ${(err as Error).message}`;
   } finally {
     await client.end().catch(() => undefined);
   }

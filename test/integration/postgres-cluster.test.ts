@@ -11,57 +11,19 @@ import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { spawnServer, TEST_TOKEN, type SpawnedServer } from '../helpers/server.js';
+import { pgAdminUrl, spawnServer, TEST_TOKEN, type SpawnedServer } from '../helpers/server.js';
 import { BulkClient, xmlText } from '../helpers/bulk.js';
+import { pgAdmin, postgresOnlyTestUnavailable } from '../helpers/postgres.js';
 
-const ADMIN_URL = process.env.LOCALFORCE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL = pgAdminUrl();
 const BATCHES = 50;
 const ROWS = 10_000;
-
-/** A URL as printed: without its password. */
-function redacted(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
-}
-
-/** Why this test cannot run here, or undefined. Throws when PostgreSQL is required but unreachable. */
-async function postgresUnavailable(): Promise<string | undefined> {
-  const tier = process.env.LOCALFORCE_TEST_BACKEND;
-  if (tier && tier !== 'postgres') return 'runs in the PostgreSQL tier';
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (err) {
-    const reason = `PostgreSQL unreachable at ${redacted(ADMIN_URL)}: ${(err as Error).message}`;
-    if (process.env.LOCALFORCE_REQUIRE_POSTGRES === '1') throw new Error(`${reason} (LOCALFORCE_REQUIRE_POSTGRES=1)`);
-    return reason;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /** Drops the test's database, waiting (up to 60 s) for PostgreSQL if it is restarting. */
 async function dropDatabase(name: string): Promise<void> {
   for (const deadline = Date.now() + 60_000; ;) {
     try {
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
       return;
     } catch (err) {
       if (Date.now() > deadline) throw err;
@@ -105,7 +67,7 @@ const csvFor = (batch: number) => {
 
 describe('PostgreSQL: three processes on one database', () => {
   it('loads 50 × 10,000 rows through A, polls through B, survives C being killed mid-run', { timeout: 300_000 }, async (t: TestContext) => {
-    const skip = await postgresUnavailable();
+    const skip = await postgresOnlyTestUnavailable();
     if (skip) {
       t.diagnostic(`skipped: ${skip}`);
       t.skip(skip);
@@ -115,7 +77,7 @@ describe('PostgreSQL: three processes on one database', () => {
     const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
     const dbName = `lf_cluster_${randomBytes(6).toString('hex')}`;
     const url = databaseUrl(dbName);
-    await admin((c) => c.query(`CREATE DATABASE ${dbName}`));
+    await pgAdmin((c) => c.query(`CREATE DATABASE ${dbName}`));
     const servers: SpawnedServer[] = [];
     const db = new pg.Client({ connectionString: url });
     try {

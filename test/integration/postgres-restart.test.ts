@@ -14,10 +14,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
-import { spawnServer, TEST_TOKEN, type SpawnedServer } from '../helpers/server.js';
+import { pgAdminUrl, spawnServer, TEST_TOKEN, type SpawnedServer } from '../helpers/server.js';
 import { BulkClient, xmlText, NS } from '../helpers/bulk.js';
+import { pgAdmin, postgresOnlyTestUnavailable } from '../helpers/postgres.js';
 
-const ADMIN_URL = process.env.LOCALFORCE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL = pgAdminUrl();
 const CLUSTER = (process.env.LOCALFORCE_TEST_PG_CLUSTER ?? '15 main').split(/\s+/);
 const BATCHES = 20;
 const ROWS = 10_000;
@@ -49,49 +50,17 @@ async function ensurePostgresUp(): Promise<void> {
   }
 }
 
-/** A URL as printed: without its password. */
-function redacted(url: string): string {
+/** Why this test cannot run here, or undefined: the shared gate, and the cluster must be one this test can restart. */
+async function restartUnavailable(): Promise<string | undefined> {
+  const reason = await postgresOnlyTestUnavailable();
+  if (reason) return reason;
   try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
-}
-
-/** Why this test cannot run here, or undefined. Throws when PostgreSQL is required but unusable. */
-async function postgresUnavailable(): Promise<string | undefined> {
-  const tier = process.env.LOCALFORCE_TEST_BACKEND;
-  if (tier && tier !== 'postgres') return 'runs in the PostgreSQL tier';
-  let reason: string | undefined;
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
+    execFileSync('pg_lsclusters', [...CLUSTER], { stdio: 'pipe' });
+    return undefined;
   } catch (err) {
-    reason = `PostgreSQL unreachable at ${redacted(ADMIN_URL)}: ${(err as Error).message}`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-  if (!reason) {
-    try {
-      execFileSync('pg_lsclusters', [...CLUSTER], { stdio: 'pipe' });
-    } catch (err) {
-      reason = `cannot restart PostgreSQL from here (pg_lsclusters ${CLUSTER.join(' ')}: ${(err as Error).message.split('\n')[0]})`;
-    }
-  }
-  if (reason && process.env.LOCALFORCE_REQUIRE_POSTGRES === '1') throw new Error(`${reason} (LOCALFORCE_REQUIRE_POSTGRES=1)`);
-  return reason;
-}
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
+    const why = `cannot restart PostgreSQL from here (pg_lsclusters ${CLUSTER.join(' ')}: ${(err as Error).message.split('\n')[0]})`;
+    if (process.env.LOCALFORCE_REQUIRE_POSTGRES === '1') throw new Error(`${why} (LOCALFORCE_REQUIRE_POSTGRES=1)`);
+    return why;
   }
 }
 
@@ -99,7 +68,7 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 async function dropDatabase(name: string): Promise<void> {
   for (const deadline = Date.now() + 60_000; ;) {
     try {
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
       return;
     } catch (err) {
       if (Date.now() > deadline) throw err;
@@ -162,7 +131,7 @@ async function timed(what: string, url: string, init: RequestInit): Promise<Answ
 
 describe('PostgreSQL restart with batches in flight', () => {
   it('answers 503 during the outage, then resumes every batch exactly once', { timeout: 300_000 }, async (t: TestContext) => {
-    const skip = await postgresUnavailable();
+    const skip = await restartUnavailable();
     if (skip) {
       t.diagnostic(`skipped: ${skip}`);
       t.skip(skip);
@@ -172,7 +141,7 @@ describe('PostgreSQL restart with batches in flight', () => {
     const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
     const dbName = `lf_restart_${randomBytes(6).toString('hex')}`;
     const url = databaseUrl(dbName);
-    await admin((c) => c.query(`CREATE DATABASE ${dbName}`));
+    await pgAdmin((c) => c.query(`CREATE DATABASE ${dbName}`));
     const servers: SpawnedServer[] = [];
     try {
       // 20 ms after each 200-record chunk: a 10,000-row batch spends at least a second in flight.

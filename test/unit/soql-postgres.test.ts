@@ -38,38 +38,14 @@ import { buildShapes } from '../../src/org/schema-file.js';
 import { ensureRecordTables as ensureSqliteTables, quoteIdent } from '../../src/store/sqlite/database.js';
 import { createPool, ensureRecordTables as ensurePostgresTables, type Pool } from '../../src/store/postgres/database.js';
 import { to18 } from '../../src/wire/ids.js';
+import { pgAdminUrl } from '../helpers/server.js';
+import { pgAdmin, postgresUnavailable } from '../helpers/postgres.js';
 
-const ADMIN_URL = process.env.LOCALFORCE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL = pgAdminUrl();
 const SEED = 0x50675371; // "PgSq"
 const RANDOM_CASES = 600;
 /** Wednesday 2024-05-15 12:00 UTC: the data's dates cluster around it so date literals match rows. */
 const NOW = Date.UTC(2024, 4, 15, 12, 0, 0);
-
-/** Why PostgreSQL cannot be used here, or undefined. Throws when it is required (LOCALFORCE_REQUIRE_POSTGRES=1). */
-async function postgresUnavailable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (err) {
-    const reason = `PostgreSQL not reachable at ${ADMIN_URL}: ${(err as Error).message}`;
-    if (process.env.LOCALFORCE_REQUIRE_POSTGRES === '1') throw new Error(`${reason} (LOCALFORCE_REQUIRE_POSTGRES=1)`);
-    return reason;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 function databaseUrl(name: string): string {
   const u = new URL(ADMIN_URL);
@@ -245,7 +221,7 @@ async function setUp(): Promise<void> {
   sqlite = new Database(join(dir, 'records.sqlite'));
   ensureSqliteTables(sqlite, schema.objects);
   dbName = `lf_soql_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${dbName}`));
+  await pgAdmin((c) => c.query(`CREATE DATABASE ${dbName}`));
   pool = createPool({ url: databaseUrl(dbName), max: 4, name: 'localforce-soql-test' });
   await ensurePostgresTables(pool, schema.objects);
   for (const [objectName, rows] of Object.entries(data)) {
@@ -266,7 +242,7 @@ async function tearDown(): Promise<void> {
   sqlite?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
   await pool?.end().catch(() => undefined);
-  if (dbName) await admin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).catch(() => undefined);
+  if (dbName) await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).catch(() => undefined);
 }
 
 const runSqlite = (c: CompiledQuery) => sqlite!.prepare(c.sql).raw(true).all(...c.params) as unknown[][];
