@@ -55,3 +55,29 @@ export class BulkClient {
     }
   }
 }
+
+export interface BatchListRow {
+  id: string;
+  state: string;
+  processed: number;
+  failed: number;
+}
+
+/** The batch list of a job, parsed (one <batchInfo> per batch); throws unless the answer is 200. */
+export async function batchList(bulk: BulkClient, jobId: string): Promise<BatchListRow[]> {
+  const r = await bulk.get(`/job/${jobId}/batch`);
+  if (r.status !== 200) throw new Error(`batch list through ${bulk.base}: ${r.status} ${r.body.slice(0, 500)}`);
+  return [...r.body.matchAll(/<batchInfo>([\s\S]*?)<\/batchInfo>/g)].map((m) => ({
+    id: xmlText(m[1], 'id')!,
+    state: xmlText(m[1], 'state')!,
+    processed: Number(xmlText(m[1], 'numberRecordsProcessed')),
+    failed: Number(xmlText(m[1], 'numberRecordsFailed')),
+  }));
+}
+
+/** A CSV of Accounts named `<prefix><batch>-<row>`, NumberOfEmployees = row. */
+export function numberedAccountsCsv(prefix: string, batch: number, rows: number): string {
+  const lines = ['Name,NumberOfEmployees'];
+  for (let row = 0; row < rows; row++) lines.push(`${prefix}${batch}-${row},${row}`);
+  return lines.join('\n') + '\n';
+}

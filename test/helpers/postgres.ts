@@ -42,3 +42,23 @@ export async function pgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
     await client.end().catch(() => undefined);
   }
 }
+
+/** The URL of database `name` on the admin URL's server. */
+export function databaseUrl(name: string): string {
+  const u = new URL(pgAdminUrl());
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Drops a test's database, waiting (up to 60 s) for PostgreSQL if it is restarting. */
+export async function dropDatabase(name: string): Promise<void> {
+  for (const deadline = Date.now() + 60_000; ;) {
+    try {
+      await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}

@@ -11,59 +11,16 @@ import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { pgAdminUrl, spawnServer, TEST_TOKEN, type SpawnedServer } from '../helpers/server.js';
-import { BulkClient, xmlText } from '../helpers/bulk.js';
-import { pgAdmin, postgresOnlyTestUnavailable } from '../helpers/postgres.js';
+import { spawnServer, TEST_TOKEN, type SpawnedServer } from '../helpers/server.js';
+import { BulkClient, batchList, numberedAccountsCsv, xmlText, type BatchListRow } from '../helpers/bulk.js';
+import { databaseUrl, dropDatabase, pgAdmin, postgresOnlyTestUnavailable } from '../helpers/postgres.js';
 
-const ADMIN_URL = pgAdminUrl();
 const BATCHES = 50;
 const ROWS = 10_000;
 
-/** Drops the test's database, waiting (up to 60 s) for PostgreSQL if it is restarting. */
-async function dropDatabase(name: string): Promise<void> {
-  for (const deadline = Date.now() + 60_000; ;) {
-    try {
-      await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(500);
-    }
-  }
-}
-
-function databaseUrl(name: string): string {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface BatchRow {
-  id: string;
-  state: string;
-  processed: number;
-  failed: number;
-}
-
-/** The batch list of a job, parsed (one <batchInfo> per batch). */
-async function batchList(bulk: BulkClient, jobId: string): Promise<BatchRow[]> {
-  const r = await bulk.get(`/job/${jobId}/batch`);
-  if (r.status !== 200) throw new Error(`batch list through ${bulk.base}: ${r.status} ${r.body.slice(0, 500)}`);
-  return [...r.body.matchAll(/<batchInfo>([\s\S]*?)<\/batchInfo>/g)].map((m) => ({
-    id: xmlText(m[1], 'id')!,
-    state: xmlText(m[1], 'state')!,
-    processed: Number(xmlText(m[1], 'numberRecordsProcessed')),
-    failed: Number(xmlText(m[1], 'numberRecordsFailed')),
-  }));
-}
-
-const csvFor = (batch: number) => {
-  const lines = ['Name,NumberOfEmployees'];
-  for (let row = 0; row < ROWS; row++) lines.push(`C${batch}-${row},${row}`);
-  return lines.join('\n') + '\n';
-};
+const csvFor = (batch: number) => numberedAccountsCsv('C', batch, ROWS);
 
 describe('PostgreSQL: three processes on one database', () => {
   it('loads 50 × 10,000 rows through A, polls through B, survives C being killed mid-run', { timeout: 300_000 }, async (t: TestContext) => {
@@ -120,7 +77,7 @@ describe('PostgreSQL: three processes on one database', () => {
       uploaded.catch(() => undefined); // awaited below
       const cOwner = `${c.process.pid}:%`;
       let held: { id: string; records_processed: number }[] = [];
-      let listed: BatchRow[] = [];
+      let listed: BatchListRow[] = [];
       for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
         held = (await db.query(`SELECT id, records_processed FROM lf_batch WHERE state = 'InProgress' AND lease_owner LIKE $1`, [cOwner])).rows;
         listed = await batchList(viaB, jobId);
@@ -138,7 +95,7 @@ describe('PostgreSQL: three processes on one database', () => {
       await uploaded;
 
       // The survivors finish everything (C's batches once their leases expire).
-      let final: BatchRow[] = [];
+      let final: BatchListRow[] = [];
       for (const deadline = Date.now() + 240_000; ;) {
         final = await batchList(viaB, jobId);
         if (final.length === BATCHES && final.every((x) => x.state !== 'Queued' && x.state !== 'InProgress')) break;

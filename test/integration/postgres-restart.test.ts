@@ -15,8 +15,8 @@ import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { pgAdminUrl, spawnServer, TEST_TOKEN, type SpawnedServer } from '../helpers/server.js';
-import { BulkClient, xmlText, NS } from '../helpers/bulk.js';
-import { pgAdmin, postgresOnlyTestUnavailable } from '../helpers/postgres.js';
+import { BulkClient, batchList, numberedAccountsCsv, xmlText, NS, type BatchListRow } from '../helpers/bulk.js';
+import { databaseUrl, dropDatabase, pgAdmin, postgresOnlyTestUnavailable } from '../helpers/postgres.js';
 
 const ADMIN_URL = pgAdminUrl();
 const CLUSTER = (process.env.LOCALFORCE_TEST_PG_CLUSTER ?? '15 main').split(/\s+/);
@@ -64,50 +64,9 @@ async function restartUnavailable(): Promise<string | undefined> {
   }
 }
 
-/** Drops the test's database, waiting (up to 60 s) for PostgreSQL if it is restarting. */
-async function dropDatabase(name: string): Promise<void> {
-  for (const deadline = Date.now() + 60_000; ;) {
-    try {
-      await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(500);
-    }
-  }
-}
-
-function databaseUrl(name: string): string {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface BatchRow {
-  id: string;
-  state: string;
-  processed: number;
-  failed: number;
-}
-
-async function batchList(bulk: BulkClient, jobId: string): Promise<BatchRow[]> {
-  const r = await bulk.get(`/job/${jobId}/batch`);
-  if (r.status !== 200) throw new Error(`batch list through ${bulk.base}: ${r.status} ${r.body.slice(0, 500)}`);
-  return [...r.body.matchAll(/<batchInfo>([\s\S]*?)<\/batchInfo>/g)].map((m) => ({
-    id: xmlText(m[1], 'id')!,
-    state: xmlText(m[1], 'state')!,
-    processed: Number(xmlText(m[1], 'numberRecordsProcessed')),
-    failed: Number(xmlText(m[1], 'numberRecordsFailed')),
-  }));
-}
-
-const csvFor = (batch: number) => {
-  const lines = ['Name,NumberOfEmployees'];
-  for (let row = 0; row < ROWS; row++) lines.push(`R${batch}-${row},${row}`);
-  return lines.join('\n') + '\n';
-};
+const csvFor = (batch: number) => numberedAccountsCsv('R', batch, ROWS);
 
 interface Answer {
   what: string;
@@ -160,7 +119,7 @@ describe('PostgreSQL restart with batches in flight', () => {
       t.diagnostic(`${BATCHES} batches queued through A and B at ${elapsed()}`);
 
       // Stop PostgreSQL while some batches are part-way through.
-      let before: BatchRow[] = [];
+      let before: BatchListRow[] = [];
       for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
         before = await batchList(viaB, jobId);
         if (before.some((x) => x.state === 'InProgress' && x.processed > 0 && x.processed < ROWS)) break;
@@ -215,7 +174,7 @@ describe('PostgreSQL restart with batches in flight', () => {
       }
 
       // After the restart: every batch completes, exactly once.
-      let final: BatchRow[] = [];
+      let final: BatchListRow[] = [];
       for (const deadline = Date.now() + 120_000; ;) {
         const r = await viaA.get(`/job/${jobId}/batch`);
         if (r.status === 200) {
