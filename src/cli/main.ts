@@ -23,7 +23,7 @@ program
   .addOption(new Option('--port <port>', 'port to listen on').env(env('PORT')).argParser(wholeNumber(0)).default(DEFAULT_CONFIG.port))
   .addOption(new Option('--data <dir>', 'directory of the SQLite database').env(env('DATA')).default(DEFAULT_CONFIG.dataDir))
   .addOption(new Option('--database <url>', 'a PostgreSQL URL (postgres://…) instead of SQLite: several processes may share it').env(env('DATABASE_URL')))
-  .addOption(new Option('--database-pool <n>', 'PostgreSQL connections of the API side').env(env('DATABASE_POOL')).argParser(wholeNumber(1)).default(DEFAULT_CONFIG.databasePoolSize))
+  .addOption(new Option('--database-pool <n>', 'PostgreSQL connections of the API side').env(env('DATABASE_POOL')).argParser(wholeNumber(2)).default(DEFAULT_CONFIG.databasePoolSize))
   .addOption(new Option('--memory', 'throw-away storage, removed on exit').env(env('MEMORY')))
   .addOption(new Option('--token <token>', 'fix the admin access token (for scripts and tests)').env(env('TOKEN')))
   .addOption(new Option('--username <username>', 'admin username').env(env('USERNAME')).default(DEFAULT_CONFIG.username))

@@ -12,6 +12,7 @@ import { applyChunk, type ChunkContext } from './dml.js';
 import { resolveHeader } from './header.js';
 import { processQueryBatch } from './query.js';
 import { isDml } from '../bulk/model.js';
+import { isRefusedByDatabase } from '../store/unavailable.js';
 import type { SoqlCompiler } from '../soql/model.js';
 
 export interface ProcessorOptions {
@@ -111,6 +112,10 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
     }
     await o.work.finishBatch(claim, 'Completed', null, 0, o.clock.now());
   } catch (err) {
+    if (isRefusedByDatabase(err)) {
+      await o.work.finishBatch(claim, 'Failed', `InvalidBatch : ${(err as Error).message}`, o.clock.now() - started, o.clock.now());
+      return;
+    }
     if (!(err instanceof BatchFailure)) throw err;
     await o.work.finishBatch(claim, 'Failed', err.message, o.clock.now() - started, o.clock.now());
   }

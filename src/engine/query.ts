@@ -9,6 +9,7 @@ import type { CheckedQuery } from '../soql/model.js';
 import { csvWriter, jsonWriter, NO_RECORDS, xmlWriter, type ResultWriter } from '../wire/query-results.js';
 import { KEY_PREFIX } from '../org/ids.js';
 import { normalizeId } from '../wire/ids.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 import type { ProcessorOptions } from './processor.js';
 
 const CHUNK_BYTES = 1 << 20;
@@ -35,6 +36,7 @@ export async function processQueryBatch(claim: ClaimedBatch, o: ProcessorOptions
     await runQuery(claim, checked, o, started);
   } catch (err) {
     if (err instanceof LeaseLost) return; // the batch is another worker's now
+    if (isStoreUnavailable(err)) throw err; // the database went away: the worker takes the batch back and retries
     // A query that fails while it runs (SQLite refusing a value, say) fails its batch rather than being retried forever.
     await o.work.finishBatch(claim, 'Failed', `InvalidBatch : Failed to process query: UNKNOWN_EXCEPTION: ${(err as Error).message}`, o.clock.now() - started, o.clock.now());
   }

@@ -34,7 +34,8 @@ export interface CoerceContext {
 
 /** Converts one non-null value; returns either the stored value or an error. */
 export function coerceValue(f: FieldDef, raw: Exclude<RawValue, null>, ctx: CoerceContext): { value: DbValue } | { error: RecordError } {
-  const text = typeof raw === 'string' ? raw : String(raw);
+  // U+0000 cannot be stored in PostgreSQL text; it is dropped on both backends so they keep the same values.
+  const text = typeof raw === 'string' ? (raw.includes('\u0000') ? raw.replace(/\u0000/g, '') : raw) : String(raw);
   switch (f.type) {
     case 'boolean': {
       if (typeof raw === 'boolean') return { value: raw ? 1 : 0 };

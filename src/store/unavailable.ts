@@ -22,3 +22,12 @@ export function isStoreUnavailable(err: unknown): boolean {
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || /^08/.test(code))) return true;
   return UNAVAILABLE_MESSAGES.test(String((err as { message?: unknown }).message ?? ''));
 }
+
+/**
+ * Whether the database refused a value or a constraint (SQLSTATE classes 22 and 23): retrying the same batch would
+ * fail the same way, so the batch fails instead of being claimed again ten times.
+ */
+export function isRefusedByDatabase(err: unknown): boolean {
+  const code = err && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^(22|23)[0-9A-Z]{3}$/.test(code);
+}

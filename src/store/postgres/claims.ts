@@ -87,8 +87,14 @@ export class PostgresWorkStore implements WorkStore {
         // redone from the previous one: it need not wait for its WAL flush (the batch's own 201 did).
         await c.query('SET LOCAL synchronous_commit = off');
         const tx = new PostgresRecordTx(c, true);
-        const outcome = await apply(tx);
-        await tx.flush();
+        let outcome: ChunkOutcome;
+        try {
+          outcome = await apply(tx);
+          await tx.flush();
+        } catch (err) {
+          await tx.abort(err as Error);
+          throw err;
+        }
         // Results and progress in one statement: the progress update names the owner, so a lost lease writes nothing.
         const { rowCount } = await c.query(COMMIT_PROGRESS,
           [claim.batch.id, claim.owner, firstChunk, chunkCount, outcome.processed, outcome.failed, outcome.elapsedMs, now(), leaseMs, encodeResults(outcome.results)]);
@@ -192,7 +198,9 @@ export class PostgresWorkStore implements WorkStore {
 
   async splitIntoChunks(claim: ClaimedBatch, chunks: { id: string; soql: string }[], now: number): Promise<boolean> {
     return inTransaction(this.pool, async (c) => {
-      // The original first: when it is no longer ours (or its job was aborted) no chunk is queued.
+      // The job row FOR SHARE: an abort in progress commits first (and is seen), or waits until the chunks are queued
+      // (and then turns them NotProcessed). The original next: when it is no longer ours no chunk is queued.
+      await c.query('SELECT 1 FROM lf_job WHERE id = $1 FOR SHARE', [claim.job.id]);
       const { rowCount } = await c.query(
         `UPDATE lf_batch SET state = 'NotProcessed', pk_original = 1, system_modstamp = $3, lease_owner = NULL, lease_until = 0
          WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress'

@@ -224,27 +224,50 @@ export async function exclusively<T>(pool: Pool, fn: () => Promise<T>): Promise<
 export async function migrate(pool: Pool): Promise<void> {
   await inTransaction(pool, async (c) => {
     await c.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
+    // Already there (another process made them): no DDL, so no exclusive lock on tables other processes are using.
+    if ((await c.query(`SELECT to_regclass('lf_result_chunk') IS NOT NULL AS present`)).rows[0].present) return;
     await c.query(LOCALFORCE_TABLES);
   });
 }
 
-/** Creates each object's table, and adds columns that a newer schema has, without touching existing rows. */
+/**
+ * Creates each object's table, and adds columns that a newer schema has, without touching existing rows. The catalog
+ * is read first and DDL runs only for what is missing, one table per transaction: ALTER TABLE takes an exclusive lock
+ * even when its IF NOT EXISTS makes it a no-op, and every process runs this at start, while others are serving.
+ */
 export async function ensureRecordTables(pool: Pool, objects: readonly ObjectDef[]): Promise<void> {
-  await inTransaction(pool, async (c) => {
-    await c.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
-    for (const o of objects) {
-      const table = quoteIdent(o.table);
+  const { rows } = await pool.query<{ table_name: string; column_name: string }>(
+    `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()`);
+  const columns = new Map<string, Set<string>>();
+  for (const r of rows) {
+    let set = columns.get(r.table_name);
+    if (!set) columns.set(r.table_name, (set = new Set()));
+    set.add(r.column_name);
+  }
+  const indexes = new Set((await pool.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()`)).rows.map((r) => r.indexname));
+  for (const o of objects) {
+    const existing = columns.get(o.table);
+    const statements: string[] = [];
+    const table = quoteIdent(o.table);
+    if (!existing) {
       const cols = o.fields.map((f) => `${quoteIdent(f.name)} ${columnType(f)}${f.name === 'Id' ? ' PRIMARY KEY' : ''}`);
-      await c.query(`CREATE TABLE IF NOT EXISTS ${table} (${cols.join(', ')})`);
-      for (const f of o.fields) await c.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdent(f.name)} ${columnType(f)}`);
-      for (const f of o.fields) {
-        if (f.externalId || (f.idLookup && f.name !== 'Id')) {
-          const column = matchesCaseInsensitively(f) ? `lower(${quoteIdent(f.name)})` : quoteIdent(f.name);
-          await c.query(`CREATE INDEX IF NOT EXISTS ${quoteIdent(indexName(o.table, f.name))} ON ${table} (${column})`);
-        }
-      }
+      statements.push(`CREATE TABLE IF NOT EXISTS ${table} (${cols.join(', ')})`);
+    } else {
+      for (const f of o.fields) if (!existing.has(f.name)) statements.push(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdent(f.name)} ${columnType(f)}`);
     }
-  });
+    for (const f of o.fields) {
+      if (!(f.externalId || (f.idLookup && f.name !== 'Id'))) continue;
+      const name = indexName(o.table, f.name);
+      if (indexes.has(name)) continue;
+      const column = matchesCaseInsensitively(f) ? `lower(${quoteIdent(f.name)})` : quoteIdent(f.name);
+      statements.push(`CREATE INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${table} (${column})`);
+    }
+    if (!statements.length) continue;
+    await inTransaction(pool, async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
+      for (const sql of statements) await c.query(sql);
+    });
+  }
 }
 
 /** PostgreSQL truncates identifiers at 63 bytes: long names get a hash suffix so two indexes never collide. */

@@ -31,7 +31,11 @@ export async function openPostgresStores(config: Extract<StoreConfig, { kind: 'p
   /** LISTENs on its own connection; after a lost connection (a restart) it listens again, until close. */
   async function listen(onNotify: () => void): Promise<void> {
     const client = new pg.Client({ connectionString: config.url, application_name: 'localforce-listen' });
+    let retried = false;
     const retry = () => {
+      // Both the 'error' event and the failed LISTEN may call this for one lost connection: reconnect once.
+      if (retried) return;
+      retried = true;
       const i = listeners.indexOf(client);
       if (i >= 0) listeners.splice(i, 1);
       client.end().catch(() => undefined);

@@ -49,6 +49,18 @@ export class PostgresRecordTx implements RecordTx {
    */
   constructor(private readonly db: Client | Pool, private readonly streamInserts = false) {}
 
+  /**
+   * Abandons an open COPY (the transaction is failing): destroying the stream sends CopyFail, so the connection leaves
+   * COPY mode and its ROLLBACK can run. Without it the ROLLBACK would wait behind the unfinished COPY for ever.
+   */
+  async abort(reason: Error): Promise<void> {
+    const open = this.open;
+    if (!open) return;
+    this.open = undefined;
+    open.stream.destroy(reason);
+    await open.done.catch(() => undefined);
+  }
+
   /** Ends the open COPY and waits for PostgreSQL to accept it. Called before every other statement and before commit. */
   async flush(): Promise<void> {
     const open = this.open;
@@ -79,11 +91,14 @@ export class PostgresRecordTx implements RecordTx {
     const found = new Map<string, string[]>();
     if (!values.length) return found;
     const col = quoteIdent(field.name);
-    const [lhs, list] = matchesCaseInsensitively(field) ? [`lower(${col})`, values.map((v) => v.toLowerCase())] : [col, values];
-    // Typed comparison: the values arrive as text; a number column compares them as numbers.
+    // Typed comparison: the values arrive as text; a number column compares them as numbers. Case-insensitive keys are
+    // folded in SQL on both sides under "C", which folds ASCII only, as SQLite's NOCASE does ('É' stays 'É').
     const cast = field.type === 'int' ? 'bigint' : field.type === 'double' || field.type === 'currency' || field.type === 'percent' ? 'double precision' : 'text';
+    const condition = matchesCaseInsensitively(field)
+      ? `lower(${col}) = ANY(ARRAY(SELECT lower(v COLLATE "C") FROM unnest($1::text[]) v))`
+      : `${col} = ANY($1::${cast}[])`;
     const { rows } = await this.db.query<{ Id: string; v: unknown }>(
-      `SELECT "Id", ${col} AS v FROM ${quoteIdent(object.table)} WHERE ${lhs} = ANY($1::${cast}[]) AND "IsDeleted" = 0`, [list]);
+      `SELECT "Id", ${col} AS v FROM ${quoteIdent(object.table)} WHERE ${condition} AND "IsDeleted" = 0`, [values]);
     for (const r of rows) {
       const key = matchKey(field, r.v);
       const ids = found.get(key);
