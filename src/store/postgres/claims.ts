@@ -1,7 +1,7 @@
 // All of the work-claiming SQL for PostgreSQL, in one place (as pg-boss keeps its claim SQL together).
 //
 // Several processes, each with worker threads, claim from one lf_batch table. A claim runs in a short transaction
-// that first takes a transaction-level advisory lock, so two claimers never both see "no Serial batch running" and
+// that first takes a transaction-level advisory lock, so two claimers never both see "no batch of this Serial job running" and
 // each start one; the candidate row is then picked with FOR UPDATE SKIP LOCKED, so a row an API request holds (an
 // abort, say) is passed over rather than waited for. A claim sets a lease; every chunk commit renews it and checks
 // that it is still the owner's (the heartbeat), so a worker that stalled or whose process died stops writing, and
@@ -30,9 +30,9 @@ WHERE seq = (
   SELECT b.seq FROM lf_batch b JOIN lf_job j ON j.id = b.job_id
   WHERE ((b.state = 'Queued' AND b.created_date <= p.now - p.delay_ms) OR (b.state = 'InProgress' AND (b.lease_until < p.now OR b.lease_owner = p.owner)))
     AND (j.concurrency_mode = 'Parallel' OR NOT EXISTS (
-      SELECT 1 FROM lf_batch o JOIN lf_job oj ON oj.id = o.job_id
-      WHERE o.state = 'InProgress' AND o.lease_until >= p.now AND o.lease_owner IS DISTINCT FROM p.owner
-        AND oj.concurrency_mode = 'Serial' AND o.seq <> b.seq))
+      SELECT 1 FROM lf_batch o
+      WHERE o.job_id = b.job_id AND o.state = 'InProgress' AND o.lease_until >= p.now AND o.lease_owner IS DISTINCT FROM p.owner
+        AND o.seq <> b.seq))
   ORDER BY b.seq LIMIT 1
   FOR UPDATE OF b SKIP LOCKED)
 RETURNING ${BATCH_COLUMNS}`;

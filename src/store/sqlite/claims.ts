@@ -2,7 +2,7 @@
 //
 // A batch is runnable when it is Queued, or InProgress with an expired lease (its worker died), or InProgress under
 // the claiming worker itself (it failed mid-batch and is free again: the batch resumes at once). A Serial job's
-// batch is runnable only while no other batch of a Serial job holds a live lease. Claiming and every chunk commit
+// batch is runnable only while no other batch of the same job holds a live lease. Claiming and every chunk commit
 // check the lease owner, so a worker that lost its lease cannot write.
 import type { BatchState } from '../../bulk/model.js';
 import type { ChunkOutcome, ClaimedBatch, RecordTx, WorkStore } from '../types.js';
@@ -20,9 +20,9 @@ WHERE seq = (
   SELECT b.seq FROM lf_batch b JOIN lf_job j ON j.id = b.job_id
   WHERE ((b.state = 'Queued' AND b.created_date <= @now - @delayMs) OR (b.state = 'InProgress' AND (b.lease_until < @now OR b.lease_owner = @owner)))
     AND (j.concurrency_mode = 'Parallel' OR NOT EXISTS (
-      SELECT 1 FROM lf_batch o JOIN lf_job oj ON oj.id = o.job_id
-      WHERE o.state = 'InProgress' AND o.lease_until >= @now AND o.lease_owner IS NOT @owner
-        AND oj.concurrency_mode = 'Serial' AND o.seq <> b.seq))
+      SELECT 1 FROM lf_batch o
+      WHERE o.job_id = b.job_id AND o.state = 'InProgress' AND o.lease_until >= @now AND o.lease_owner IS NOT @owner
+        AND o.seq <> b.seq))
   ORDER BY b.seq LIMIT 1)
 RETURNING ${BATCH_COLUMNS}`;
 
