@@ -5,6 +5,7 @@
 import type { ClaimedBatch, WorkStore } from '../store/types.js';
 import type { IdGenerator } from '../org/ids.js';
 import type { FieldDef } from '../org/schema.js';
+import type { CoerceContext } from '../org/coerce.js';
 import type { SchemaService } from '../org/schema-service.js';
 import type { Clock } from '../org/clock.js';
 import { BatchFailure, readCsvRecords, readJsonRecords, readXmlRecords, type RecordTable } from '../wire/records.js';
@@ -74,6 +75,7 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
     // Slow on purpose (--chunk-delay): one chunk per commit, so progress shows chunk by chunk and the lease, renewed
     // by each commit, never waits out a long pause.
     const perCommit = o.chunkDelayMs > 0 ? 1 : Math.max(1, o.work.chunksPerCommit);
+    const coerce: CoerceContext = { object, lineEnding: job.lineEnding, prefixOf: (name) => schema.object(name)?.keyPrefix };
     for (let first = claim.chunksDone; first < chunkCount; first += perCommit) {
       const last = Math.min(first + perCommit, chunkCount);
       // Each chunk keeps its own context (ids, auto-numbers). Ids are reserved outside the transaction, so a
@@ -90,7 +92,7 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
             job, object, columns, relationships, newIds, externalIdField, autoNumbers,
             userId: job.createdById,
             nowIso: new Date(o.clock.now()).toISOString(),
-            coerce: { object, lineEnding: job.lineEnding, prefixOf: (name) => schema.object(name)?.keyPrefix },
+            coerce,
             objectByPrefix: (prefix) => schema.objectByPrefix(prefix),
           },
         });

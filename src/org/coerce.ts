@@ -1,7 +1,7 @@
 // Field coercion: a raw input value (CSV text, XML text, JSON value) becomes the typed value stored in the
 // record table, or a record-level error with Salesforce's status code and message (bulk-v1.md §11).
 import type { RecordError } from '../bulk/model.js';
-import { parseSfDate, parseSfDateTime } from '../wire/dates.js';
+import { parseSfDate, parseSfDateTimeIso } from '../wire/dates.js';
 import { normalizeId } from '../wire/ids.js';
 import type { FieldDef, ObjectDef } from './schema.js';
 
@@ -70,8 +70,8 @@ export function coerceValue(f: FieldDef, raw: Exclude<RawValue, null>, ctx: Coer
       return d === undefined ? { error: notOfType(f, raw) } : { value: d };
     }
     case 'datetime': {
-      const ms = parseSfDateTime(text);
-      return ms === undefined ? { error: notOfType(f, raw) } : { value: new Date(ms).toISOString() };
+      const iso = parseSfDateTimeIso(text);
+      return iso === undefined ? { error: notOfType(f, raw) } : { value: iso };
     }
     case 'time': {
       const m = TIME_RE.exec(text);
@@ -81,7 +81,7 @@ export function coerceValue(f: FieldDef, raw: Exclude<RawValue, null>, ctx: Coer
     case 'id':
     case 'reference': {
       const id = normalizeId(text);
-      const prefixes = (f.referenceTo ?? []).map((o) => ctx.prefixOf(o)).filter((p) => p !== undefined);
+      const prefixes = referencePrefixes(f, ctx);
       if (!id || (prefixes.length > 0 && !prefixes.includes(id.slice(0, 3)))) {
         return { error: recordError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${text}`, [f.name]) };
       }
@@ -97,8 +97,13 @@ export function coerceValue(f: FieldDef, raw: Exclude<RawValue, null>, ctx: Coer
       return checkLength(f, text);
     }
     case 'multipicklist': {
-      // Values are separated by semicolons; duplicates collapse, as Salesforce stores each value once.
-      const values = [...new Set(text.split(';').map((v) => v.trim()).filter((v) => v !== ''))];
+      // Values are separated by semicolons; duplicates collapse, as Salesforce stores each value once. (A loop, not
+      // split/map/filter/Set: it runs for every cell of the column.)
+      const values: string[] = [];
+      for (const part of text.split(';')) {
+        const v = part.trim();
+        if (v !== '' && !values.includes(v)) values.push(v);
+      }
       const bad = f.restrictedPicklist ? values.find((v) => !f.picklistValues?.includes(v)) : undefined;
       if (bad !== undefined) return { error: recordError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${bad}`, [f.name]) };
       return checkLength(f, values.join(';'));
@@ -112,6 +117,16 @@ export function coerceValue(f: FieldDef, raw: Exclude<RawValue, null>, ctx: Coer
     default:
       return checkLength(f, text);
   }
+}
+
+// The key prefixes a reference field accepts, worked out once per field and org schema rather than per value.
+const prefixCache = new WeakMap<CoerceContext, Map<FieldDef, string[]>>();
+function referencePrefixes(f: FieldDef, ctx: CoerceContext): string[] {
+  let byField = prefixCache.get(ctx);
+  if (!byField) prefixCache.set(ctx, (byField = new Map()));
+  let prefixes = byField.get(f);
+  if (!prefixes) byField.set(f, (prefixes = (f.referenceTo ?? []).map((o) => ctx.prefixOf(o)).filter((p) => p !== undefined)));
+  return prefixes;
 }
 
 function checkLength(f: FieldDef, text: string): { value: DbValue } | { error: RecordError } {

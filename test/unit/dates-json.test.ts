@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsonDateTime, parseSfDate, parseSfDateTime, toSeconds, xmlDateTime } from '../../src/wire/dates.js';
+import { jsonDateTime, parseSfDate, parseSfDateTime, parseSfDateTimeIso, toSeconds, xmlDateTime } from '../../src/wire/dates.js';
 import { OneDecimal, writeJson } from '../../src/wire/json.js';
 import { acceptsGzip } from '../../src/server/compression.js';
 
@@ -20,6 +20,28 @@ describe('dates', () => {
     assert.equal(parseSfDateTime('2015-12-15T21:41:45Z'), t - 678);
     assert.equal(parseSfDateTime('2015-12-15T25:41:45Z'), undefined);
     assert.equal(parseSfDateTime('yesterday'), undefined);
+  });
+});
+
+describe('stored datetime values', () => {
+  it('keeps a canonical UTC value as it is and converts every other form to it', () => {
+    assert.equal(parseSfDateTimeIso('2015-12-15T21:41:45.678Z'), '2015-12-15T21:41:45.678Z');
+    assert.equal(parseSfDateTimeIso('2015-12-15T23:41:45.678+02:00'), '2015-12-15T21:41:45.678Z');
+    assert.equal(parseSfDateTimeIso('2015-12-15T21:41:45Z'), '2015-12-15T21:41:45.000Z');
+    assert.equal(parseSfDateTimeIso('2015-12-15 21:41'), '2015-12-15T21:41:00.000Z');
+  });
+  it('checks the calendar without a Date: leap years, month lengths, hours', () => {
+    assert.equal(parseSfDateTimeIso('2024-02-29T10:00:00.000Z'), '2024-02-29T10:00:00.000Z');
+    assert.equal(parseSfDateTimeIso('2000-02-29T10:00:00.000Z'), '2000-02-29T10:00:00.000Z');
+    assert.equal(parseSfDateTimeIso('2023-02-29T10:00:00.000Z'), undefined);
+    assert.equal(parseSfDateTimeIso('1900-02-29T10:00:00.000Z'), undefined);
+    assert.equal(parseSfDateTimeIso('2024-04-31T10:00:00.000Z'), undefined);
+    assert.equal(parseSfDateTimeIso('2024-04-30T24:00:00.000Z'), undefined);
+    assert.equal(parseSfDateTimeIso('2024-04-30T23:60:00.000Z'), undefined);
+    assert.equal(parseSfDateTimeIso('2024-13-01T10:00:00.000Z'), undefined);
+    assert.equal(parseSfDateTimeIso('2024-0a-01T10:00:00.000Z'), undefined);
+    assert.equal(parseSfDate('2024-02-29'), '2024-02-29');
+    assert.equal(parseSfDate('2100-02-29'), undefined);
   });
 });
 
