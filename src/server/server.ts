@@ -78,6 +78,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
 export interface RunningServer {
   url: string;
   org: DefaultOrg;
+  /** Whether --seed was loaded at this start (only into a newly created org). */
+  seeded: boolean;
   /** The SQLite file, when the server runs on SQLite. */
   dbFile?: string;
   /** The PostgreSQL URL, when the server runs on PostgreSQL. */
@@ -132,17 +134,20 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     rest: { queries: new RestQueryService(schemas, stores.queries, stores.compile, () => clock.now()), auth, schemas, records: stores.records, bulk: stores.bulk, usage, minVersion: config.minVersion, maxVersion: config.maxVersion, dailyBatches: DEFAULT_LIMITS.dailyBatches, dailyApiRequests: 15_000 },
     admin: { orgId: org.orgId, startedAt: clock.now(), version: LOCALFORCE_VERSION, auth, orgs, orgStore: stores.org, schemas, seeds },
   });
-  await app.listen({ host: config.host, port: config.port });
   pool.start();
-  if (config.seedDir) {
-    try {
-      await seeds.loadDirectory({ token: '', orgId: org.orgId, userId: org.userId }, config.seedDir);
-    } catch (err) {
-      await app.close();
-      await pool.stop();
-      await stores.close();
-      throw err;
-    }
+  // Seed data goes into a new org only: a later start on the same data keeps the records it has (inserting the files
+  // again would duplicate them, or fail on their unique values). The server listens once seeding is done, so
+  // /_localforce/health answering means the seed records are there.
+  const seeded = Boolean(config.seedDir && org.created);
+  try {
+    if (seeded) await seeds.loadDirectory({ token: '', orgId: org.orgId, userId: org.userId }, config.seedDir!);
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await app.close();
+    await pool.stop();
+    await stores.close();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    throw err;
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -150,6 +155,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   return {
     url: `http://${host}:${port}`,
     org,
+    seeded,
     dbFile: store.kind === 'sqlite' ? store.file : undefined,
     databaseUrl: store.kind === 'postgres' ? store.url : undefined,
     close: async () => {

@@ -1,0 +1,85 @@
+// `localforce serve` as a user runs it: the README's example org (docs/examples), started twice on the same data.
+// The first start creates the org, loads the seed folder before it answers /_localforce/health, and prints details
+// that work as printed (a SOAP login with the username and password, the token on the REST query the README shows).
+// The second start keeps the records (the seed is not loaded again), says so, and does not print a --password that
+// is not the org's.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freshDataLocation, spawnServer, type DataLocation } from '../helpers/server.js';
+
+const EXAMPLES = resolve(fileURLToPath(new URL('../../../docs/examples', import.meta.url)));
+const EXAMPLE_ARGS = ['--schema', `${EXAMPLES}/schema.yaml`, '--seed', `${EXAMPLES}/seed`];
+const QUERY = '/services/data/v62.0/query?q=SELECT+Ref__c,Warehouse__r.City__c+FROM+Shipment__c';
+
+/** The value printed after `label` in the start-up banner. */
+function printed(output: string, label: string): string {
+  const m = new RegExp(`^  ${label} +(.+)$`, 'm').exec(output);
+  assert.ok(m, `"${label}" is printed:\n${output}`);
+  return m[1];
+}
+
+async function soapLogin(url: string, username: string, password: string): Promise<{ status: number; body: string }> {
+  const body = `<?xml version="1.0" encoding="utf-8"?><env:Envelope xmlns:env="http://schemas.xmlsoap.org/soap/envelope/">`
+    + `<env:Body><n1:login xmlns:n1="urn:partner.soap.sforce.com"><n1:username>${username}</n1:username><n1:password>${password}</n1:password></n1:login></env:Body></env:Envelope>`;
+  const r = await fetch(`${url}/services/Soap/u/62.0`, { method: 'POST', headers: { 'Content-Type': 'text/xml', SOAPAction: 'login' }, body });
+  return { status: r.status, body: await r.text() };
+}
+
+async function query(url: string, token: string): Promise<{ totalSize: number; records: { Ref__c: string; Warehouse__r: { City__c: string } }[] }> {
+  const r = await fetch(url + QUERY, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(r.status, 200);
+  return (await r.json()) as never;
+}
+
+describe('start-up of the example org, twice on the same data', () => {
+  let location: DataLocation;
+  before(async () => {
+    location = await freshDataLocation();
+  });
+  after(async () => {
+    await location?.remove();
+  });
+
+  it('seeds a new org before it is ready, prints details that work, and keeps the records on the next start', { timeout: 60_000 }, async () => {
+    const first = await spawnServer([...location.args, ...EXAMPLE_ARGS]);
+    let out: string;
+    try {
+      out = first.output();
+      // Health answered (spawnServer waited for it), so the seed records are there already: no polling here.
+      const health = await fetch(`${first.url}/_localforce/health`);
+      assert.equal(health.status, 200);
+      assert.match(health.headers.get('content-type') ?? '', /^application\/json/);
+      assert.equal(((await health.json()) as { status: string }).status, 'ok');
+      assert.equal(printed(out, 'seed'), `loaded from ${EXAMPLES}/seed`);
+      assert.match(out, new RegExp(`listening on ${first.url.replace(/[.]/g, '\\.')}`));
+
+      const username = printed(out, 'username');
+      const password = printed(out, 'password');
+      assert.deepEqual([username, password], ['admin@localforce.local', 'localforce']);
+      const login = await soapLogin(first.url, username, password);
+      assert.equal(login.status, 200, login.body);
+      assert.match(login.body, new RegExp(`<organizationId>${printed(out, 'org id')}</organizationId>`));
+
+      const rows = await query(first.url, printed(out, 'access token'));
+      assert.deepEqual(rows.records.map((r) => [r.Ref__c, r.Warehouse__r.City__c]), [['S-1', 'Lyon']]);
+    } finally {
+      await first.close();
+    }
+
+    // Same data, another --password: the org keeps its own, and the banner does not pretend otherwise.
+    const second = await spawnServer([...location.args, ...EXAMPLE_ARGS, '--password', 'not-the-orgs']);
+    try {
+      out = second.output();
+      assert.equal(printed(out, 'seed'), 'not loaded: the org already existed (seed data goes into a new org only)');
+      assert.match(printed(out, 'password'), /^\(not --password/);
+      assert.equal((await soapLogin(second.url, 'admin@localforce.local', 'not-the-orgs')).status, 500, 'the org kept its password');
+      assert.equal((await soapLogin(second.url, 'admin@localforce.local', 'localforce')).status, 200);
+      const rows = await query(second.url, printed(out, 'access token'));
+      assert.equal(rows.totalSize, 1, 'the seed was not inserted again');
+    } finally {
+      await second.close();
+    }
+  });
+});
