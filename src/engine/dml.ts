@@ -74,7 +74,10 @@ const requiredFields = new WeakMap<ObjectDef, FieldDef[]>();
 function missingRequired(ctx: ChunkContext, p: Prepared, creating: boolean): void {
   let required = requiredFields.get(ctx.object);
   if (!required) requiredFields.set(ctx.object, (required = ctx.object.fields.filter((f) => f.required)));
-  const missing = required.filter((f) => (creating ? p.values.get(f) == null : p.values.has(f) && p.values.get(f) === null));
+  // On insert, a required field left out takes its default when it has one; given as null (`#N/A`) it is missing.
+  const missing = required.filter((f) => (creating
+    ? (p.values.has(f) ? p.values.get(f) === null : f.defaultValue === undefined)
+    : p.values.has(f) && p.values.get(f) === null));
   if (missing.length) {
     const names = missing.map((f) => f.name);
     p.errors.push(recordError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${names.join(', ')}]`, names));

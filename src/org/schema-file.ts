@@ -11,6 +11,7 @@
 //       fields:
 //         - { name: Region__c, type: picklist, values: [EMEA, AMER], restricted: true }
 import { parse as parseYaml } from 'yaml';
+import { coerceValue } from './coerce.js';
 import { field, systemFields, STANDARD_OBJECTS, type FieldDef, type FieldOpts, type FieldType, type ObjectShape } from './schema.js';
 
 export class SchemaError extends Error {}
@@ -72,6 +73,25 @@ export function parseSchemaText(text: string): SchemaSpec {
   return doc as SchemaSpec;
 }
 
+/** How a field's column is typed and compared: what a re-declaration may not change, since the column stays. */
+function columnShape(spec: FieldSpec): string {
+  const type = TYPE_ALIASES[String(spec.type).toLowerCase()] ?? String(spec.type).toLowerCase();
+  const kind = type === 'boolean' || type === 'int' ? 'integer' : type === 'double' || type === 'currency' || type === 'percent' ? 'number' : 'text';
+  const matching = kind === 'text' && (spec.externalId || spec.unique) ? (spec.caseSensitive ? 'case-sensitive key' : 'case-insensitive key') : 'plain';
+  return `${kind} (${matching})`;
+}
+
+/**
+ * Why `next` cannot replace the declared field `current`, or undefined when it can. Existing records keep their
+ * column, so a change between text, integer and number storage, or of how a key field's values match, is refused
+ * rather than leaving a column that no longer fits its field.
+ */
+export function redeclarationProblem(objectName: string, current: FieldSpec, next: FieldSpec): string | undefined {
+  const before = columnShape(current);
+  const after = columnShape(next);
+  return before === after ? undefined : `${objectName}.${current.name}: an existing field's column cannot change from ${before} to ${after}`;
+}
+
 function fieldFromSpec(spec: FieldSpec, objectName: string): FieldDef {
   if (typeof spec.name !== 'string' || !API_NAME.test(spec.name)) throw new SchemaError(`${objectName}: custom field names end in __c: ${String(spec.name)}`);
   const type = (TYPE_ALIASES[String(spec.type).toLowerCase()] ?? String(spec.type).toLowerCase()) as FieldType;
@@ -99,7 +119,14 @@ function fieldFromSpec(spec: FieldSpec, objectName: string): FieldDef {
     if (!o.relationshipName.endsWith('__r')) throw new SchemaError(`${objectName}.${spec.name}: custom relationship names end in __r`);
     o.childRelationshipName = spec.childRelationshipName ?? `${objectName.replace(/__c$/, '')}s__r`;
   }
-  return field(spec.name, type, o);
+  const def = field(spec.name, type, o);
+  if (def.defaultValue !== undefined && typeof def.defaultValue !== 'boolean') {
+    // A default is stored as given into every record that leaves the field out, so it must be a valid value of the
+    // field's type (the same check a batch's value gets); lookups take no default.
+    const r = type === 'reference' ? undefined : coerceValue(def, def.defaultValue, { object: undefined as never, lineEnding: null, prefixOf: () => undefined });
+    if (!r || 'error' in r) throw new SchemaError(`${objectName}.${spec.name}: the default value ${JSON.stringify(def.defaultValue)} is not a valid ${type}${r && 'error' in r ? ` (${r.error.statusCode})` : ''}`);
+  }
+  return def;
 }
 
 /** The object shapes of an org: the standard ones with any custom fields, then its custom objects. */

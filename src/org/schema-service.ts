@@ -2,7 +2,7 @@
 // schema version (so every process and worker sees a change at its next use), and changed only by adding.
 import type { OrgStore, SchemaStore } from '../store/types.js';
 import { OrgSchema } from './registry.js';
-import { buildShapes, SchemaError, validateSpec, type CustomDefinition, type ObjectSpec, type SchemaSpec } from './schema-file.js';
+import { buildShapes, redeclarationProblem, SchemaError, validateSpec, type CustomDefinition, type ObjectSpec, type SchemaSpec } from './schema-file.js';
 import { BASE62 } from '../wire/ids.js';
 
 export class SchemaService {
@@ -61,6 +61,8 @@ function mergeObject(current: ObjectSpec, next: ObjectSpec): ObjectSpec {
   const fields = [...(current.fields ?? [])];
   for (const f of next.fields ?? []) {
     const i = fields.findIndex((x) => x.name.toLowerCase() === f.name.toLowerCase());
+    const problem = i >= 0 ? redeclarationProblem(current.name, fields[i], f) : undefined;
+    if (problem) throw new SchemaError(problem);
     if (i >= 0) fields[i] = f;
     else fields.push(f);
   }

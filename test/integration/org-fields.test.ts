@@ -256,6 +256,15 @@ describe('required fields', () => {
     assert.deepEqual(await storedRow(server, 'Invoice__c', id, ['Customer__c', 'Quantity__c']), { Customer__c: 'Keep Me', typeof_Customer__c: 'text', Quantity__c: 3, typeof_Quantity__c: 'integer' });
   });
 
+  it('fills a required field that has a default when it is left out, and refuses it set to null', async () => {
+    await postSchema(server.url, { objects: [{ name: 'Term__c', label: 'Term', fields: [{ name: 'Days__c', type: 'int', required: true, defaultValue: 30, label: 'Days' }] }] });
+    const run = await bulk.run({ operation: 'insert', object: 'Term__c' }, 'Name,Days__c\nDefaulted,\nGiven,45\nNulled,#N/A\n');
+    assert.deepEqual(run.results.map((r) => r.success), [true, true, false]);
+    assert.deepEqual(run.results[2].errors, [{ statusCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [Days__c]', fields: ['Days__c'] }]);
+    assert.deepEqual(await storedRow(server, 'Term__c', run.results[0].id!, ['Days__c']), { Days__c: 30, typeof_Days__c: 'integer' });
+    assert.deepEqual(await storedRow(server, 'Term__c', run.results[1].id!, ['Days__c']), { Days__c: 45, typeof_Days__c: 'integer' });
+  });
+
   it('lists every missing required field of a standard object', async () => {
     const run = await bulk.run({ operation: 'insert', object: 'Opportunity' }, 'Description\nno name, stage or close date\n');
     assert.deepEqual(run.results[0].errors, [{ statusCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [Name, StageName, CloseDate]', fields: ['Name', 'StageName', 'CloseDate'] }]);
@@ -448,6 +457,10 @@ describe('changing the schema of a running org', () => {
       [{ objects: [{ name: 'Bad__c', fields: [{ name: 'X__c', type: 'blob' }] }] }, 'Bad__c.X__c: unknown field type blob'],
       [{ objects: [{ name: 'Bad__c', fields: [{ name: 'P__c', type: 'picklist' }] }] }, 'Bad__c.P__c: a picklist needs values'],
       [{ objects: [{ name: 'Bad__c', fields: [{ name: 'L__c', type: 'reference', referenceTo: 'Nothing__c' }] }] }, 'Bad__c.L__c: referenceTo names an unknown object: Nothing__c'],
+      [{ objects: [{ name: 'Bad__c', fields: [{ name: 'N__c', type: 'int', defaultValue: 'ten' }] }] }, 'Bad__c.N__c: the default value "ten" is not a valid int (INVALID_TYPE_ON_FIELD_IN_RECORD)'],
+      [{ objects: [{ name: 'Bad__c', fields: [{ name: 'S__c', type: 'picklist', values: ['A'], restricted: true, defaultValue: 'B' }] }] }, 'Bad__c.S__c: the default value "B" is not a valid picklist (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST)'],
+      [{ objects: [{ name: 'Invoice__c', fields: [{ name: 'Quantity__c', type: 'string', length: 10 }] }] }, "Invoice__c.Quantity__c: an existing field's column cannot change from integer (plain) to text (plain)"],
+      [{ objects: [{ name: 'Invoice__c', fields: [{ name: 'Serial__c', type: 'string', length: 20, unique: true }] }] }, "Invoice__c.Serial__c: an existing field's column cannot change from text (case-sensitive key) to text (case-insensitive key)"],
     ];
     for (const [spec, message] of cases) {
       const r = await fetch(`${server.url}/_localforce/orgs/default/schema`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(spec) });
