@@ -15,6 +15,13 @@ const wholeNumber = (min: number) => (text: string): number => {
   return n;
 };
 
+/** A yes/no environment variable: 1/true/yes or 0/false/no/empty (any case); anything else stops the start. */
+function envFlag(name: string): boolean {
+  const value = (process.env[name] ?? '').trim().toLowerCase();
+  if (['1', 'true', 'yes'].includes(value)) return true;
+  if (['', '0', 'false', 'no'].includes(value)) return false;
+  throw new Error(`${name} must be 1, true, yes, 0, false or no, not ${JSON.stringify(process.env[name])}`);
+}
 
 program
   .command('serve')
@@ -24,7 +31,8 @@ program
   .addOption(new Option('--data <dir>', 'directory of the SQLite database').env(env('DATA')).default(DEFAULT_CONFIG.dataDir))
   .addOption(new Option('--database <url>', 'a PostgreSQL URL (postgres://…) instead of SQLite: several processes may share it').env(env('DATABASE_URL')))
   .addOption(new Option('--database-pool <n>', 'PostgreSQL connections of the API side').env(env('DATABASE_POOL')).argParser(wholeNumber(2)).default(DEFAULT_CONFIG.databasePoolSize))
-  .addOption(new Option('--memory', 'throw-away storage, removed on exit').env(env('MEMORY')))
+  // LOCALFORCE_MEMORY is read below, not through .env(): commander turns a flag on for any value, even 0 or false.
+  .addOption(new Option('--memory', `throw-away storage, removed on exit (env: ${env('MEMORY')}=1|true)`))
   .addOption(new Option('--token <token>', 'fix the admin access token (for scripts and tests)').env(env('TOKEN')))
   .addOption(new Option('--username <username>', 'admin username').env(env('USERNAME')).default(DEFAULT_CONFIG.username))
   .addOption(new Option('--password <password>', 'admin password').env(env('PASSWORD')).default(DEFAULT_CONFIG.password))
@@ -39,13 +47,14 @@ program
     .argParser(wholeNumber(1024)).default(DEFAULT_CONFIG.maxResultFileBytes))
   .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent').env(env('LOG_LEVEL')).default(DEFAULT_CONFIG.logLevel))
   .action(async (opts: Record<string, string | number | boolean | undefined>) => {
+    const memory = !!opts.memory || envFlag(env('MEMORY'));
     const server = await startServer({
       host: String(opts.host),
       port: Number(opts.port),
       dataDir: String(opts.data),
       database: opts.database ? String(opts.database) : undefined,
       databasePoolSize: Number(opts.databasePool),
-      memory: !!opts.memory,
+      memory,
       token: opts.token ? String(opts.token) : undefined,
       username: String(opts.username),
       password: String(opts.password),
@@ -68,7 +77,7 @@ program
         `  password      ${org.password ?? '(not --password: the one set when this org was created)'}`,
         `  access token  ${org.token}`,
         ...(opts.seed ? [`  seed          ${server.seeded ? `loaded from ${String(opts.seed)}` : 'not loaded: the org already existed (seed data goes into a new org only)'}`] : []),
-        `  data          ${server.databaseUrl ? redactDatabaseUrl(server.databaseUrl) : opts.memory ? '(memory: removed on exit)' : server.dbFile}`,
+        `  data          ${server.databaseUrl ? redactDatabaseUrl(server.databaseUrl) : memory ? '(memory: removed on exit)' : server.dbFile}`,
         '',
         'Connect with jsforce:',
         `  new jsforce.Connection({ instanceUrl: '${url}', accessToken: '${org.token}', version: '62.0' })`,

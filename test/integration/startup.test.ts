@@ -82,4 +82,29 @@ describe('start-up of the example org, twice on the same data', () => {
       await second.close();
     }
   });
+
+  it('takes its settings from LOCALFORCE_* variables as from options', { timeout: 30_000 }, async () => {
+    const token = '00DLf0000000001!AQfromTheEnvironment';
+    const server = await spawnServer([], {
+      LOCALFORCE_USERNAME: 'ops@example.test', LOCALFORCE_PASSWORD: 'from-env', LOCALFORCE_TOKEN: token, LOCALFORCE_HOST: '127.0.0.1', LOCALFORCE_WORKERS: '2',
+    });
+    try {
+      const out = server.output();
+      assert.deepEqual([printed(out, 'username'), printed(out, 'password'), printed(out, 'access token')], ['ops@example.test', 'from-env', token]);
+      assert.equal((await soapLogin(server.url, 'ops@example.test', 'from-env')).status, 200);
+      const r = await fetch(`${server.url}/services/data/v62.0/limits`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(r.status, 200, 'the fixed token works');
+    } finally {
+      await server.close();
+    }
+    // A flag variable that says no is a no (commander alone would read any value as yes); a value that is neither
+    // stops the start with the reason.
+    const off = await spawnServer([], { LOCALFORCE_MEMORY: '0' });
+    try {
+      assert.notEqual(printed(off.output(), 'data'), '(memory: removed on exit)');
+    } finally {
+      await off.close();
+    }
+    await assert.rejects(spawnServer([], { LOCALFORCE_MEMORY: 'maybe' }), /LOCALFORCE_MEMORY must be 1, true, yes, 0, false or no, not "maybe"/);
+  });
 });
