@@ -1,14 +1,11 @@
 // Reads request bodies as raw bytes for every surface: chunked or not, any Content-Type. A gzip body is
-// inflated with a cap on its output, so a body that inflates past the limit is refused while it streams and
-// never inflated whole. Clients send `Content-Encoding: gzip` on bodies that are not gzip at all (Postman's
-// "Bulk Spec"): those are read as they are.
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
+// inflated as a stream that counts what comes out, so a body that inflates past the limit (10,000,000 characters,
+// or the byte cap) is refused as soon as it crosses it and is never inflated whole. Clients send
+// `Content-Encoding: gzip` on bodies that are not gzip at all (Postman's "Bulk Spec"): those are read as they are.
+import { createGunzip } from 'node:zlib';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { AsyncErrors } from '../wire/errors.js';
-
-const gunzipAsync = promisify(gunzip);
+import { ApiError, AsyncErrors } from '../wire/errors.js';
 
 export interface BodyLimits {
   /** Bytes read from the wire, and bytes a gzip body may inflate to. */
@@ -38,10 +35,36 @@ export async function readBody(stream: Readable, headers: IncomingHttpHeaders, l
   if (!encoding || encoding === 'identity' || raw.length === 0) return raw;
   if (encoding !== 'gzip' && encoding !== 'x-gzip') throw AsyncErrors.unsupportedEncoding(encoding);
   if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw; // labelled gzip, but plain
+  return inflate(raw, limits);
+}
+
+/** UTF-8 characters in `bytes`: every byte that does not continue a multi-byte sequence starts one. */
+function utf8Chars(bytes: Buffer): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] & 0xc0) !== 0x80) n++;
+  return n;
+}
+
+async function inflate(raw: Buffer, limits: BodyLimits): Promise<Buffer> {
+  const gunzip = createGunzip();
+  gunzip.end(raw);
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  // Characters are counted only once the bytes pass the character limit (there are never more characters than bytes).
+  let chars = -1;
   try {
-    return await gunzipAsync(raw, { maxOutputLength: limits.maxBytes });
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      chunks.push(chunk);
+      if (bytes > limits.reportedLimit) {
+        chars = chars < 0 ? chunks.reduce((n, c) => n + utf8Chars(c), 0) : chars + utf8Chars(chunk);
+        if (chars > limits.reportedLimit || bytes > limits.maxBytes) throw AsyncErrors.tooLarge(limits.reportedLimit);
+      }
+    }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw AsyncErrors.tooLarge(limits.reportedLimit);
+    gunzip.destroy();
+    if (err instanceof ApiError) throw err;
     throw AsyncErrors.clientInput('Failed to read request. The gzip content is corrupt');
   }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes);
 }

@@ -188,6 +188,14 @@ describe('adding batches', () => {
     const r = await http(bulk.url(`/job/${id}/batch`), { method: 'POST', headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' }, body: new Uint8Array(bomb) });
     assert.equal(r.status, 400);
     assert.equal(xmlText(r.body, 'exceptionCode'), 'ClientInputError');
+    assert.equal(xmlText(r.body, 'exceptionMessage'), 'Failed to read request. Exceeded max size limit of 10000000');
+    // The limit is in characters, counted as the body inflates: one character past it is refused, while 12 MB of
+    // two-byte characters (6,000,000 characters) is within it.
+    const over = await http(bulk.url(`/job/${id}/batch`), { method: 'POST', headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' }, body: new Uint8Array(gzipSync('Name\n' + 'b'.repeat(10_000_000 - 5) + '\n')) });
+    assert.equal(over.status, 400);
+    assert.equal(xmlText(over.body, 'exceptionMessage'), 'Failed to read request. Exceeded max size limit of 10000000');
+    const wide = await http(bulk.url(`/job/${id}/batch`), { method: 'POST', headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' }, body: new Uint8Array(gzipSync('Name\n' + 'é'.repeat(6_000_000) + '\n')) });
+    assert.equal(wide.status, 201, wide.body);
     const requestBody = await bulk.get(`/job/${id}/batch/${xmlText(gz.body, 'id')}/request`);
     assert.equal(requestBody.body, 'Name\nZipped\n');
     assert.equal(requestBody.headers.get('content-type'), 'text/csv');
