@@ -337,6 +337,34 @@ describe('processing', () => {
     assertGolden('results-insert.json', placeholders(results.body, { recordId: parsed[0].id }));
   });
 
+  it('writes a batchInfo, DML results CSV, a JSON batch list and a JSON error byte for byte', async () => {
+    // Processing times vary run to run; every other byte is fixed.
+    const times = (text: string) => text.replace(/(<(?:total|apiActive|apex)ProcessingTime>)\d+</g, '$1{{ms}}<').replace(/("(?:total|apiActive|apex)ProcessingTime":)\d+/g, '$1{{ms}}');
+    const id = await csvJob();
+    const { batchId, info, results } = await runCsv(id, 'Name,NumberOfEmployees\n"Golden, Inc.",12\nNo Employees,many\n');
+    assertGolden('batchInfo-completed.xml', times(placeholders(info, { jobId: id, batchId })));
+    const newId = /^"(001\w{15})"/m.exec(results)?.[1];
+    assert.ok(newId, results);
+    const csv = await bulk.get(`/job/${id}/batch/${batchId}/result`);
+    assert.equal(csv.headers.get('content-type'), 'text/csv');
+    assertGolden('results-insert.csv', placeholders(csv.body, { recordId: newId }));
+
+    const created = await bulk.post('/job', JSON.stringify({ operation: 'insert', object: 'Account', contentType: 'JSON' }), 'application/json');
+    const jsonJob = JSON.parse(created.body).id as string;
+    const add = await http(bulk.url(`/job/${jsonJob}/batch`), { method: 'POST', headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'application/json' }, body: JSON.stringify([{ Name: 'Json Golden' }]) });
+    const jsonBatch = JSON.parse(add.body).id as string;
+    let list = '';
+    for (let i = 0; i < 200 && !list.includes('"Completed"'); i++) {
+      if (i) await new Promise((r) => setTimeout(r, 50));
+      list = (await bulk.get(`/job/${jsonJob}/batch`)).body;
+    }
+    assertGolden('batchInfoList-completed.json', times(placeholders(list, { jobId: jsonJob, batchId: jsonBatch })));
+    const missing = await bulk.get(`/job/${jsonJob}/batch/751Lf00000000ZZAAA`);
+    assert.equal(missing.status, 400);
+    assert.equal(missing.headers.get('content-type'), 'application/json');
+    assertGolden('error-invalid-batch.json', missing.body);
+  });
+
   it('keeps the derived Contact Name in step with FirstName and LastName, in a Serial job', async () => {
     const ins = await bulk.createJob({ operation: 'insert', object: 'Contact', contentType: 'CSV', concurrencyMode: 'Serial' });
     const { results } = await runCsv(ins, 'FirstName,LastName\nAda,Byron\n');
