@@ -1,6 +1,7 @@
 // Bulk API 1.0 operations as typed calls: no HTTP, no wire formats. api/async turns requests into these calls
 // and their results back into Salesforce's bytes.
 import { AsyncErrors } from '../wire/errors.js';
+import { normalizeId } from '../wire/ids.js';
 import type { Clock } from '../org/clock.js';
 import { KEY_PREFIX, type IdGenerator } from '../org/ids.js';
 import type { SchemaService } from '../org/schema-service.js';
@@ -254,7 +255,12 @@ export function parsePkChunking(header: string | undefined): PkChunking | null {
       if (!Number.isInteger(n) || n < 1 || n > 250_000) throw AsyncErrors.invalidJob(`Invalid chunkSize ${value}: it must be between 1 and 250000`); // localforce wording
       out.chunkSize = n;
     } else if (/^parent$/i.test(key)) out.parent = value;
-    else if (/^startRow$/i.test(key)) out.startRow = value;
+    else if (/^startRow$/i.test(key)) {
+      // Kept as the 18-character id: it becomes the first chunk's bound in that chunk's SOQL.
+      const id = normalizeId(value);
+      if (!id) throw AsyncErrors.invalidJob(`Invalid startRow ${value}: it must be a 15- or 18-character record id`); // localforce wording
+      out.startRow = id;
+    }
     else throw AsyncErrors.invalidJob(`Invalid Sforce-Enable-PKChunking option: ${key}`);
   }
   return out;

@@ -134,7 +134,7 @@ function topLevelWhere(soql: string): number {
 
 async function splitIntoChunks(claim: ClaimedBatch, soql: string, q: CheckedQuery, o: ProcessorOptions): Promise<void> {
   const { chunkSize } = claim.job.pkChunking!;
-  const startRow = claim.job.pkChunking!.startRow ? (normalizeId(claim.job.pkChunking!.startRow) ?? claim.job.pkChunking!.startRow) : undefined;
+  const startRow = claim.job.pkChunking!.startRow; // an 18-character id (checked when the job was created)
   const boundaries: string[] = [];
   let i = 0;
   // Deleted records count toward the ranges, as Salesforce's do.

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, TEST_TOKEN } from '../helpers/server.js';
-import { NS, xmlText } from '../helpers/bulk.js';
+import { NS, http, jobXml, xmlText } from '../helpers/bulk.js';
 import { OrgBulk, csvOf, parseCsvText } from '../helpers/org.js';
 import type { RunningServer } from '../../src/server/server.js';
 
@@ -268,5 +268,17 @@ describe('PK chunking: other headers and queries', () => {
     const rows = await resultRows(run.jobId, run.batches[1].id, ['Id', 'Name']);
     assert.deepEqual(rows.map((r) => r[0]).sort(), ids.slice(9500));
     await close(run.jobId);
+  });
+
+  it('refuses a startRow that is not a record id when the job is created', async () => {
+    for (const bad of ["001' OR Name != '", '001xx', '001Lf0000000001AAA!']) {
+      const refused = await http(`${server.url}/services/async/62.0/job`, {
+        method: 'POST', headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'application/xml', 'Sforce-Enable-PKChunking': `chunkSize=1000; startRow=${bad}` },
+        body: jobXml({ operation: 'query', object: 'Account', contentType: 'CSV' }),
+      });
+      assert.equal(refused.status, 400, bad);
+      assert.equal(xmlText(refused.body, 'exceptionCode'), 'InvalidJob');
+      assert.equal(xmlText(refused.body, 'exceptionMessage'), `Invalid startRow ${bad}: it must be a 15- or 18-character record id`);
+    }
   });
 });
