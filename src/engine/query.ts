@@ -68,8 +68,8 @@ async function runQuery(claim: ClaimedBatch, checked: CheckedQuery, o: Processor
   }
   function push(f: Awaited<ReturnType<typeof openFile>> | { parts: string[]; pending: number; bytes: number }, text: string) {
     f.parts.push(text);
-    f.pending += text.length;
-    f.bytes += text.length;
+    f.pending += text.length; // characters: when to write a chunk, roughly
+    f.bytes += Buffer.byteLength(text, 'utf8'); // bytes, exactly: the file size limit is in bytes
   }
   async function flush(f: Awaited<ReturnType<typeof openFile>>, force: boolean) {
     if (f.pending === 0 || (!force && f.pending < CHUNK_BYTES)) return;

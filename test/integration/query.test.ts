@@ -453,6 +453,8 @@ describe('query: queryAll and deleted records', () => {
   });
 });
 
+const DESCRIPTION = 'has "quotes", commas 東京東京東京東京東京東京東京東京東京東京';
+
 describe('query: big results (maxResultFileBytes 2000) and REST paging', () => {
   let big: RunningServer;
   const N = 4500;
@@ -460,7 +462,8 @@ describe('query: big results (maxResultFileBytes 2000) and REST paging', () => {
 
   before(async () => {
     big = await startTestServer({ maxResultFileBytes: 2000 });
-    const rows = Array.from({ length: N }, (_, i) => [`Row ${String(i).padStart(4, '0')}`, i % 3 === 0 ? 'has "quotes", commas' : '']);
+    // Every third row has a description with quotes, commas and three-byte characters: files are split by bytes.
+    const rows = Array.from({ length: N }, (_, i) => [`Row ${String(i).padStart(4, '0')}`, i % 3 === 0 ? DESCRIPTION : '']);
     inserted = await new OrgBulk(big.url, TEST_TOKEN).insertOk('Account', csvOf(['Name', 'Description'], rows));
     assert.equal(inserted.length, N);
   });
@@ -480,7 +483,7 @@ describe('query: big results (maxResultFileBytes 2000) and REST paging', () => {
     assert.equal(rows.length, N);
     assert.deepEqual(rows.map((r) => r[0]).sort(), [...inserted].sort());
     assert.deepEqual(rows.filter((r) => r[2] !== '').length, N / 3);
-    assert.ok(rows.every((r) => r[2] === '' || r[2] === 'has "quotes", commas'));
+    assert.ok(rows.every((r) => r[2] === '' || r[2] === DESCRIPTION));
   });
 
   it('JSON: every split file is a complete JSON array; together they hold every record once', async () => {
