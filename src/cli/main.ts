@@ -41,7 +41,7 @@ program
   .addOption(new Option('--workers <n>', 'batch worker threads').env(env('WORKERS')).argParser(wholeNumber(1)).default(DEFAULT_CONFIG.workers))
   .addOption(new Option('--processing-delay <ms>', 'delay before a queued batch starts').env(env('PROCESSING_DELAY')).argParser(wholeNumber(0)).default(0))
   .addOption(new Option('--chunk-delay <ms>', 'pause after each 200-record chunk (slow batches on purpose)').env(env('CHUNK_DELAY')).argParser(wholeNumber(0)).default(0))
-  .addOption(new Option('--lease <ms>', 'how long a batch stays with a worker that stopped committing (a dead process) before another takes it over')
+  .addOption(new Option('--lease <ms>', 'how long a batch stays with a worker that stopped renewing its lease (a dead process) before another takes it over')
     .env(env('LEASE')).argParser(wholeNumber(1000)).default(DEFAULT_CONFIG.leaseMs))
   .addOption(new Option('--max-result-file-bytes <n>', 'size at which a query result file rolls over to the next').env(env('MAX_RESULT_FILE_BYTES'))
     .argParser(wholeNumber(1024)).default(DEFAULT_CONFIG.maxResultFileBytes))

@@ -71,7 +71,20 @@ async function loop(): Promise<void> {
       databaseDown = false;
       if (claim) {
         claimed = true;
-        await processBatch(claim, options);
+        // The heartbeat: the lease is renewed on a timer while the batch runs, not only at its commits, so a long
+        // statement (a big sort, a PK split's id scan) does not let the lease lapse and hand a live batch to another
+        // worker. A worker that died stops beating, and its batch is taken over once the lease runs out.
+        let beating = false;
+        const heartbeat = setInterval(() => {
+          if (beating) return;
+          beating = true;
+          stores.work.renewLease(claim, config.leaseMs, systemClock.now()).catch(() => false).finally(() => (beating = false));
+        }, Math.max(100, Math.floor(config.leaseMs / 3)));
+        try {
+          await processBatch(claim, options);
+        } finally {
+          clearInterval(heartbeat);
+        }
         parentPort!.postMessage({ type: 'batchDone', jobId: claim.job.id, batchId: claim.batch.id });
       }
     } catch (err) {

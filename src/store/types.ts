@@ -133,6 +133,11 @@ export interface WorkStore extends IdCounterStore {
    * lost to another worker.
    */
   commitChunks(claim: ClaimedBatch, firstChunk: number, chunkCount: number, leaseMs: number, now: () => number, apply: (tx: RecordTx) => Promise<ChunkOutcome>): Promise<boolean>;
+  /**
+   * The heartbeat: extends the lease of a batch this owner still holds InProgress (never takes one back). Resolves
+   * false when it is no longer the owner's, or when the batch row is busy in the owner's own commit (which renews it).
+   */
+  renewLease(claim: ClaimedBatch, leaseMs: number, now: number): Promise<boolean>;
   /** Ends the batch (Completed or Failed) if the lease is still ours. */
   finishBatch(claim: ClaimedBatch, state: Extract<BatchState, 'Completed' | 'Failed'>, stateMessage: string | null, elapsedMs: number, now: number): Promise<void>;
   /** Counts a retry on the job (a batch re-claimed after its lease expired). */

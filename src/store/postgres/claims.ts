@@ -1,11 +1,12 @@
 // All of the work-claiming SQL for PostgreSQL, in one place (as pg-boss keeps its claim SQL together).
 //
 // Several processes, each with worker threads, claim from one lf_batch table. A claim runs in a short transaction
-// that first takes a transaction-level advisory lock, so two claimers never both see "no batch of this Serial job running" and
-// each start one; the candidate row is then picked with FOR UPDATE SKIP LOCKED, so a row an API request holds (an
-// abort, say) is passed over rather than waited for. A claim sets a lease; every chunk commit renews it and checks
-// that it is still the owner's (the heartbeat), so a worker that stalled or whose process died stops writing, and
-// once the lease expires any worker takes the batch over and resumes after its last committed chunk.
+// that first takes a transaction-level advisory lock, so two claimers never both see "no batch of this Serial job
+// running" and each start one; the candidate row is then picked with FOR UPDATE SKIP LOCKED, so a row an API request
+// holds (an abort, say) is passed over rather than waited for. A claim sets a lease. A heartbeat renews it on a timer
+// while the batch runs (engine/worker.ts), and every chunk commit renews it and checks that it is still the owner's,
+// so a worker whose process died stops renewing, a worker that lost its lease stops writing, and once the lease
+// expires any worker takes the batch over and resumes after its last committed chunk.
 import type { BatchState } from '../../bulk/model.js';
 import type { ChunkOutcome, ClaimedBatch, RecordTx, WorkStore } from '../types.js';
 import { type Client, type Pool, checkout, inTransaction, quoteIdent, readBytea } from './database.js';
@@ -48,6 +49,12 @@ WITH progress AS (
   RETURNING id)
 INSERT INTO lf_batch_result (batch_id, chunk, rows) SELECT id, $3::int, $10 FROM progress
 ON CONFLICT (batch_id, chunk) DO UPDATE SET rows = excluded.rows`;
+
+// The heartbeat. SKIP LOCKED: while the owner's own commit holds the row, the heartbeat passes (that commit renews the
+// lease) instead of holding a pool connection waiting for it.
+const HEARTBEAT = `
+UPDATE lf_batch SET lease_until = $3::bigint + $4::bigint
+WHERE id = (SELECT id FROM lf_batch WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress' FOR UPDATE SKIP LOCKED)`;
 
 const OWNS = `SELECT 1 FROM lf_batch WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress' FOR UPDATE`;
 
@@ -105,6 +112,10 @@ export class PostgresWorkStore implements WorkStore {
       if (err instanceof LeaseLost) return false;
       throw err;
     }
+  }
+
+  async renewLease(claim: ClaimedBatch, leaseMs: number, now: number): Promise<boolean> {
+    return (await this.pool.query(HEARTBEAT, [claim.batch.id, claim.owner, now, leaseMs])).rowCount === 1;
   }
 
   async finishBatch(claim: ClaimedBatch, state: Extract<BatchState, 'Completed' | 'Failed'>, message: string | null, elapsedMs: number, now: number): Promise<void> {

@@ -123,6 +123,10 @@ export class SqliteWorkStore implements WorkStore {
     }
   }
 
+  async renewLease(claim: ClaimedBatch, leaseMs: number, now: number): Promise<boolean> {
+    return this.stmt.renewLease.run({ id: claim.batch.id, owner: claim.owner, now, leaseMs }).changes === 1;
+  }
+
   async finishBatch(claim: ClaimedBatch, state: Extract<BatchState, 'Completed' | 'Failed'>, message: string | null, elapsedMs: number, now: number): Promise<void> {
     this.stmt.finish.run({ id: claim.batch.id, owner: claim.owner, state, message, elapsed: elapsedMs, now });
   }
