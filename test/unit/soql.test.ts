@@ -291,13 +291,17 @@ describe('SOQL: what Bulk refuses (soql.md §3)', () => {
 
 describe('SOQL: semi-join restrictions (soql.md §2)', () => {
   it('refuses a semi-join whose left operand is neither an Id nor a reference field', () => {
-    errorOf('SELECT Id FROM Account WHERE Name IN (SELECT LastName FROM Contact)');
+    const err = errorOf('SELECT Id FROM Account WHERE Name IN (SELECT LastName FROM Contact)');
+    assert.equal(err.code, 'INVALID_QUERY_FILTER_OPERATOR');
+    assert.match(err.message, /ERROR at Row:1:Column:30\nsemi join sub-selects are only allowed on Id and reference fields, not on Name$/);
   });
   it('refuses OR next to a semi-join', () => {
-    errorOf("SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact) OR Name = 'x'");
+    const err = errorOf("SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact) OR Name = 'x'");
+    assert.deepEqual([err.code, err.message], ['MALFORMED_QUERY', "Semi join sub-selects are not allowed with the 'OR' operator"]);
   });
   it('refuses a nested semi-join', () => {
-    errorOf('SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE AccountId IN (SELECT Id FROM Account))');
+    const err = errorOf('SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE AccountId IN (SELECT Id FROM Account))');
+    assert.deepEqual([err.code, err.message], ['MALFORMED_QUERY', 'Nested semi join sub-selects are not supported']);
   });
   it('refuses a semi-join subquery selecting more than one field', () => {
     assert.equal(errorOf('SELECT Id FROM Account WHERE Id IN (SELECT AccountId, Id FROM Contact)').code, 'MALFORMED_QUERY');
@@ -368,7 +372,9 @@ describe('SOQL: literals become typed parameters', () => {
   });
 
   it('fails a date literal whose range leaves the calendar with a SoqlError, not a crash', () => {
-    errorOf('SELECT Id FROM Account WHERE CreatedDate = LAST_N_DAYS:999999999');
+    const err = errorOf('SELECT Id FROM Account WHERE CreatedDate = LAST_N_DAYS:999999999');
+    assert.equal(err.code, 'MALFORMED_QUERY');
+    assert.match(err.message, /ERROR at Row:1:Column:44\nunexpected token: 'LAST_N_DAYS:999999999'$/);
   });
 });
 
@@ -477,7 +483,9 @@ describe('SOQL: date literal ranges, UTC, at a fixed now (soql.md §2)', () => {
   });
 
   it('refuses a date literal on a non-date field and an unknown literal', () => {
-    assert.ok(errorOf('SELECT Id FROM Account WHERE Name = TODAY'));
+    const onText = errorOf('SELECT Id FROM Account WHERE Name = TODAY');
+    assert.equal(onText.code, 'INVALID_QUERY_FILTER_OPERATOR');
+    assert.match(onText.message, /ERROR at Row:1:Column:30\nDate literals are only valid on date and datetime fields: Name$/);
     assert.equal(errorOf('SELECT Id FROM Account WHERE CreatedDate = LAST_N_FORTNIGHTS:2').code, 'MALFORMED_QUERY');
   });
 });
