@@ -64,6 +64,19 @@ describe('start-up of the example org, twice on the same data', () => {
 
       const rows = await query(first.url, printed(out, 'access token'));
       assert.deepEqual(rows.records.map((r) => [r.Ref__c, r.Warehouse__r.City__c]), [['S-1', 'Lyon']]);
+
+      // The control plane seeds one object the same way: the answer is the results CSV; lookups by external id resolve.
+      const seeded = await fetch(`${first.url}/_localforce/orgs/default/seed/Shipment__c`, {
+        method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: 'Ref__c,Warehouse__r.Code__c\nS-2,W2\nS-3,W9\n',
+      });
+      assert.equal(seeded.status, 200);
+      assert.equal(seeded.headers.get('content-type'), 'text/csv');
+      const lines = (await seeded.text()).trim().split('\n');
+      assert.equal(lines[0], '"Id","Success","Created","Error"');
+      assert.match(lines[1], /^"a\w{17}","true","true",""$/);
+      assert.equal(lines[2], '"","false","false","INVALID_FIELD:Foreign key external ID: W9 not found for field Code__c in entity Warehouse__c:--"');
+      const after = await query(first.url, printed(out, 'access token'));
+      assert.deepEqual(after.records.map((r) => [r.Ref__c, r.Warehouse__r.City__c]).sort(), [['S-1', 'Lyon'], ['S-2', 'Osaka']]);
     } finally {
       await first.close();
     }
@@ -77,7 +90,7 @@ describe('start-up of the example org, twice on the same data', () => {
       assert.equal((await soapLogin(second.url, 'admin@localforce.local', 'not-the-orgs')).status, 500, 'the org kept its password');
       assert.equal((await soapLogin(second.url, 'admin@localforce.local', 'localforce')).status, 200);
       const rows = await query(second.url, printed(out, 'access token'));
-      assert.equal(rows.totalSize, 1, 'the seed was not inserted again');
+      assert.equal(rows.totalSize, 2, 'the seed was not inserted again (S-1 from the seed, S-2 from the control plane)');
     } finally {
       await second.close();
     }
