@@ -365,6 +365,23 @@ describe('processing', () => {
     assertGolden('error-invalid-batch.json', missing.body);
   });
 
+  it('fills in the processing times: per batch, and on the job as their sum', async () => {
+    const id = await csvJob();
+    const rows = (n: number, tag: string) => 'Name,Description\n' + Array.from({ length: n }, (_, i) => `${tag} ${i},${'x'.repeat(200)}`).join('\n') + '\n';
+    const infos = [];
+    for (const [n, tag] of [[3000, 'Timed A'], [2000, 'Timed B']] as const) infos.push((await runCsv(id, rows(n, tag))).info);
+    const times = infos.map((info) => ({ total: Number(xmlText(info, 'totalProcessingTime')), active: Number(xmlText(info, 'apiActiveProcessingTime')), apex: Number(xmlText(info, 'apexProcessingTime')) }));
+    for (const t of times) {
+      assert.ok(t.total > 0, `a 2,000-row batch takes time: ${JSON.stringify(t)}`);
+      assert.equal(t.active, t.total, 'no Apex runs here: all of it is API-active time');
+      assert.equal(t.apex, 0);
+    }
+    const job = (await bulk.get(`/job/${id}`)).body;
+    assert.equal(Number(xmlText(job, 'totalProcessingTime')), times[0].total + times[1].total);
+    assert.equal(Number(xmlText(job, 'apiActiveProcessingTime')), times[0].active + times[1].active);
+    assert.equal(xmlText(job, 'apexProcessingTime'), '0');
+  });
+
   it('keeps the derived Contact Name in step with FirstName and LastName, in a Serial job', async () => {
     const ins = await bulk.createJob({ operation: 'insert', object: 'Contact', contentType: 'CSV', concurrencyMode: 'Serial' });
     const { results } = await runCsv(ins, 'FirstName,LastName\nAda,Byron\n');

@@ -265,6 +265,19 @@ describe('required fields', () => {
     assert.deepEqual(await storedRow(server, 'Term__c', run.results[1].id!, ['Days__c']), { Days__c: 45, typeof_Days__c: 'integer' });
   });
 
+  it('inserts and updates an Opportunity given its required fields, typed', async () => {
+    const [id] = await bulk.insertOk('Opportunity', `Name,StageName,CloseDate,Amount,Probability,AccountId\nBig Deal,Prospecting,2026-12-31,125000.456,10,${accountId}\n`);
+    assert.match(id, /^006\w{15}$/);
+    const cols = ['Name', 'StageName', 'CloseDate', 'Amount', 'Probability', 'AccountId'];
+    assert.deepEqual(await storedRow(server, 'Opportunity', id, cols), {
+      Name: 'Big Deal', typeof_Name: 'text', StageName: 'Prospecting', typeof_StageName: 'text', CloseDate: '2026-12-31', typeof_CloseDate: 'text',
+      Amount: 125000.46, typeof_Amount: 'real', Probability: 10, typeof_Probability: 'real', AccountId: accountId, typeof_AccountId: 'text',
+    });
+    const upd = await bulk.run({ operation: 'update', object: 'Opportunity' }, `Id,StageName,Probability\n${id},Closed Won,100\n`);
+    assert.ok(upd.results[0].success, JSON.stringify(upd.results[0].errors));
+    assert.deepEqual(await storedRow(server, 'Opportunity', id, ['StageName', 'Probability']), { StageName: 'Closed Won', typeof_StageName: 'text', Probability: 100, typeof_Probability: 'real' });
+  });
+
   it('lists every missing required field of a standard object', async () => {
     const run = await bulk.run({ operation: 'insert', object: 'Opportunity' }, 'Description\nno name, stage or close date\n');
     assert.deepEqual(run.results[0].errors, [{ statusCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [Name, StageName, CloseDate]', fields: ['Name', 'StageName', 'CloseDate'] }]);

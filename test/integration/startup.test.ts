@@ -120,4 +120,47 @@ describe('start-up of the example org, twice on the same data', () => {
     }
     await assert.rejects(spawnServer([], { LOCALFORCE_MEMORY: 'maybe' }), /LOCALFORCE_MEMORY must be 1, true, yes, 0, false or no, not "maybe"/);
   });
+
+  it('logs one JSON line per request with tokens masked, and answers userinfo, the identity URL and OAuth errors', { timeout: 30_000 }, async () => {
+    const token = '00DLf0000000001!AQtokenThatMustNotBeLogged';
+    const server = await spawnServer(['--token', token, '--log-level', 'info']);
+    try {
+      const out = () => server.output();
+      const orgId = printed(out(), 'org id');
+      const info = await fetch(`${server.url}/services/oauth2/userinfo`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(info.status, 200);
+      assert.equal(info.headers.get('content-type'), 'application/json;charset=UTF-8');
+      const user = (await info.json()) as { user_id: string; organization_id: string; preferred_username: string; sub: string };
+      assert.deepEqual([user.organization_id, user.preferred_username], [orgId, 'admin@localforce.local']);
+      assert.equal(user.sub, `${server.url}/id/${orgId}/${user.user_id}`);
+      const identity = await fetch(`${user.sub}?oauth_token=${encodeURIComponent(token)}`);
+      assert.equal(identity.status, 200);
+      assert.equal(((await identity.json()) as { id: string }).id, user.sub);
+      const bad = await fetch(`${server.url}/services/oauth2/userinfo`, { headers: { Authorization: 'Bearer 00Dnope!nope' } });
+      assert.equal(bad.status, 403);
+      assert.equal(await bad.text(), '{"error":"Bad_OAuth_Token","error_description":"Session expired or invalid"}');
+      const oauth = (form: string) => fetch(`${server.url}/services/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form });
+      const wrong = await oauth('grant_type=password&client_id=x&client_secret=y&username=admin%40localforce.local&password=wrong');
+      assert.equal(wrong.status, 400);
+      assert.equal(await wrong.text(), '{"error":"invalid_grant","error_description":"authentication failure"}');
+      const grant = await oauth('grant_type=client_credentials&client_id=x&client_secret=y');
+      assert.equal(grant.status, 400);
+      assert.equal(await grant.text(), '{"error":"unsupported_grant_type","error_description":"grant type not supported"}');
+
+      await new Promise((r) => setTimeout(r, 200)); // let the last lines reach the pipe
+      const lines = out().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; url?: string; statusCode?: number; method?: string });
+      const requests = lines.filter((l) => l.msg === 'request' && l.url !== '/_localforce/health');
+      assert.deepEqual(requests.map((l) => [l.method, l.url, l.statusCode]), [
+        ['GET', '/services/oauth2/userinfo', 200],
+        ['GET', `/id/${orgId}/${user.user_id}?oauth_token=***`, 200],
+        ['GET', '/services/oauth2/userinfo', 403],
+        ['POST', '/services/oauth2/token', 400],
+        ['POST', '/services/oauth2/token', 400],
+      ]);
+      const logged = out().split('\n').filter((l) => l.startsWith('{')).join('\n');
+      assert.ok(!logged.includes(token) && !logged.includes('AQtokenThatMustNotBeLogged'), 'the token never appears in the log');
+    } finally {
+      await server.close();
+    }
+  });
 });
