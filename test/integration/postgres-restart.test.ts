@@ -5,7 +5,7 @@
 // after their last committed chunk: every batch ends Completed with exactly 10,000 result rows and — checked by
 // SQL — exactly one record per input row; new jobs and batches work through both processes.
 //
-// This restarts the machine's PostgreSQL (pg_ctlcluster; LOCALFORCE_TEST_PG_CLUSTER, default "15 main") and always
+// This restarts the machine's PostgreSQL (pg_ctlcluster; LOCALFORCE_TEST_PG_CLUSTER, default: the cluster on the admin URL's port) and always
 // starts it again, waiting for pg_isready. Skip rules as test/integration/postgres-cluster.test.ts (PostgreSQL
 // unreachable, or cannot be restarted from here: skipped with the reason unless LOCALFORCE_REQUIRE_POSTGRES=1; when
 // the suite runs in tiers, only in the PostgreSQL tier).
@@ -19,7 +19,21 @@ import { BulkClient, batchList, numberedAccountsCsv, xmlText, NS, type BatchList
 import { databaseUrl, dropDatabase, pgAdmin, postgresOnlyTestUnavailable } from '../helpers/postgres.js';
 
 const ADMIN_URL = pgAdminUrl();
-const CLUSTER = (process.env.LOCALFORCE_TEST_PG_CLUSTER ?? '15 main').split(/\s+/);
+/** The Debian cluster (version, name) to stop and start: LOCALFORCE_TEST_PG_CLUSTER, else the one on the admin URL's port. */
+function clusterToRestart(): string[] {
+  if (process.env.LOCALFORCE_TEST_PG_CLUSTER) return process.env.LOCALFORCE_TEST_PG_CLUSTER.split(/\s+/);
+  const port = new URL(ADMIN_URL).port || '5432';
+  try {
+    for (const line of execFileSync('pg_lsclusters', ['--no-header'], { stdio: 'pipe' }).toString().split('\n')) {
+      const [version, name, clusterPort] = line.trim().split(/\s+/);
+      if (clusterPort === port) return [version, name];
+    }
+  } catch {
+    /* no pg_lsclusters: restartUnavailable() says so */
+  }
+  return ['15', 'main'];
+}
+const CLUSTER = clusterToRestart();
 const BATCHES = 20;
 const ROWS = 10_000;
 
