@@ -2,7 +2,7 @@
 // It opens its own database connection; the main thread only wakes it up early (it also polls).
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
-import { openStores, type StoreConfig } from '../store/open.js';
+import { openStores, type StoreConfig, type Stores } from '../store/open.js';
 import { IdGenerator } from '../org/ids.js';
 import { SchemaService } from '../org/schema-service.js';
 import { systemClock } from '../org/clock.js';
@@ -23,20 +23,6 @@ export interface WorkerConfig {
 }
 
 const config = workerData as WorkerConfig;
-const stores = await openStores(config.store, 'worker');
-const owner = `${process.pid}:${threadId}:${randomBytes(4).toString('hex')}`;
-const options = {
-  work: stores.work,
-  ids: new IdGenerator(stores.work, config.pod),
-  schemas: new SchemaService(stores.org, stores.schema),
-  clock: systemClock,
-  leaseMs: config.leaseMs,
-  chunkSize: config.chunkSize,
-  maxAttempts: config.maxAttempts,
-  chunkDelayMs: config.chunkDelayMs,
-  maxResultFileBytes: config.maxResultFileBytes,
-  compile: stores.compile,
-};
 
 let wake: (() => void) | undefined;
 let stopping = false;
@@ -59,6 +45,45 @@ function sleep(ms: number): Promise<void> {
     wake = done;
   });
 }
+
+/**
+ * The stores, once the database can be reached: a worker started while PostgreSQL is down (a restart) waits for it,
+ * reporting that once, rather than exiting and being started again every half second.
+ */
+async function openWhenAvailable(): Promise<Stores | undefined> {
+  for (let reported = false; !stopping;) {
+    try {
+      return await openStores(config.store, 'worker');
+    } catch (err) {
+      if (!isStoreUnavailable(err)) throw err;
+      if (!reported) parentPort!.postMessage({ type: 'error', message: `database unavailable at start, retrying: ${(err as Error).message}` });
+      reported = true;
+      await sleep(config.pollMs);
+    }
+  }
+  return undefined;
+}
+
+const opened = await openWhenAvailable();
+if (!opened) {
+  parentPort!.postMessage({ type: 'stopped' });
+  parentPort!.close();
+  process.exit(0);
+}
+const stores = opened;
+const owner = `${process.pid}:${threadId}:${randomBytes(4).toString('hex')}`;
+const options = {
+  work: stores.work,
+  ids: new IdGenerator(stores.work, config.pod),
+  schemas: new SchemaService(stores.org, stores.schema),
+  clock: systemClock,
+  leaseMs: config.leaseMs,
+  chunkSize: config.chunkSize,
+  maxAttempts: config.maxAttempts,
+  chunkDelayMs: config.chunkDelayMs,
+  maxResultFileBytes: config.maxResultFileBytes,
+  compile: stores.compile,
+};
 
 let workSinceMaintenance = true;
 let databaseDown = false;

@@ -20,7 +20,10 @@ export function isStoreUnavailable(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || /^08/.test(code))) return true;
-  return UNAVAILABLE_MESSAGES.test(String((err as { message?: unknown }).message ?? ''));
+  if (UNAVAILABLE_MESSAGES.test(String((err as { message?: unknown }).message ?? ''))) return true;
+  // An error that wraps the driver's (opening the stores names the database it could not reach).
+  const cause = (err as { cause?: unknown }).cause;
+  return cause !== err && isStoreUnavailable(cause);
 }
 
 /**

@@ -103,7 +103,13 @@ async function timed(what: string, url: string, init: RequestInit): Promise<Answ
 }
 
 describe('PostgreSQL restart with batches in flight', () => {
-  it('answers 503 during the outage, then resumes every batch exactly once', { timeout: 300_000 }, async (t: TestContext) => {
+  // Chunk by chunk (--chunk-delay: one chunk per commit, each batch long in flight), and as batches normally run
+  // (25 chunks per transaction through one COPY kept open): the outage cuts into both kinds of commit.
+  it('answers 503 during the outage, then resumes every batch exactly once (chunk by chunk)', { timeout: 300_000 }, (t: TestContext) => restartScenario(t, true));
+  it('answers 503 during the outage, then resumes every batch exactly once (25 chunks per commit)', { timeout: 300_000 }, (t: TestContext) => restartScenario(t, false));
+});
+
+async function restartScenario(t: TestContext, slow: boolean): Promise<void> {
     const skip = await restartUnavailable();
     if (skip) {
       t.diagnostic(`skipped: ${skip}`);
@@ -120,7 +126,7 @@ describe('PostgreSQL restart with batches in flight', () => {
       // 20 ms after each 200-record chunk: a 10,000-row batch spends at least a second in flight.
       // A 10 s lease (default 30 s): longer than the outage, so a worker whose commit was cut off takes its own batch
       // back at once; a worker thread that died leaves its batch for 10 s.
-      const args = ['--database', url, '--token', TEST_TOKEN, '--workers', '2', '--chunk-delay', '20', '--lease', '10000'];
+      const args = ['--database', url, '--token', TEST_TOKEN, '--workers', '2', '--lease', '10000', ...(slow ? ['--chunk-delay', '20'] : [])];
       const a = await spawnServer(args);
       servers.push(a);
       const b = await spawnServer(args);
@@ -144,6 +150,8 @@ describe('PostgreSQL restart with batches in flight', () => {
       const logMark = servers.map((x) => x.output().length);
       let readyAt = 0;
       let answers: Answer[] = [];
+      let rest!: Answer;
+      let oauth!: Answer;
       try {
         pgctl('stop');
         t.diagnostic(`PostgreSQL stopped at ${elapsed()} (took ${Date.now() - stopAt} ms): `
@@ -162,6 +170,11 @@ describe('PostgreSQL restart with batches in flight', () => {
           answers.push(await timed(`${name} POST batch`, s.url(`/job/${jobId}/batch`), { method: 'POST', headers: csvHeaders, body: 'Name\nDuring outage\n' }));
           answers.push(await timed(`${name} POST job`, s.url('/job'), { method: 'POST', headers: xmlHeaders, body: jobXml }));
         }
+        // The other surfaces, in their own error shapes.
+        rest = await timed('A GET REST limits', `${a.url}/services/data/v62.0/limits`, { headers: { Authorization: `Bearer ${TEST_TOKEN}` } });
+        oauth = await timed('B POST OAuth token', `${b.url}/services/oauth2/token`, {
+          method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password&client_id=x&client_secret=y&username=admin%40localforce.local&password=localforce',
+        });
         const health = await timed('A GET /_localforce/health', `${a.url}/_localforce/health`, {});
         await sleep(1000); // the workers keep retrying against a database that is down
         for (const x of answers) t.diagnostic(`outage: ${x.what} → ${x.status} in ${x.ms} ms, ${x.contentType}: ${x.body.slice(0, 400)}`);
@@ -177,6 +190,13 @@ describe('PostgreSQL restart with batches in flight', () => {
         const lines = x.output().slice(logMark[i]).split('\n').filter(Boolean);
         t.diagnostic(`process ${'AB'[i]} logged ${lines.length} lines during the outage${lines.length ? `; first: ${lines[0].slice(0, 600)}` : ''}`);
       }
+      for (const x of [rest, oauth]) {
+        assert.equal(x.status, 503, `${x.what}: ${x.status} ${x.body.slice(0, 500)}`);
+        assert.match(x.contentType ?? '', /^application\/json/, `${x.what}: ${x.contentType}`);
+        assert.match(x.body, /database/i, `${x.what}: ${x.body}`);
+      }
+      assert.equal(JSON.parse(rest.body)[0]?.errorCode, 'SERVER_UNAVAILABLE', rest.body);
+      assert.equal(JSON.parse(oauth.body).error, 'temporarily_unavailable', oauth.body);
       for (const x of answers) {
         assert.equal(x.status, 503, `${x.what}: ${x.status} ${x.body.slice(0, 500)}`);
         assert.match(x.contentType ?? '', /xml/, `${x.what}: content type ${x.contentType}`);
@@ -261,5 +281,4 @@ describe('PostgreSQL restart with batches in flight', () => {
       await Promise.all(servers.map((s) => s.exited));
       await dropDatabase(dbName);
     }
-  });
-});
+}

@@ -23,7 +23,7 @@ export async function openPostgresStores(config: Extract<StoreConfig, { kind: 'p
     else await pool.query('SELECT 1'); // fail fast on a bad URL
   } catch (err) {
     await pool.end();
-    throw new Error(`PostgreSQL at ${redactDatabaseUrl(config.url)}: ${(err as Error).message}`);
+    throw new Error(`PostgreSQL at ${redactDatabaseUrl(config.url)}: ${(err as Error).message}`, { cause: err });
   }
   const listeners: pg.Client[] = [];
   let closing = false;
