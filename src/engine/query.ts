@@ -5,7 +5,7 @@ import { composeQuery, parseQuery } from '@jetstreamapp/soql-parser-js';
 import type { ClaimedBatch } from '../store/types.js';
 import { checkSoql } from '../soql/check.js';
 import { SoqlError } from '../soql/errors.js';
-import type { CheckedQuery } from '../soql/model.js';
+import type { CheckedQuery, Condition } from '../soql/model.js';
 import { csvWriter, jsonWriter, NO_RECORDS, xmlWriter, type ResultWriter } from '../wire/query-results.js';
 import { KEY_PREFIX } from '../org/ids.js';
 import { normalizeId } from '../wire/ids.js';
@@ -103,9 +103,26 @@ async function runQuery(claim: ClaimedBatch, checked: CheckedQuery, o: Processor
   await o.work.completeQueryBatch(claim, totalRows, o.clock.now() - started, o.clock.now());
 }
 
-/** PK chunking is off for queries with ORDER BY or LIMIT, or filtering on a field whose name contains "id". */
+/**
+ * PK chunking is off for queries with ORDER BY or LIMIT, filtering on a field whose name contains "id", or with a
+ * subquery (bulk-v1.md §10.6: it works only for queries without subqueries).
+ */
 function pkChunkingApplies(q: CheckedQuery): boolean {
-  return q.orderBy.length === 0 && q.limit === undefined && !q.filtersOnIdField;
+  return q.orderBy.length === 0 && q.limit === undefined && !q.filtersOnIdField && !(q.where && hasSubquery(q.where));
+}
+
+function hasSubquery(c: Condition): boolean {
+  switch (c.kind) {
+    case 'and':
+    case 'or':
+      return c.items.some(hasSubquery);
+    case 'not':
+      return hasSubquery(c.item);
+    case 'semijoin':
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** The chunk's SOQL: the original with the Id range appended (the original condition kept whole in parentheses). */

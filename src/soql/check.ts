@@ -199,7 +199,8 @@ class Checker {
   private leaf(object: ObjectDef, c: Record<string, unknown>, idFilter: { value: boolean }): Condition {
     if (typeof c.field !== 'string') throw SoqlErrors.notSupported('Functions in WHERE (CALENDAR_YEAR(), …)', this.o.surface === 'bulk' ? 'Bulk Query' : 'this localforce release');
     const path = this.path(object, c.field);
-    if (/id/i.test(path.field.name) && path.hops.length === 0) idFilter.value = true;
+    // PK chunking turns off on a filter on any field with "id" in its name, through a relationship too (Account.OwnerId).
+    if (/id/i.test(path.field.name)) idFilter.value = true;
     const op = String(c.operator).toUpperCase();
     const literalType = String(c.literalType ?? '');
     const f = path.field;

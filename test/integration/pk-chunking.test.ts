@@ -226,6 +226,8 @@ describe('PK chunking: other headers and queries', () => {
     ['ORDER BY', 'SELECT Id, Name FROM Account ORDER BY Name DESC', N],
     ['a filter on Id', `SELECT Id, Name FROM Account WHERE Id != null`, N],
     ['a filter on a field with "id" in its name (OwnerId)', 'SELECT Id, Name FROM Account WHERE OwnerId != null', N],
+    ['a filter on an "id" field through a relationship (Parent.OwnerId)', 'SELECT Id, Name FROM Account WHERE Parent.OwnerId = null', N],
+    ['LIMIT', 'SELECT Id, Name FROM Account LIMIT 1500', 1500],
   ] as const) {
     it(`is off with ${why}: one batch, Completed, all rows`, async () => {
       const run = await runChunked(soql, 'chunkSize=1000');
