@@ -535,10 +535,24 @@ describe('query: big results (maxResultFileBytes 2000) and REST paging', () => {
     assert.equal(second.status, 200, second.body);
     assert.equal((second.json() as { records: unknown[] }).records.length, 2000);
     const forged = Buffer.from(JSON.stringify({ q: 'SELECT Id FROM Account', all: false, offset: 1.5 })).toString('base64url');
-    for (const locator of [forged, 'not-base64-json']) {
+    const badTotal = Buffer.from(JSON.stringify({ q: 'SELECT Id FROM Account', all: false, offset: 2000, total: -1 })).toString('base64url');
+    for (const locator of [forged, badTotal, 'not-base64-json']) {
       const bad = await rest(big.url, TEST_TOKEN, `/v62.0/query/${locator}`);
       assert.equal(bad.status, 400, bad.body);
       assert.equal((bad.json() as { errorCode: string }[])[0].errorCode, 'INVALID_QUERY_LOCATOR');
+    }
+  });
+
+  it('REST: later pages keep the totalSize counted for the first page (the rows are not counted again)', async () => {
+    const first = (await restQuery(big, 'SELECT Id FROM Account')).json() as { totalSize: number; nextRecordsUrl: string };
+    assert.equal(first.totalSize, N);
+    const [added] = await new OrgBulk(big.url, TEST_TOKEN).insertOk('Account', 'Name\nAdded Between Pages\n');
+    try {
+      const second = (await rest(big.url, TEST_TOKEN, first.nextRecordsUrl.replace('/services/data', ''))).json() as { totalSize: number };
+      assert.equal(second.totalSize, N, 'the total of the first page');
+      assert.equal(((await restQuery(big, 'SELECT Id FROM Account')).json() as { totalSize: number }).totalSize, N + 1, 'a new query counts again');
+    } finally {
+      await new OrgBulk(big.url, TEST_TOKEN).run({ operation: 'hardDelete', object: 'Account' }, `Id\n${added}\n`);
     }
   });
 });

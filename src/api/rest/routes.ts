@@ -11,7 +11,7 @@ import { writeJson, type JsonValue } from '../../wire/json.js';
 import { normalizeId } from '../../wire/ids.js';
 import { sendWire, wire } from '../../server/wire-response.js';
 import { baseUrlOf } from '../auth/routes.js';
-import { RestQueryService, decodeLocator, SoqlError } from '../../engine/rest-query.js';
+import { RestQueryService, decodeLocator, SoqlError, type Locator } from '../../engine/rest-query.js';
 import { describeGlobal, describeObject, limitsJson, recordJson, resourceMap, versionList } from './codec.js';
 
 export interface RestSurfaceOptions {
@@ -110,11 +110,11 @@ export async function registerRestRoutes(app: FastifyInstance, s: RestSurfaceOpt
 
     for (const resource of ['query', 'queryAll'] as const) {
       const includeDeleted = resource === 'queryAll';
-      const run = async (request: FastifyRequest, soql: string, offset: number) => {
+      const run = async (request: FastifyRequest, from: { soql: string } | Locator) => {
         const v = version(request);
         const sess = await session(request);
         try {
-          return json(await s.queries.run(sess.orgId, v, soql, includeDeleted, offset));
+          return json(await s.queries.run(sess.orgId, v, from, includeDeleted));
         } catch (err) {
           if (err instanceof SoqlError) throw new ApiError(err.code, err.message, 400);
           throw err;
@@ -123,13 +123,13 @@ export async function registerRestRoutes(app: FastifyInstance, s: RestSurfaceOpt
       scope.get(`/services/data/:version/${resource}`, async (request, reply) => {
         const q = (request.query as { q?: string }).q;
         if (!q) throw new ApiError('MALFORMED_QUERY', 'A query string has to be specified', 400);
-        return sendWire(reply, await run(request, q, 0));
+        return sendWire(reply, await run(request, { soql: q }));
       });
       // A wildcard, not a parameter: a locator carries its SOQL (up to 100,000 characters) and is longer than any id.
       scope.get(`/services/data/:version/${resource}/*`, async (request, reply) => {
         const locator = decodeLocator((request.params as { '*': string })['*']);
         if (!locator) throw new ApiError('INVALID_QUERY_LOCATOR', 'invalid query locator', 400);
-        return sendWire(reply, await run(request, locator.q, locator.offset));
+        return sendWire(reply, await run(request, locator));
       });
     }
 
