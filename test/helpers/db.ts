@@ -64,6 +64,28 @@ export async function dbAll<T = Row>(target: DbTarget, sql: string, params: unkn
   }
 }
 
+/** Runs one writing statement (tests that put the database in a state no request can: a batch tried ten times). */
+export async function dbRun(target: DbTarget, sql: string, params: unknown[] = []): Promise<void> {
+  if (target.databaseUrl) {
+    const client = new pg.Client({ connectionString: target.databaseUrl, application_name: 'localforce-tests' });
+    await client.connect();
+    try {
+      await client.query({ text: toPgPlaceholders(sql), values: params });
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  if (!target.dbFile) throw new Error('neither dbFile nor databaseUrl: no database to write');
+  const db = new Database(target.dbFile);
+  try {
+    db.pragma('busy_timeout = 10000');
+    db.prepare(sql).run(...params);
+  } finally {
+    db.close();
+  }
+}
+
 /** The first row of `sql`, or undefined. */
 export async function dbGet<T = Row>(target: DbTarget, sql: string, params: unknown[] = []): Promise<T | undefined> {
   return (await dbAll<T>(target, sql, params))[0];

@@ -1,10 +1,12 @@
-// The lease heartbeat: a batch whose worker is alive keeps its lease however long it goes between commits. Here a
+// Leases and retries. The heartbeat: a batch whose worker is alive keeps its lease however long it goes between commits. Here a
 // 1 s lease and a 2.5 s pause after each chunk commit (--chunk-delay), with a second worker thread idle and ready to
 // take over any batch whose lease lapses: the batch must complete under its first worker, with no retry counted
 // and every record written once. (Leases that do lapse — a killed process — are the restart and cluster tests'.)
+// The retry limit: a batch claimed for the eleventh time fails with Salesforce's message instead of running again.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnServer, testBackend, TEST_TOKEN } from '../helpers/server.js';
+import { spawnServer, startTestServer, testBackend, TEST_TOKEN } from '../helpers/server.js';
+import { dbCount, dbRun } from '../helpers/db.js';
 import { BulkClient, numberedAccountsCsv, xmlText } from '../helpers/bulk.js';
 
 describe(`lease heartbeat on ${testBackend()}`, () => {
@@ -22,6 +24,26 @@ describe(`lease heartbeat on ${testBackend()}`, () => {
       const results = (await bulk.get(`/job/${jobId}/batch/${batchId}/result`)).body.trim().split('\n');
       assert.equal(results.length, 401);
       assert.equal(new Set(results.slice(1).map((line) => line.split(',')[0])).size, 400, 'every row has its own record');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails a batch claimed more than ten times with InvalidBatch : Retried more than ten times', { timeout: 30_000 }, async () => {
+    // Batches wait 1.5 s before a worker may claim them: time to record ten earlier attempts, as if ten workers had
+    // died holding it.
+    const server = await startTestServer({ processingDelayMs: 1500 });
+    try {
+      const bulk = new BulkClient(server.url, TEST_TOKEN);
+      const jobId = await bulk.createJob({ operation: 'insert', object: 'Account', contentType: 'CSV' });
+      const batchId = await bulk.addBatch(jobId, 'Name\nNever Inserted\n');
+      await dbRun(server, 'UPDATE lf_batch SET attempts = 10 WHERE id = ?', [batchId]);
+      const info = await bulk.waitForBatch(jobId, batchId, 20_000);
+      assert.equal(xmlText(info, 'state'), 'Failed', info);
+      assert.equal(xmlText(info, 'stateMessage'), 'InvalidBatch : Retried more than ten times');
+      assert.equal(xmlText(info, 'numberRecordsProcessed'), '0');
+      assert.equal(xmlText((await bulk.get(`/job/${jobId}`)).body, 'numberRetries'), '1', 'the eleventh claim counts as a retry');
+      assert.equal(await dbCount(server, `SELECT count(*) AS n FROM "Account" WHERE "Name" = 'Never Inserted'`), 0);
     } finally {
       await server.close();
     }
