@@ -114,7 +114,10 @@ class Checker {
     const idFilter = { value: false };
     if (!nested) this.whereFrom = offsetOf(this.soql, 'WHERE');
     const condition = q.where ? this.where(object, q.where, idFilter) : undefined;
-    if (condition) this.checkSemiJoins(condition, nested);
+    if (condition) {
+      this.checkSemiJoins(condition, nested);
+      if (countSemiJoins(condition) > 2) throw new SoqlError('MALFORMED_QUERY', 'Maximum of 2 semi join sub-selects are allowed'); // localforce wording
+    }
     const orderBy = (q.orderBy ? (Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy]) : []).map((term) => {
       const t = term as { field?: string; order?: string; nulls?: string };
       if (!t.field) throw SoqlErrors.notSupported('ORDER BY on functions', where);
@@ -246,7 +249,7 @@ class Checker {
     throw SoqlErrors.unexpectedToken(this.soql, this.at(op), op);
   }
 
-  /** Salesforce refuses semi-joins beside OR, and semi-joins inside a semi-join. */
+  /** Salesforce refuses semi-joins beside OR, semi-joins inside a semi-join, and more than two in one query. */
   private checkSemiJoins(c: Condition, nested: boolean, underOr = false): void {
     switch (c.kind) {
       case 'semijoin':
@@ -301,4 +304,18 @@ class Checker {
 export function checkSoql(soql: string, schema: OrgSchema, options: CheckOptions): CheckedQuery {
   const q = parse(soql);
   return new Checker(soql, schema, options).query(q, false);
+}
+
+function countSemiJoins(c: Condition): number {
+  switch (c.kind) {
+    case 'semijoin':
+      return 1;
+    case 'and':
+    case 'or':
+      return c.items.reduce((n, item) => n + countSemiJoins(item), 0);
+    case 'not':
+      return countSemiJoins(c.item);
+    default:
+      return 0;
+  }
 }

@@ -303,6 +303,12 @@ describe('SOQL: semi-join restrictions (soql.md §2)', () => {
     const err = errorOf('SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE AccountId IN (SELECT Id FROM Account))');
     assert.deepEqual([err.code, err.message], ['MALFORMED_QUERY', 'Nested semi join sub-selects are not supported']);
   });
+  it('takes two semi-joins in one query and refuses a third', () => {
+    const two = 'SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact) AND Id IN (SELECT AccountId FROM Opportunity)';
+    assert.equal(checkSoql(two, schema, { surface: 'bulk', includeDeleted: false, now: NOW }).object.name, 'Account');
+    const err = errorOf(`${two} AND OwnerId IN (SELECT Id FROM User)`);
+    assert.deepEqual([err.code, err.message], ['MALFORMED_QUERY', 'Maximum of 2 semi join sub-selects are allowed']);
+  });
   it('refuses a semi-join subquery selecting more than one field', () => {
     assert.equal(errorOf('SELECT Id FROM Account WHERE Id IN (SELECT AccountId, Id FROM Contact)').code, 'MALFORMED_QUERY');
   });
