@@ -23,6 +23,8 @@ export interface ChunkContext {
   /** Per auto-number field, the first number reserved for this chunk (row i gets first + i). */
   autoNumbers: Map<FieldDef, number>;
   objectByPrefix(prefix: string): ObjectDef | undefined;
+  /** Lookups to this object whose records go with their parent on delete (cascadeDelete: Contact.AccountId). */
+  cascades: { object: ObjectDef; field: FieldDef }[];
 }
 
 type Row = (RawValue | undefined)[];
@@ -438,5 +440,13 @@ async function applyDelete(ctx: ChunkContext, tx: RecordTx, rows: Row[], hard: b
   });
   if (hard) await tx.hardDelete(ctx.object, toDelete);
   else await tx.softDelete(ctx.object, toDelete, ctx.nowIso, ctx.userId);
+  // Children on a cascading lookup go with their parent, in the same transaction (their results are not reported).
+  for (const c of ctx.cascades) {
+    if (!toDelete.length) break;
+    const children = [...(await tx.findByField(c.object, c.field, toDelete)).values()].flat();
+    if (!children.length) continue;
+    if (hard) await tx.hardDelete(c.object, children);
+    else await tx.softDelete(c.object, children, ctx.nowIso, ctx.userId);
+  }
   return results;
 }

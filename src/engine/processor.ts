@@ -77,6 +77,9 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
     // by each commit, never waits out a long pause.
     const perCommit = o.chunkDelayMs > 0 ? 1 : Math.max(1, o.work.chunksPerCommit);
     const coerce: CoerceContext = { object, lineEnding: job.lineEnding, prefixOf: (name) => schema.object(name)?.keyPrefix };
+    const cascades = schema.objects.flatMap((child) => child.fields
+      .filter((f) => f.type === 'reference' && f.cascadeDelete && f.referenceTo?.includes(object.name))
+      .map((field) => ({ object: child, field })));
     for (let first = claim.chunksDone; first < chunkCount; first += perCommit) {
       const last = Math.min(first + perCommit, chunkCount);
       // Each chunk keeps its own context (ids, auto-numbers). Ids are reserved outside the transaction, so a
@@ -95,6 +98,7 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
             nowIso: new Date(o.clock.now()).toISOString(),
             coerce,
             objectByPrefix: (prefix) => schema.objectByPrefix(prefix),
+            cascades,
           },
         });
       }

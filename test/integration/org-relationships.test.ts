@@ -308,6 +308,25 @@ describe('delete and hardDelete', () => {
     assert.deepEqual(left, { n: 0 });
   });
 
+  it("delete takes an Account's Contacts with it (cascadeDelete), not its Opportunities; hardDelete removes them", async () => {
+    const [soft, hard] = await bulk.insertOk('Account', 'Name\nCascade Soft\nCascade Hard\n');
+    const contacts = await bulk.insertOk('Contact', `LastName,AccountId\nChild One,${soft}\nChild Two,${soft}\nOther Child,${hard}\n`);
+    const [opportunity] = await bulk.insertOk('Opportunity', `Name,StageName,CloseDate,AccountId\nStays,Prospecting,2026-12-31,${soft}\n`);
+    const run = await bulk.run({ operation: 'delete', object: 'Account' }, `Id\n${soft}\n`);
+    assert.deepEqual(run.results.map((r) => [r.id, r.success]), [[soft, true]], 'one result per input row: children are not reported');
+    const state = async (table: string, id: string) => (await dbGet(server, `SELECT "IsDeleted" FROM "${table}" WHERE "Id" = ?`, [id]))?.IsDeleted;
+    assert.deepEqual([await state('Contact', contacts[0]), await state('Contact', contacts[1]), await state('Contact', contacts[2])], [1, 1, 0]);
+    assert.equal(await state('Opportunity', opportunity), 0, 'Opportunity.AccountId does not cascade');
+    const listed = await rest(server.url, TEST_TOKEN, `/v62.0/query?q=${encodeURIComponent(`SELECT Id FROM Contact WHERE AccountId = '${soft}'`)}`);
+    assert.equal(listed.json().totalSize, 0);
+    const all = await rest(server.url, TEST_TOKEN, `/v62.0/queryAll?q=${encodeURIComponent(`SELECT Id, IsDeleted FROM Contact WHERE AccountId = '${soft}'`)}`);
+    assert.equal(all.json().totalSize, 2, 'queryAll still sees the deleted children');
+
+    const hardRun = await bulk.run({ operation: 'hardDelete', object: 'Account' }, `Id\n${hard}\n`);
+    assert.ok(hardRun.results[0].success, JSON.stringify(hardRun.results[0].errors));
+    assert.equal(await dbCount(server, 'SELECT count(*) AS n FROM "Contact" WHERE "Id" = ?', [contacts[2]]), 0);
+  });
+
   it('refuses to delete Users', async () => {
     const run = await bulk.run({ operation: 'delete', object: 'User' }, `Id\n${server.org.userId}\n`);
     assert.equal(run.results[0].errors[0].statusCode, 'INVALID_OPERATION');
