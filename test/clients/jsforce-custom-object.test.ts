@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Connection } from 'jsforce';
 import { startTestServer } from '../helpers/server.js';
 import { dbAll, dbCount, dbGet } from '../helpers/db.js';
+import { createOrg } from '../helpers/org.js';
 import type { RunningServer } from '../../src/server/server.js';
 
 const require = createRequire(import.meta.url);
@@ -155,6 +156,38 @@ describe('jsforce against a custom-object org', () => {
     const global = await conn.describeGlobal();
     const custom = global.sobjects.filter((o) => o.custom).map((o) => [o.name, o.keyPrefix]);
     assert.deepEqual(custom, [['Warehouse__c', 'a00'], ['Shipment__c', 'a01']]);
+  });
+
+  it('reports a refused value through jsforce: the row fails with the field type\'s status code, the others load', async () => {
+    const results = await load('Shipment__c', 'upsert', { extIdField: 'Ref__c' }, [
+      // Every record carries every field: jsforce writes the CSV header from the first record's keys.
+      { Ref__c: 'BAD-WEIGHT', Weight__c: 'heavy', Shipped__c: '2026-02-28' },
+      { Ref__c: 'BAD-DATE', Weight__c: 2, Shipped__c: '2026-02-30' },
+      { Ref__c: 'GOOD-ONE', Weight__c: 1.25, Shipped__c: '2026-03-01' },
+    ]);
+    assert.deepEqual(results.map((r) => r.success), [false, false, true]);
+    assert.match(results[0].errors.join(' '), /^INVALID_TYPE_ON_FIELD_IN_RECORD:Weight: value not of required type: heavy:Weight__c/);
+    assert.match(results[1].errors.join(' '), /^INVALID_TYPE_ON_FIELD_IN_RECORD:Shipped: value not of required type: 2026-02-30:Shipped__c/);
+  });
+
+  it('sees nothing of another org through jsforce: its token gets no job, no record, no custom object', async () => {
+    await createOrg(server.url, 'Other Org', 'other@isolated.test', 'other-secret');
+    const other = new jsforce.Connection({ oauth2: { loginUrl: server.url, clientId: 'localforce-test', clientSecret: 'secret' }, version: '62.0' });
+    await other.login('other@isolated.test', 'other-secret');
+    assert.notEqual(other.userInfo?.organizationId, conn.userInfo?.organizationId);
+    // A record id of the first org: not found for the second.
+    await assert.rejects(other.sobject('Account').retrieve(warehouse.W1.replace(/^a00/, '001')), /NOT_FOUND|not found/i);
+    await assert.rejects(other.sobject('Shipment__c').retrieve(warehouse.W1), (err: Error & { errorCode?: string }) => /NOT_FOUND|INVALID_TYPE/.test(`${err.errorCode} ${err.message}`));
+    // The first org's job, asked for with the second org's session.
+    const job = conn.bulk.createJob('Shipment__c', 'upsert', { extIdField: 'Ref__c' });
+    const info = await job.open();
+    try {
+      await assert.rejects(other.bulk.job(info.id!).info(), (err: Error & { name?: string }) => /InvalidJob/.test(`${err.name} ${err.message}`));
+    } finally {
+      await job.close();
+    }
+    const theirAccounts = await other.query('SELECT Id FROM Account');
+    assert.equal(theirAccounts.totalSize, 0, 'the second org starts empty');
   });
 
   it('deletes through jsforce: the row stays with IsDeleted = 1', async () => {
