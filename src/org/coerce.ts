@@ -22,6 +22,10 @@ const INT_RE = /^[+-]?\d+$/;
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)(:([0-5]\d)(\.\d{1,3})?)?Z?$/;
 
+// Powers of ten for scales and precisions (0–18), looked up rather than computed for every number of a batch.
+const POW10 = Array.from({ length: 40 }, (_, k) => 10 ** k);
+const pow10 = (k: number) => POW10[k] ?? 10 ** k;
+
 const notOfType = (f: FieldDef, v: RawValue) => recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${v}`, [f.name]);
 
 export interface CoerceContext {
@@ -47,7 +51,7 @@ export function coerceValue(f: FieldDef, raw: Exclude<RawValue, null>, ctx: Coer
     case 'int': {
       if (!(typeof raw === 'number' ? Number.isInteger(raw) : INT_RE.test(text))) return { error: notOfType(f, raw) };
       const n = Number(text);
-      if (Math.abs(n) >= 10 ** (f.precision ?? 9) || !Number.isSafeInteger(n)) {
+      if (Math.abs(n) >= pow10(f.precision ?? 9) || !Number.isSafeInteger(n)) {
         return { error: recordError('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${text}`, [f.name]) };
       }
       return { value: n };
@@ -59,8 +63,8 @@ export function coerceValue(f: FieldDef, raw: Exclude<RawValue, null>, ctx: Coer
       const n = Number(text);
       if (!Number.isFinite(n)) return { error: notOfType(f, raw) };
       const scale = f.scale ?? 0;
-      const rounded = Math.round(n * 10 ** scale) / 10 ** scale;
-      if (f.precision !== undefined && Math.abs(rounded) >= 10 ** (f.precision - scale)) {
+      const rounded = Math.round(n * pow10(scale)) / pow10(scale);
+      if (f.precision !== undefined && Math.abs(rounded) >= pow10(f.precision - scale)) {
         return { error: recordError('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${text}`, [f.name]) };
       }
       return { value: rounded };
@@ -74,6 +78,8 @@ export function coerceValue(f: FieldDef, raw: Exclude<RawValue, null>, ctx: Coer
       return iso === undefined ? { error: notOfType(f, raw) } : { value: iso };
     }
     case 'time': {
+      // Already as stored (HH:mm:ss.SSSZ, what clients send): kept as it is once checked.
+      if (text.length === 13 && text[12] === 'Z' && text[8] === '.' && TIME_RE.test(text)) return { value: text };
       const m = TIME_RE.exec(text);
       if (!m) return { error: notOfType(f, raw) };
       return { value: `${m[1]}:${m[2]}:${m[4] ?? '00'}${(m[5] ?? '.000').padEnd(4, '0')}Z` };
