@@ -440,10 +440,11 @@ async function applyDelete(ctx: ChunkContext, tx: RecordTx, rows: Row[], hard: b
   });
   if (hard) await tx.hardDelete(ctx.object, toDelete);
   else await tx.softDelete(ctx.object, toDelete, ctx.nowIso, ctx.userId);
-  // Children on a cascading lookup go with their parent, in the same transaction (their results are not reported).
+  // Children on a cascading lookup go with their parent, in the same transaction (their results are not reported);
+  // a hardDelete removes the ones already in the recycle bin too.
   for (const c of ctx.cascades) {
     if (!toDelete.length) break;
-    const children = [...(await tx.findByField(c.object, c.field, toDelete)).values()].flat();
+    const children = [...(await tx.findByField(c.object, c.field, toDelete, hard)).values()].flat();
     if (!children.length) continue;
     if (hard) await tx.hardDelete(c.object, children);
     else await tx.softDelete(c.object, children, ctx.nowIso, ctx.userId);

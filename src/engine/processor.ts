@@ -73,8 +73,7 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
     let chunkStart = started;
     const inserting = job.operation === 'insert' || job.operation === 'upsert';
     const chunkCount = Math.ceil(table.rows.length / o.chunkSize);
-    // Slow on purpose (--chunk-delay): one chunk per commit, so progress shows chunk by chunk and the lease, renewed
-    // by each commit, never waits out a long pause.
+    // Slow on purpose (--chunk-delay): one chunk per commit, so progress shows chunk by chunk.
     const perCommit = o.chunkDelayMs > 0 ? 1 : Math.max(1, o.work.chunksPerCommit);
     const coerce: CoerceContext = { object, lineEnding: job.lineEnding, prefixOf: (name) => schema.object(name)?.keyPrefix };
     const cascades = schema.objects.flatMap((child) => child.fields

@@ -39,7 +39,6 @@ export function decodeLocator(text: string): Locator | undefined {
 export class RestQueryService {
   constructor(private readonly schemas: SchemaService, private readonly store: QueryStore, private readonly compile: SoqlCompiler, private readonly now: () => number) {}
 
-  /** One page of results; throws SoqlError for a query Salesforce would refuse. */
   /** A page of results: the first (from the SOQL) or a later one (from the locator); throws SoqlError for a query Salesforce would refuse. */
   async run(orgId: string, version: string, from: { soql: string } | Locator, includeDeleted: boolean): Promise<JsonValue> {
     const soql = 'soql' in from ? from.soql : from.q;

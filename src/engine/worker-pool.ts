@@ -26,10 +26,11 @@ export class WorkerPool {
       else if (msg.type === 'error') this.events.onError?.(msg.message!);
     });
     worker.on('error', (err) => this.events.onError?.(err.stack ?? String(err)));
+    const threadId = worker.threadId; // -1 once the thread has exited
     worker.on('exit', (code) => {
       this.workers.delete(worker);
       if (this.stopping) return;
-      this.events.onError?.(`worker thread ${worker.threadId} exited (code ${code}); starting another in 500 ms`);
+      this.events.onError?.(`worker thread ${threadId} exited (code ${code}); starting another in 500 ms`);
       setTimeout(() => !this.stopping && this.spawn(), 500).unref();
     });
     this.workers.add(worker);

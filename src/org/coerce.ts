@@ -22,7 +22,7 @@ const INT_RE = /^[+-]?\d+$/;
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)(:([0-5]\d)(\.\d{1,3})?)?Z?$/;
 
-// Powers of ten for scales and precisions (0–18), looked up rather than computed for every number of a batch.
+// Powers of ten for scales and precisions, looked up rather than computed for every number of a batch.
 const POW10 = Array.from({ length: 40 }, (_, k) => 10 ** k);
 const pow10 = (k: number) => POW10[k] ?? 10 ** k;
 

@@ -76,7 +76,8 @@ export function parseSchemaText(text: string): SchemaSpec {
 /** How a field's column is typed and compared: what a re-declaration may not change, since the column stays. */
 function columnShape(spec: FieldSpec): string {
   const type = TYPE_ALIASES[String(spec.type).toLowerCase()] ?? String(spec.type).toLowerCase();
-  const kind = type === 'boolean' || type === 'int' ? 'integer' : type === 'double' || type === 'currency' || type === 'percent' ? 'number' : 'text';
+  // PostgreSQL keeps a checkbox in INTEGER and a number without decimals in BIGINT: two different columns.
+  const kind = type === 'boolean' ? 'checkbox' : type === 'int' ? 'integer' : type === 'double' || type === 'currency' || type === 'percent' ? 'number' : 'text';
   const matching = kind === 'text' && (spec.externalId || spec.unique) ? (spec.caseSensitive ? 'case-sensitive key' : 'case-insensitive key') : 'plain';
   return `${kind} (${matching})`;
 }
@@ -120,13 +121,15 @@ function fieldFromSpec(spec: FieldSpec, objectName: string): FieldDef {
     o.childRelationshipName = spec.childRelationshipName ?? `${objectName.replace(/__c$/, '')}s__r`;
   }
   const def = field(spec.name, type, o);
-  if (def.defaultValue !== undefined && typeof def.defaultValue !== 'boolean') {
-    // A default is stored as given into every record that leaves the field out, so it must be a valid value of the
-    // field's type (the same check a batch's value gets); lookups take no default.
-    const r = type === 'reference' ? undefined : coerceValue(def, def.defaultValue, { object: undefined as never, lineEnding: null, prefixOf: () => undefined });
-    if (!r || 'error' in r) throw new SchemaError(`${objectName}.${spec.name}: the default value ${JSON.stringify(def.defaultValue)} is not a valid ${type}${r && 'error' in r ? ` (${r.error.statusCode})` : ''}`);
+  if (def.defaultValue === undefined || typeof def.defaultValue === 'boolean') return def;
+  // A default goes into every record that leaves the field out, so it must be a valid value of the field's type (the
+  // check a batch's value gets) and is kept in its stored form ("false" → false, 1.239 at scale 2 → 1.24, a datetime
+  // in UTC); lookups take no default.
+  const r = type === 'reference' ? undefined : coerceValue(def, def.defaultValue, { object: undefined as never, lineEnding: null, prefixOf: () => undefined });
+  if (!r || 'error' in r || r.value === null) {
+    throw new SchemaError(`${objectName}.${spec.name}: the default value ${JSON.stringify(def.defaultValue)} is not a valid ${type}${r && 'error' in r ? ` (${r.error.statusCode})` : ''}`);
   }
-  return def;
+  return field(spec.name, type, { ...o, defaultValue: type === 'boolean' ? r.value === 1 : String(r.value) });
 }
 
 /** The object shapes of an org: the standard ones with any custom fields, then its custom objects. */

@@ -38,10 +38,16 @@ export async function readBody(stream: Readable, headers: IncomingHttpHeaders, l
   return inflate(raw, limits);
 }
 
-/** UTF-8 characters in `bytes`: every byte that does not continue a multi-byte sequence starts one. */
+/**
+ * Characters in UTF-8 `bytes`, counted as the limit counts them (the string's length, as BulkService checks it: UTF-16
+ * units): every byte that does not continue a sequence starts one, and a four-byte sequence is two units.
+ */
 function utf8Chars(bytes: Buffer): number {
   let n = 0;
-  for (let i = 0; i < bytes.length; i++) if ((bytes[i] & 0xc0) !== 0x80) n++;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if ((b & 0xc0) !== 0x80) n += b >= 0xf0 ? 2 : 1;
+  }
   return n;
 }
 

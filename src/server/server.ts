@@ -140,7 +140,15 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   // /_localforce/health answering means the seed records are there.
   const seeded = Boolean(config.seedDir && org.created);
   try {
-    if (seeded) await seeds.loadDirectory({ token: '', orgId: org.orgId, userId: org.userId }, config.seedDir!);
+    if (seeded) {
+      try {
+        await seeds.loadDirectory({ token: '', orgId: org.orgId, userId: org.userId }, config.seedDir!);
+      } catch (err) {
+        // The org exists now, with the rows loaded before the failure; a later start will not seed it again.
+        (err as Error).message += ' (the org was created with the seed rows loaded before this one; a later start on the same data does not seed again: start on an empty data location to seed from the start)';
+        throw err;
+      }
+    }
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await app.close();

@@ -174,7 +174,7 @@ export interface RecordTx {
   /** Existing records among `ids` (18-char), with their deleted flag. */
   findIds(object: ObjectDef, ids: readonly string[]): Promise<Map<string, { isDeleted: boolean }>>;
   /** Non-deleted records whose `field` equals one of `values` (case-insensitively for text): value (lower-cased) → ids. */
-  findByField(object: ObjectDef, field: FieldDef, values: readonly string[]): Promise<Map<string, string[]>>;
+  findByField(object: ObjectDef, field: FieldDef, values: readonly string[], includeDeleted?: boolean): Promise<Map<string, string[]>>;
   insert(object: ObjectDef, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
   update(object: ObjectDef, id: string, columns: readonly string[], values: readonly unknown[]): Promise<void>;
   /** Recomputes a derived full name (`Name` = FirstName + LastName on Contact, Lead, User) after an update. */

@@ -60,6 +60,8 @@ export function parseSfDateTime(text: string): number | undefined {
   const [, y, mo, d, h, mi, s = '0', frac = '0', zone] = m;
   if (!validYmd(+y, +mo, +d) || +h > 23 || +mi > 59 || +s > 59) return undefined;
   let ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Math.round(Number('0.' + frac) * 1000));
+  // Date.UTC reads years 0–99 as 1900–1999; the year is the one written.
+  if (+y < 100) ms = new Date(ms).setUTCFullYear(+y);
   if (zone && zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');

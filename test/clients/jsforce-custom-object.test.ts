@@ -65,7 +65,7 @@ after(async () => server.close());
  * conn.bulk.load, waiting also for the job close jsforce sends after reading the results (it does not await it), so
  * no request is left in flight when the server stops.
  */
-async function load(type: string, operation: 'upsert' | 'delete', options: { extIdField?: string }, records: Record<string, unknown>[]): Promise<LoadResult[]> {
+async function load(type: string, operation: 'insert' | 'upsert' | 'delete', options: { extIdField?: string }, records: Record<string, unknown>[]): Promise<LoadResult[]> {
   const batch = conn.bulk.load(type, operation, options, records);
   const closed = new Promise<void>((resolve, reject) => {
     batch.job.once('close', () => resolve());
@@ -175,8 +175,11 @@ describe('jsforce against a custom-object org', () => {
     const other = new jsforce.Connection({ oauth2: { loginUrl: server.url, clientId: 'localforce-test', clientSecret: 'secret' }, version: '62.0' });
     await other.login('other@isolated.test', 'other-secret');
     assert.notEqual(other.userInfo?.organizationId, conn.userInfo?.organizationId);
-    // A record id of the first org: not found for the second.
-    await assert.rejects(other.sobject('Account').retrieve(warehouse.W1.replace(/^a00/, '001')), /NOT_FOUND|not found/i);
+    // A record of the first org, read by the first and not found for the second.
+    const [created] = await load('Account', 'insert', {}, [{ Name: 'First Org Only' }]);
+    assert.ok(created.success && created.id, JSON.stringify(created));
+    assert.equal(((await conn.sobject('Account').retrieve(created.id!)) as { Name: string }).Name, 'First Org Only');
+    await assert.rejects(other.sobject('Account').retrieve(created.id!), /NOT_FOUND|not found/i);
     await assert.rejects(other.sobject('Shipment__c').retrieve(warehouse.W1), (err: Error & { errorCode?: string }) => /NOT_FOUND|INVALID_TYPE/.test(`${err.errorCode} ${err.message}`));
     // The first org's job, asked for with the second org's session.
     const job = conn.bulk.createJob('Shipment__c', 'upsert', { extIdField: 'Ref__c' });

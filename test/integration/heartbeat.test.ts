@@ -30,14 +30,15 @@ describe(`lease heartbeat on ${testBackend()}`, () => {
   });
 
   it('fails a batch claimed more than ten times with InvalidBatch : Retried more than ten times', { timeout: 30_000 }, async () => {
-    // Batches wait 1.5 s before a worker may claim them: time to record ten earlier attempts, as if ten workers had
+    // Batches wait 5 s before a worker may claim them: time to record ten earlier attempts, as if ten workers had
     // died holding it.
-    const server = await startTestServer({ processingDelayMs: 1500 });
+    const server = await startTestServer({ processingDelayMs: 5000 });
     try {
       const bulk = new BulkClient(server.url, TEST_TOKEN);
       const jobId = await bulk.createJob({ operation: 'insert', object: 'Account', contentType: 'CSV' });
       const batchId = await bulk.addBatch(jobId, 'Name\nNever Inserted\n');
-      await dbRun(server, 'UPDATE lf_batch SET attempts = 10 WHERE id = ?', [batchId]);
+      await dbRun(server, "UPDATE lf_batch SET attempts = 10 WHERE id = ? AND state = 'Queued'", [batchId]);
+      assert.equal(await dbCount(server, 'SELECT count(*) AS n FROM lf_batch WHERE id = ? AND attempts = 10', [batchId]), 1, 'still Queued when the attempts were set');
       const info = await bulk.waitForBatch(jobId, batchId, 20_000);
       assert.equal(xmlText(info, 'state'), 'Failed', info);
       assert.equal(xmlText(info, 'stateMessage'), 'InvalidBatch : Retried more than ten times');

@@ -278,6 +278,18 @@ describe('required fields', () => {
     assert.deepEqual(await storedRow(server, 'Opportunity', id, ['StageName', 'Probability']), { StageName: 'Closed Won', typeof_StageName: 'text', Probability: 100, typeof_Probability: 'real' });
   });
 
+  it('stores a default in its field\'s form: a text "false" checkbox, a number rounded to its scale, a datetime in UTC', async () => {
+    await postSchema(server.url, { objects: [{ name: 'Preset__c', label: 'Preset', fields: [
+      { name: 'Flag__c', type: 'boolean', defaultValue: 'false' },
+      { name: 'Rate__c', type: 'double', precision: 6, scale: 2, defaultValue: '1.239' },
+      { name: 'At__c', type: 'datetime', defaultValue: '2026-01-02T03:04:05+02:00' },
+    ] }] });
+    const [id] = await bulk.insertOk('Preset__c', 'Name\nDefaults Only\n');
+    assert.deepEqual(await storedRow(server, 'Preset__c', id, ['Flag__c', 'Rate__c', 'At__c']), {
+      Flag__c: 0, typeof_Flag__c: 'integer', Rate__c: 1.24, typeof_Rate__c: 'real', At__c: '2026-01-02T01:04:05.000Z', typeof_At__c: 'text',
+    });
+  });
+
   it('lists every missing required field of a standard object', async () => {
     const run = await bulk.run({ operation: 'insert', object: 'Opportunity' }, 'Description\nno name, stage or close date\n');
     assert.deepEqual(run.results[0].errors, [{ statusCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [Name, StageName, CloseDate]', fields: ['Name', 'StageName', 'CloseDate'] }]);
@@ -473,6 +485,7 @@ describe('changing the schema of a running org', () => {
       [{ objects: [{ name: 'Bad__c', fields: [{ name: 'N__c', type: 'int', defaultValue: 'ten' }] }] }, 'Bad__c.N__c: the default value "ten" is not a valid int (INVALID_TYPE_ON_FIELD_IN_RECORD)'],
       [{ objects: [{ name: 'Bad__c', fields: [{ name: 'S__c', type: 'picklist', values: ['A'], restricted: true, defaultValue: 'B' }] }] }, 'Bad__c.S__c: the default value "B" is not a valid picklist (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST)'],
       [{ objects: [{ name: 'Invoice__c', fields: [{ name: 'Quantity__c', type: 'string', length: 10 }] }] }, "Invoice__c.Quantity__c: an existing field's column cannot change from integer (plain) to text (plain)"],
+      [{ objects: [{ name: 'Invoice__c', fields: [{ name: 'Paid__c', type: 'int' }] }] }, "Invoice__c.Paid__c: an existing field's column cannot change from checkbox (plain) to integer (plain)"],
       [{ objects: [{ name: 'Invoice__c', fields: [{ name: 'Serial__c', type: 'string', length: 20, unique: true }] }] }, "Invoice__c.Serial__c: an existing field's column cannot change from text (case-sensitive key) to text (case-insensitive key)"],
     ];
     for (const [spec, message] of cases) {

@@ -34,8 +34,12 @@ describe('PostgreSQL: a batch queued through one process wakes another process\'
       }
       const a = await startServer(config);
       servers.push(a);
-      // A's worker thread loads, looks once (nothing is queued: B holds the slow batch), then sleeps for 60 s.
-      await sleep(3000);
+      // A probe through A: its own worker (woken in-process) runs it, so the worker has started, and once the probe is
+      // done it finds nothing else queued and sleeps for 60 s.
+      const viaA = new BulkClient(a.url, TEST_TOKEN);
+      const probe = await viaA.addBatch(job, numberedAccountsCsv('Probe', 0, 1));
+      assert.equal(xmlText(await viaA.waitForBatch(job, probe, 20_000), 'state'), 'Completed');
+      await sleep(300);
       assert.equal(xmlText((await viaB.get(`/job/${job}/batch/${slow}`)).body, 'state'), 'InProgress');
 
       const posted = Date.now();

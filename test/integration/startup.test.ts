@@ -147,9 +147,10 @@ describe('start-up of the example org, twice on the same data', () => {
       assert.equal(grant.status, 400);
       assert.equal(await grant.text(), '{"error":"unsupported_grant_type","error_description":"grant type not supported"}');
 
-      await new Promise((r) => setTimeout(r, 200)); // let the last lines reach the pipe
-      const lines = out().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; url?: string; statusCode?: number; method?: string });
-      const requests = lines.filter((l) => l.msg === 'request' && l.url !== '/_localforce/health');
+      const requestLines = () => out().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; url?: string; statusCode?: number; method?: string })
+        .filter((l) => l.msg === 'request' && l.url !== '/_localforce/health');
+      for (const deadline = Date.now() + 5000; requestLines().length < 5 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+      const requests = requestLines();
       assert.deepEqual(requests.map((l) => [l.method, l.url, l.statusCode]), [
         ['GET', '/services/oauth2/userinfo', 200],
         ['GET', `/id/${orgId}/${user.user_id}?oauth_token=***`, 200],

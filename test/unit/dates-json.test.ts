@@ -42,6 +42,9 @@ describe('stored datetime values', () => {
     assert.equal(parseSfDateTimeIso('2024-0a-01T10:00:00.000Z'), undefined);
     assert.equal(parseSfDate('2024-02-29'), '2024-02-29');
     assert.equal(parseSfDate('2100-02-29'), undefined);
+    // Years below 100 are the years written, on the fast path and the slow one alike.
+    assert.equal(parseSfDateTimeIso('0050-03-01T00:00:00.000Z'), '0050-03-01T00:00:00.000Z');
+    assert.equal(parseSfDateTimeIso('0050-03-01T02:00:00+02:00'), '0050-03-01T00:00:00.000Z');
   });
 });
 

@@ -86,7 +86,7 @@ export class PostgresRecordTx implements RecordTx {
     return found;
   }
 
-  async findByField(object: ObjectDef, field: FieldDef, values: readonly string[]): Promise<Map<string, string[]>> {
+  async findByField(object: ObjectDef, field: FieldDef, values: readonly string[], includeDeleted = false): Promise<Map<string, string[]>> {
     await this.flush();
     const found = new Map<string, string[]>();
     if (!values.length) return found;
@@ -98,7 +98,7 @@ export class PostgresRecordTx implements RecordTx {
       ? `lower(${col}) = ANY(ARRAY(SELECT lower(v COLLATE "C") FROM unnest($1::text[]) v))`
       : `${col} = ANY($1::${cast}[])`;
     const { rows } = await this.db.query<{ Id: string; v: unknown }>(
-      `SELECT "Id", ${col} AS v FROM ${quoteIdent(object.table)} WHERE ${condition} AND "IsDeleted" = 0`, [values]);
+      `SELECT "Id", ${col} AS v FROM ${quoteIdent(object.table)} WHERE ${condition}${includeDeleted ? '' : ' AND "IsDeleted" = 0'}`, [values]);
     for (const r of rows) {
       const key = matchKey(field, r.v);
       const ids = found.get(key);

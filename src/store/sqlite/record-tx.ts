@@ -40,13 +40,13 @@ export class SqliteRecordTx implements RecordTx {
     return found;
   }
 
-  async findByField(object: ObjectDef, field: FieldDef, values: readonly string[]): Promise<Map<string, string[]>> {
+  async findByField(object: ObjectDef, field: FieldDef, values: readonly string[], includeDeleted = false): Promise<Map<string, string[]>> {
     const found = new Map<string, string[]>();
     for (let i = 0; i < values.length; i += IN_LIST_MAX) {
       const part = values.slice(i, i + IN_LIST_MAX);
       const col = quoteIdent(field.name);
-      const s = this.prepared(`findBy:${object.table}:${field.name}:${part.length}`,
-        () => `SELECT Id, ${col} AS v FROM ${quoteIdent(object.table)} WHERE ${col} IN (${this.inList(part.length)}) AND IsDeleted = 0`);
+      const s = this.prepared(`findBy:${object.table}:${field.name}:${part.length}:${includeDeleted}`,
+        () => `SELECT Id, ${col} AS v FROM ${quoteIdent(object.table)} WHERE ${col} IN (${this.inList(part.length)})${includeDeleted ? '' : ' AND IsDeleted = 0'}`);
       for (const r of s.all(...part) as { Id: string; v: unknown }[]) {
         const key = matchKey(field, r.v);
         const list = found.get(key);
