@@ -10,20 +10,11 @@ import { gzipSync } from 'node:zlib';
 import { startTestServer, TEST_TOKEN } from '../helpers/server.js';
 import { BulkClient, NS, batchList, xmlText } from '../helpers/bulk.js';
 import type { RunningServer } from '../../src/server/server.js';
+import { prng } from '../helpers/prng.js';
 
 const SEED = Number(process.env.LOCALFORCE_FUZZ_SEED ?? 0x5eed); // another seed: LOCALFORCE_FUZZ_SEED=N
 const REQUESTS = 300;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = prng(SEED);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
 

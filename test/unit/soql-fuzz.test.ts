@@ -21,22 +21,12 @@ import { OrgSchema } from '../../src/org/registry.js';
 import { buildShapes } from '../../src/org/schema-file.js';
 import { ensureRecordTables, quoteIdent } from '../../src/store/sqlite/database.js';
 import { to18 } from '../../src/wire/ids.js';
+import { prng } from '../helpers/prng.js';
 
 const SEED = 0x4c6f6346; // "LocF"
 const CASES = 3000;
 const NOW = Date.UTC(2024, 4, 15, 12, 0, 0);
 
-/** mulberry32: small, fast, good enough to drive a fuzzer reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = prng(SEED);
 const int = (n: number) => Math.floor(rnd() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];

@@ -40,6 +40,7 @@ import { createPool, ensureRecordTables as ensurePostgresTables, type Pool } fro
 import { to18 } from '../../src/wire/ids.js';
 import { pgAdminUrl } from '../helpers/server.js';
 import { pgAdmin, postgresUnavailable } from '../helpers/postgres.js';
+import { prng } from '../helpers/prng.js';
 
 const ADMIN_URL = pgAdminUrl();
 const SEED = 0x50675371; // "PgSq"
@@ -53,17 +54,6 @@ function databaseUrl(name: string): string {
   return u.toString();
 }
 
-/** mulberry32, as in soql-fuzz.test.ts: reproducible data and queries. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = prng(SEED);
 const int = (n: number) => Math.floor(rnd() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
