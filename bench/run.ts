@@ -218,6 +218,57 @@ interface IngestBatch {
   processed: number;
 }
 
+/**
+ * Measurement 3 and 7b: in interleaved rounds, the poll phase alone ('idle'), and the same phase while `ingest.client`
+ * posts `ingest.csv` batches back to back, each waited for until Completed ('during ingest').
+ */
+async function pollsIdleVsIngesting(
+  load: LoadGenerator, phase: LoadPhase,
+  ingest: { client: BulkClient; job: string; csv: Buffer; rows: number },
+  labels: { round: string; idle: string; busy: string; batches: string },
+): Promise<{ byLabel: Record<'idle' | 'during ingest', LoadResult[]>; ingestRounds: IngestBatch[][] }> {
+  const byLabel: Record<'idle' | 'during ingest', LoadResult[]> = { idle: [], 'during ingest': [] };
+  const ingestRounds: IngestBatch[][] = [];
+  for (let r = 0; r < CONFIG.rounds; r++) {
+    log(`  ${labels.round} ${r + 1}/${CONFIG.rounds}`);
+    for (const label of rotated(['idle', 'during ingest'] as const, r)) {
+      if (label === 'idle') {
+        const res = await load.run({ ...phase, label: labels.idle });
+        byLabel.idle.push(res);
+        log(phaseLine(res));
+        continue;
+      }
+      const ctl = { stop: false };
+      const batches: IngestBatch[] = [];
+      let firstPosted!: () => void;
+      const posted = new Promise<void>((resolve) => (firstPosted = resolve));
+      const loop = (async () => {
+        try {
+          while (!ctl.stop) {
+            const t0 = performance.now();
+            const { batchId, at } = await ingest.client.addBatch(ingest.job, ingest.csv);
+            firstPosted();
+            const s = await ingest.client.waitForBatch(ingest.job, batchId, CONFIG.ingestPollMs);
+            batches.push({ postMs: round(at - t0, 1), processMs: round(s.at - at, 1), state: s.state, processed: s.processed });
+          }
+        } finally {
+          firstPosted(); // a failure surfaces at `await loop` below, not as an unhandled rejection
+        }
+      })();
+      loop.catch(() => undefined);
+      await posted;
+      const res = await load.run({ ...phase, label: labels.busy });
+      ctl.stop = true;
+      await loop;
+      byLabel['during ingest'].push(res);
+      ingestRounds.push(batches);
+      log(phaseLine(res) + `  [${batches.length} ${labels.batches}, ${median(batches.map((b) => b.processMs)).toFixed(0)} ms each]`);
+      if (batches.some((b) => b.state !== 'Completed' || b.processed !== ingest.rows)) throw new Error(`ingest batch did not complete: ${JSON.stringify(batches)}`);
+    }
+  }
+  return { byLabel, ingestRounds };
+}
+
 async function ingestSection(load: LoadGenerator, lf: Child, bulk: BulkClient, pollJobId: string, csv: Buffer): Promise<void> {
   const ingestJob = await bulk.createJob();
   const phase: LoadPhase = {
@@ -226,44 +277,14 @@ async function ingestSection(load: LoadGenerator, lf: Child, bulk: BulkClient, p
   };
   // A separate client on its own connections: POST a batch, wait for Completed, POST the next.
   const ingestClient = new BulkClient(lf.url, TOKEN);
-  const byLabel: Record<string, LoadResult[]> = { idle: [], 'during ingest': [] };
-  const ingestRounds: IngestBatch[][] = [];
+  let measured: Awaited<ReturnType<typeof pollsIdleVsIngesting>>;
   try {
-    for (let r = 0; r < CONFIG.rounds; r++) {
-      log(`  round ${r + 1}/${CONFIG.rounds}`);
-      for (const label of rotated(['idle', 'during ingest'], r)) {
-        if (label === 'idle') {
-          const res = await load.run({ ...phase, label: 'polls idle' });
-          byLabel.idle.push(res);
-          log(phaseLine(res));
-          continue;
-        }
-        const ctl = { stop: false };
-        const batches: IngestBatch[] = [];
-        let firstPosted!: () => void;
-        const posted = new Promise<void>((resolve) => (firstPosted = resolve));
-        const loop = (async () => {
-          while (!ctl.stop) {
-            const t0 = performance.now();
-            const { batchId, at } = await ingestClient.addBatch(ingestJob, csv);
-            firstPosted();
-            const s = await ingestClient.waitForBatch(ingestJob, batchId, CONFIG.ingestPollMs);
-            batches.push({ postMs: round(at - t0, 1), processMs: round(s.at - at, 1), state: s.state, processed: s.processed });
-          }
-        })();
-        await posted;
-        const res = await load.run({ ...phase, label: 'polls during ingest' });
-        ctl.stop = true;
-        await loop;
-        byLabel['during ingest'].push(res);
-        ingestRounds.push(batches);
-        log(phaseLine(res) + `  [${batches.length} batches, ${median(batches.map((b) => b.processMs)).toFixed(0)} ms each]`);
-        if (batches.some((b) => b.state !== 'Completed' || b.processed !== CONFIG.batchRows)) throw new Error(`ingest batch did not complete: ${JSON.stringify(batches)}`);
-      }
-    }
+    measured = await pollsIdleVsIngesting(load, phase, { client: ingestClient, job: ingestJob, csv, rows: CONFIG.batchRows },
+      { round: 'round', idle: 'polls idle', busy: 'polls during ingest', batches: 'batches' });
   } finally {
     ingestClient.close();
   }
+  const { byLabel, ingestRounds } = measured;
   const idle = summarize(byLabel.idle);
   const busy = summarize(byLabel['during ingest']);
   const p99s = byLabel['during ingest'].map((x) => x.p99);
@@ -650,8 +671,8 @@ async function pgSection(load: LoadGenerator, csv: Buffer, small: Buffer): Promi
   const children: { stop(): Promise<void> }[] = [];
   const clients: BulkClient[] = [];
   const ingestRows: { round: number | 'warmup'; localforce?: Record<string, number>; reference?: Record<string, number> }[] = [];
-  const byLabel: Record<string, LoadResult[]> = { idle: [], 'during ingest': [] };
-  const ingestRounds: IngestBatch[][] = [];
+  let byLabel: Record<'idle' | 'during ingest', LoadResult[]> = { idle: [], 'during ingest': [] };
+  let ingestRounds: IngestBatch[][] = [];
   try {
     // A first (it creates the tables and the default org), then B on the same database with the same token.
     const a = await spawnLocalforce({ nodeArgs: CONFIG.serverNodeArgs, database: pgDatabaseUrl(lfDb) });
@@ -731,43 +752,8 @@ async function pgSection(load: LoadGenerator, csv: Buffer, small: Buffer): Promi
     phase.expectBytes = check.body.length;
     const ingestJob = await viaA.createJob();
     await load.run({ ...phase, label: 'warm-up', warmupMs: 0, durationMs: 1500 });
-    for (let r = 0; r < CONFIG.rounds; r++) {
-      log(`  polls round ${r + 1}/${CONFIG.rounds}`);
-      for (const label of rotated(['idle', 'during ingest'], r)) {
-        if (label === 'idle') {
-          const res = await load.run({ ...phase, label: 'B polls, idle' });
-          byLabel.idle.push(res);
-          log(phaseLine(res));
-          continue;
-        }
-        const ctl = { stop: false };
-        const batches: IngestBatch[] = [];
-        let firstPosted!: () => void;
-        const posted = new Promise<void>((resolve) => (firstPosted = resolve));
-        const loop = (async () => {
-          try {
-            while (!ctl.stop) {
-              const t0 = performance.now();
-              const { batchId, at } = await viaA.addBatch(ingestJob, csv);
-              firstPosted();
-              const s = await viaA.waitForBatch(ingestJob, batchId, CONFIG.ingestPollMs);
-              batches.push({ postMs: round(at - t0, 1), processMs: round(s.at - at, 1), state: s.state, processed: s.processed });
-            }
-          } finally {
-            firstPosted(); // a failure surfaces at `await loop` below, not as an unhandled rejection
-          }
-        })();
-        loop.catch(() => undefined);
-        await posted;
-        const res = await load.run({ ...phase, label: 'B polls, A ingesting' });
-        ctl.stop = true;
-        await loop;
-        byLabel['during ingest'].push(res);
-        ingestRounds.push(batches);
-        log(phaseLine(res) + `  [${batches.length} batches through A, ${median(batches.map((x) => x.processMs)).toFixed(0)} ms each]`);
-        if (batches.some((x) => x.state !== 'Completed' || x.processed !== rows)) throw new Error(`pg ingest batch did not complete: ${JSON.stringify(batches)}`);
-      }
-    }
+    ({ byLabel, ingestRounds } = await pollsIdleVsIngesting(load, phase, { client: viaA, job: ingestJob, csv, rows },
+      { round: 'polls round', idle: 'B polls, idle', busy: 'B polls, A ingesting', batches: 'batches through A' }));
   } finally {
     for (const c of clients) c.close();
     for (const c of children.reverse()) await c.stop();
