@@ -3,6 +3,8 @@
 // the schema that declares it. The same rows feed localforce (as CSV) and the raw SQLite references (as typed
 // values), so both store exactly the same bytes. (The extract's million Accounts come from bench/extract-load.ts.)
 import type { SchemaSpec } from '../src/org/schema-file.js';
+// The seeded PRNG the fuzz tests use: every run (and every process) generates identical rows.
+import { prng } from '../test/helpers/prng.js';
 
 export type Cell = string | number;
 
@@ -30,17 +32,6 @@ const WORDS = (
   + 'deployment rollout training workshop feedback escalation resolution priority milestone deliverable invoice'
 ).split(' ');
 
-/** mulberry32: a small seeded PRNG, so every run (and every process) generates identical rows. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function description(rnd: () => number, target: number, n: number): string {
   const parts: string[] = [`Account ${n} notes: `];
