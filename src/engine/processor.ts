@@ -2,14 +2,15 @@
 // their results and the batch's progress in one transaction (one chunk per transaction on SQLite, a few on
 // PostgreSQL: WorkStore.chunksPerCommit). A batch claimed again after its worker died resumes after the last
 // committed chunk, so no record is applied twice.
+import { isAscii } from 'node:buffer';
 import type { ClaimedBatch, WorkStore } from '../store/types.js';
 import type { IdGenerator } from '../org/ids.js';
 import type { FieldDef } from '../org/schema.js';
 import type { CoerceContext } from '../org/coerce.js';
 import type { SchemaService } from '../org/schema-service.js';
 import type { Clock } from '../org/clock.js';
-import { BatchFailure, readCsvRecords, readJsonRecords, readXmlRecords, type RecordTable } from '../wire/records.js';
-import { applyChunk, type ChunkContext } from './dml.js';
+import { BatchFailure, readCsvRecords, readJsonRecords, readXmlRecords, type RecordRow, type RecordTable } from '../wire/records.js';
+import { applyChunk, rowLayout, type ChunkContext } from './dml.js';
 import { resolveHeader } from './header.js';
 import { processQueryBatch } from './query.js';
 import { isDml } from '../bulk/model.js';
@@ -35,7 +36,9 @@ export interface ProcessorOptions {
 }
 
 function readTable(contentType: string, payload: Buffer): RecordTable {
-  const text = payload.toString('utf8');
+  // ASCII is the same text in latin1 and in UTF-8, and most payloads are ASCII only: checking that, then decoding as
+  // latin1, takes a third of the time of UTF-8 decoding (5 MB: ~1 ms against ~3 ms).
+  const text = isAscii(payload) ? payload.toString('latin1') : payload.toString('utf8');
   switch (contentType) {
     case 'XML':
       return readXmlRecords(text);
@@ -66,13 +69,13 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
   try {
     if (!object) throw new BatchFailure(`InvalidBatch : Entity '${job.object}' is not supported by the Bulk API.`);
     const table = readTable(job.contentType, claim.payload);
-    const { columns, relationships } = resolveHeader(table.header, object, schema);
+    const layout = rowLayout(resolveHeader(table.header, object, schema));
     let externalIdField: FieldDef | undefined;
     if (job.operation === 'upsert') externalIdField = object.field(job.externalIdFieldName ?? 'Id');
     // Processing time runs from the claim: reading and parsing the payload count, as they do in Salesforce's figure.
     let chunkStart = started;
     const inserting = job.operation === 'insert' || job.operation === 'upsert';
-    const chunkCount = Math.ceil(table.rows.length / o.chunkSize);
+    const chunkCount = Math.ceil(table.rowCount / o.chunkSize);
     // Slow on purpose (--chunk-delay): one chunk per commit, so progress shows chunk by chunk.
     const perCommit = o.chunkDelayMs > 0 ? 1 : Math.max(1, o.work.chunksPerCommit);
     const coerce: CoerceContext = { object, lineEnding: job.lineEnding, prefixOf: (name) => schema.object(name)?.keyPrefix };
@@ -83,16 +86,16 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
       const last = Math.min(first + perCommit, chunkCount);
       // Each chunk keeps its own context (ids, auto-numbers). Ids are reserved outside the transaction, so a
       // rolled-back commit can never hand out an id twice.
-      const chunks: { rows: typeof table.rows; ctx: ChunkContext }[] = [];
+      const chunks: { rows: RecordRow[]; ctx: ChunkContext }[] = [];
       for (let chunk = first; chunk < last; chunk++) {
-        const rows = table.rows.slice(chunk * o.chunkSize, (chunk + 1) * o.chunkSize);
+        const rows = table.rows(chunk * o.chunkSize, (chunk + 1) * o.chunkSize);
         const newIds = inserting ? await o.ids.next(object.keyPrefix, rows.length) : [];
         const autoNumbers = new Map<FieldDef, number>();
         if (inserting) for (const f of object.fields) if (f.autoNumber) autoNumbers.set(f, await o.ids.reserveNumbers(`#${object.table}.${f.name}`, rows.length));
         chunks.push({
           rows,
           ctx: {
-            job, object, columns, relationships, newIds, externalIdField, autoNumbers,
+            job, object, layout, newIds, externalIdField, autoNumbers,
             userId: job.createdById,
             nowIso: new Date(o.clock.now()).toISOString(),
             coerce,

@@ -38,81 +38,100 @@ export interface CoerceContext {
 
 /** Converts one non-null value; returns either the stored value or an error. */
 export function coerceValue(f: FieldDef, raw: Exclude<RawValue, null>, ctx: CoerceContext): { value: DbValue } | { error: RecordError } {
+  const v = coerceCell(f, raw, ctx);
+  return isRecordError(v) ? { error: v } : { value: v };
+}
+
+/** A stored value is text, a number or null; anything else coerceCell returns is the value's error. */
+export const isRecordError = (v: DbValue | RecordError): v is RecordError => typeof v === 'object' && v !== null;
+
+/**
+ * coerceValue without the wrapper object: the stored value, or the error. A batch coerces every cell it is given
+ * (200,000 for 10,000 rows of 20 fields), so the DML path uses this form.
+ */
+export function coerceCell(f: FieldDef, raw: Exclude<RawValue, null>, ctx: CoerceContext): DbValue | RecordError {
   // U+0000 cannot be stored in PostgreSQL text; it is dropped on both backends so they keep the same values.
   const text = typeof raw === 'string' ? (raw.includes('\u0000') ? raw.replace(/\u0000/g, '') : raw) : String(raw);
   switch (f.type) {
     case 'boolean': {
-      if (typeof raw === 'boolean') return { value: raw ? 1 : 0 };
+      if (typeof raw === 'boolean') return raw ? 1 : 0;
       const t = text.toLowerCase();
-      if (t === 'true' || t === '1') return { value: 1 };
-      if (t === 'false' || t === '0') return { value: 0 };
-      return { error: notOfType(f, raw) };
+      if (t === 'true' || t === '1') return 1;
+      if (t === 'false' || t === '0') return 0;
+      return notOfType(f, raw);
     }
     case 'int': {
-      if (!(typeof raw === 'number' ? Number.isInteger(raw) : INT_RE.test(text))) return { error: notOfType(f, raw) };
+      if (!(typeof raw === 'number' ? Number.isInteger(raw) : INT_RE.test(text))) return notOfType(f, raw);
       const n = Number(text);
       if (Math.abs(n) >= pow10(f.precision ?? 9) || !Number.isSafeInteger(n)) {
-        return { error: recordError('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${text}`, [f.name]) };
+        return recordError('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${text}`, [f.name]);
       }
-      return { value: n };
+      return n;
     }
     case 'double':
     case 'currency':
     case 'percent': {
-      if (typeof raw !== 'number' && !NUMBER_RE.test(text)) return { error: notOfType(f, raw) };
+      if (typeof raw !== 'number' && !NUMBER_RE.test(text)) return notOfType(f, raw);
       const n = Number(text);
-      if (!Number.isFinite(n)) return { error: notOfType(f, raw) };
+      if (!Number.isFinite(n)) return notOfType(f, raw);
       const scale = f.scale ?? 0;
       const rounded = Math.round(n * pow10(scale)) / pow10(scale);
       if (f.precision !== undefined && Math.abs(rounded) >= pow10(f.precision - scale)) {
-        return { error: recordError('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${text}`, [f.name]) };
+        return recordError('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${text}`, [f.name]);
       }
-      return { value: rounded };
+      return rounded;
     }
     case 'date': {
       const d = parseSfDate(text);
-      return d === undefined ? { error: notOfType(f, raw) } : { value: d };
+      return d === undefined ? notOfType(f, raw) : d;
     }
     case 'datetime': {
       const iso = parseSfDateTimeIso(text);
-      return iso === undefined ? { error: notOfType(f, raw) } : { value: iso };
+      return iso === undefined ? notOfType(f, raw) : iso;
     }
     case 'time': {
       // Already as stored (HH:mm:ss.SSSZ, what clients send): kept as it is once checked.
-      if (text.length === 13 && text[12] === 'Z' && text[8] === '.' && TIME_RE.test(text)) return { value: text };
+      if (text.length === 13 && text[12] === 'Z' && text[8] === '.' && TIME_RE.test(text)) return text;
       const m = TIME_RE.exec(text);
-      if (!m) return { error: notOfType(f, raw) };
-      return { value: `${m[1]}:${m[2]}:${m[4] ?? '00'}${(m[5] ?? '.000').padEnd(4, '0')}Z` };
+      if (!m) return notOfType(f, raw);
+      return `${m[1]}:${m[2]}:${m[4] ?? '00'}${(m[5] ?? '.000').padEnd(4, '0')}Z`;
     }
     case 'id':
     case 'reference': {
       const id = normalizeId(text);
       const prefixes = referencePrefixes(f, ctx);
       if (!id || (prefixes.length > 0 && !prefixes.includes(id.slice(0, 3)))) {
-        return { error: recordError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${text}`, [f.name]) };
+        return recordError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${text}`, [f.name]);
       }
-      return { value: id };
+      return id;
     }
     case 'email':
-      if (!EMAIL_RE.test(text)) return { error: recordError('INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${text}`, [f.name]) };
+      if (!EMAIL_RE.test(text)) return recordError('INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${text}`, [f.name]);
       return checkLength(f, text);
     case 'picklist': {
-      if (f.restrictedPicklist && !f.picklistValues?.includes(text)) {
-        return { error: recordError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${text}`, [f.name]) };
+      if (f.restrictedPicklist && !picklistSet(f).has(text)) {
+        return recordError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${text}`, [f.name]);
       }
       return checkLength(f, text);
     }
     case 'multipicklist': {
-      // Values are separated by semicolons; duplicates collapse, as Salesforce stores each value once. (A loop, not
-      // split/map/filter/Set: it runs for every cell of the column.)
+      // Values are separated by semicolons; blanks and duplicates go, as Salesforce stores each value once. A value
+      // already in that form (most are) is kept as it is rather than joined again.
+      const parts = text.split(';');
       const values: string[] = [];
-      for (const part of text.split(';')) {
+      let same = true;
+      for (const part of parts) {
         const v = part.trim();
         if (v !== '' && !values.includes(v)) values.push(v);
+        else same = false;
+        if (v !== part) same = false;
       }
-      const bad = f.restrictedPicklist ? values.find((v) => !f.picklistValues?.includes(v)) : undefined;
-      if (bad !== undefined) return { error: recordError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${bad}`, [f.name]) };
-      return checkLength(f, values.join(';'));
+      if (f.restrictedPicklist) {
+        const allowed = picklistSet(f);
+        const bad = values.find((v) => !allowed.has(v));
+        if (bad !== undefined) return recordError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${bad}`, [f.name]);
+      }
+      return checkLength(f, same ? text : values.join(';'));
     }
     case 'url':
       return checkLength(f, text);
@@ -125,6 +144,14 @@ export function coerceValue(f: FieldDef, raw: Exclude<RawValue, null>, ctx: Coer
   }
 }
 
+// A picklist's values as a set, made once per field: a restricted picklist checks every value of its column.
+const picklistSets = new WeakMap<FieldDef, Set<string>>();
+function picklistSet(f: FieldDef): Set<string> {
+  let set = picklistSets.get(f);
+  if (!set) picklistSets.set(f, (set = new Set(f.picklistValues ?? [])));
+  return set;
+}
+
 // The key prefixes a reference field accepts, worked out once per field and org schema rather than per value.
 const prefixCache = new WeakMap<CoerceContext, Map<FieldDef, string[]>>();
 function referencePrefixes(f: FieldDef, ctx: CoerceContext): string[] {
@@ -135,9 +162,9 @@ function referencePrefixes(f: FieldDef, ctx: CoerceContext): string[] {
   return prefixes;
 }
 
-function checkLength(f: FieldDef, text: string): { value: DbValue } | { error: RecordError } {
+function checkLength(f: FieldDef, text: string): DbValue | RecordError {
   if (f.length !== undefined && text.length > f.length) {
-    return { error: recordError('STRING_TOO_LONG', `${f.label}: data value too large: ${text} (max length=${f.length})`, [f.name]) };
+    return recordError('STRING_TOO_LONG', `${f.label}: data value too large: ${text} (max length=${f.length})`, [f.name]);
   }
-  return { value: text };
+  return text;
 }

@@ -24,62 +24,142 @@ export class CsvTooManyRows extends Error {
   }
 }
 
-export function parseCsv(text: string, delimiter = ',', limits: CsvLimits = {}): string[][] {
-  const d = delimiter.charCodeAt(0);
-  const n = text.length;
-  const rows: string[][] = [];
-  const maxRows = limits.maxRows ?? Infinity;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let row: string[] = [];
-  while (i < n) {
-    let c = text.charCodeAt(i);
-    let value: string;
-    if (c === QUOTE) {
-      // Quoted value: find the closing quote, joining doubled quotes.
-      let start = i + 1;
-      let parts = '';
+/**
+ * Reads a CSV text row by row. A row can also be skipped: checked with the same rules but without building its
+ * values, so a batch can be validated whole up front and then read chunk by chunk (its cells never all alive at once).
+ */
+export class CsvReader {
+  private readonly d: number;
+  private pos: number;
+  /** Where the row last read or skipped starts. */
+  private rowStart = -1;
+  /** The next quote, CR and LF at or after `pos` (text.length when there is none), found once and reused. */
+  private nextQuote = -1;
+  private nextCr = -1;
+  private nextLf = -1;
+
+  constructor(private readonly text: string, private readonly delimiter = ',') {
+    this.d = delimiter.charCodeAt(0);
+    this.pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  }
+
+  /** Continues from `offset`: the start of a row, as skipRow returned it. */
+  seek(offset: number): void {
+    // Going forward keeps the remembered boundaries (each is the first at or after a point before `offset`); going
+    // back forgets them. A batch read chunk by chunk only goes forward: no scan to the end of the text per chunk.
+    if (offset < this.pos) this.nextQuote = this.nextCr = this.nextLf = -1;
+    this.pos = offset;
+  }
+
+  /** The next row's values (blank rows are skipped), or undefined at the end of the text. */
+  readRow(): string[] | undefined {
+    return this.advance(true);
+  }
+
+  /** Skips the next row, checking it as readRow would; returns where it starts, or -1 at the end of the text. */
+  skipRow(): number {
+    return this.advance(false) === undefined ? -1 : this.rowStart;
+  }
+
+  /** Reads one non-blank row (its values only when `keep`), or undefined at the end of the text. */
+  private advance(keep: boolean): string[] | undefined {
+    const { text, d } = this;
+    const n = text.length;
+    let i = this.pos;
+    while (i < n) {
+      const rowStart = i;
+      const row: string[] | undefined = keep ? [] : undefined;
+      let values = 0;
+      let blank = false;
       for (;;) {
-        const q = text.indexOf('"', start);
-        if (q < 0) throw new CsvError('EOF reached before closing an opened quote');
-        if (text.charCodeAt(q + 1) === QUOTE) {
-          parts += text.slice(start, q + 1);
-          start = q + 2;
-          continue;
+        let c: number;
+        if (text.charCodeAt(i) === QUOTE) {
+          // Quoted value: find the closing quote, joining doubled quotes.
+          let start = i + 1;
+          let parts = '';
+          let empty = true;
+          for (;;) {
+            const q = text.indexOf('"', start);
+            if (q < 0) throw new CsvError('EOF reached before closing an opened quote');
+            if (q > start) empty = false;
+            if (text.charCodeAt(q + 1) === QUOTE) {
+              if (row) parts += text.slice(start, q + 1);
+              empty = false;
+              start = q + 2;
+              continue;
+            }
+            if (row) row.push(parts + text.slice(start, q));
+            i = q + 1;
+            break;
+          }
+          c = i < n ? text.charCodeAt(i) : -1;
+          if (c !== d && c !== CR && c !== LF && c !== -1) throw new CsvError('Not expecting more text after end quote');
+          values++;
+          if (c === d) {
+            i++;
+            if (i < n) continue;
+            // A delimiter at the very end of the text still ends a (last, empty) value.
+            if (row) row.push('');
+            break;
+          }
+          blank = values === 1 && empty;
+        } else {
+          // An unquoted run: every value up to the next quote, CR or LF, split on the delimiter at once. Boundaries
+          // are found with indexOf (many times faster than a loop over the characters) and remembered until passed.
+          if (this.nextQuote < i) this.nextQuote = indexOrEnd(text, '"', i);
+          if (this.nextCr < i) this.nextCr = indexOrEnd(text, '\r', i);
+          if (this.nextLf < i) this.nextLf = indexOrEnd(text, '\n', i);
+          const end = Math.min(this.nextQuote, this.nextCr, this.nextLf);
+          if (end === this.nextQuote && end < n) {
+            // A quote inside the row may only open a value: the run must end with the delimiter before it.
+            if (text.charCodeAt(end - 1) !== d) throw new CsvError('Found unescaped quote. A value with quote should be within a quote');
+            if (row) pushAll(row, text.slice(i, end - 1).split(this.delimiter));
+            values += 2; // the run's values and the quoted one after them: never a blank row
+            i = end;
+            continue;
+          }
+          if (row) pushAll(row, text.slice(i, end).split(this.delimiter));
+          blank = values === 0 && end === i;
+          values++;
+          i = end;
+          c = i < n ? text.charCodeAt(i) : -1;
         }
-        value = parts + text.slice(start, q);
-        i = q + 1;
+        // End of row.
+        if (c === CR) i += text.charCodeAt(i + 1) === LF ? 2 : 1;
+        else if (c === LF) i++;
         break;
       }
-      c = i < n ? text.charCodeAt(i) : -1;
-      if (c !== d && c !== CR && c !== LF && c !== -1) throw new CsvError('Not expecting more text after end quote');
-    } else {
-      const start = i;
-      while (i < n) {
-        c = text.charCodeAt(i);
-        if (c === d || c === CR || c === LF) break;
-        if (c === QUOTE) throw new CsvError('Found unescaped quote. A value with quote should be within a quote');
-        i++;
+      // A blank line (one empty value) is skipped.
+      if (!blank) {
+        this.pos = i;
+        this.rowStart = rowStart;
+        return row ?? NO_VALUES;
       }
-      value = text.slice(start, i);
-      c = i < n ? c : -1;
     }
-    row.push(value);
-    if (c === d) {
-      i++;
-      // A delimiter at the very end of the text still ends a (last, empty) value.
-      if (i === n) row.push('');
-      else continue;
-    } else if (c === CR) {
-      i += text.charCodeAt(i + 1) === LF ? 2 : 1;
-    } else if (c === LF) {
-      i++;
-    }
-    // End of row. A blank line (one empty value) is skipped.
-    if (!(row.length === 1 && row[0] === '')) {
-      rows.push(row);
-      if (rows.length > maxRows) throw new CsvTooManyRows(rows.length);
-    }
-    row = [];
+    this.pos = i;
+    return undefined;
+  }
+}
+
+function pushAll(row: string[], values: string[]): void {
+  for (let k = 0; k < values.length; k++) row.push(values[k]);
+}
+
+/** What a skipped row returns: it has no values, and nobody writes to it. */
+const NO_VALUES: string[] = Object.freeze([]) as unknown as string[];
+
+function indexOrEnd(text: string, char: string, from: number): number {
+  const at = text.indexOf(char, from);
+  return at < 0 ? text.length : at;
+}
+
+export function parseCsv(text: string, delimiter = ',', limits: CsvLimits = {}): string[][] {
+  const reader = new CsvReader(text, delimiter);
+  const rows: string[][] = [];
+  const maxRows = limits.maxRows ?? Infinity;
+  for (let row = reader.readRow(); row; row = reader.readRow()) {
+    rows.push(row);
+    if (rows.length > maxRows) throw new CsvTooManyRows(rows.length);
   }
   return rows;
 }

@@ -26,8 +26,27 @@ function validYmd(y: number, m: number, d: number): boolean {
   return d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]);
 }
 
+/** The number written by the `width` ASCII digits at `at`, or -1 when one of them is not a digit. */
+function digitsAt(text: string, at: number, width: number): number {
+  let n = 0;
+  for (let i = at; i < at + width; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** `yyyy-MM-dd` at the start of `text`, a valid day (years from 100: below, Date's two-digit years need the slow path). */
+function isPlainDate(text: string): boolean {
+  const y = digitsAt(text, 0, 4);
+  return y >= 100 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && validYmd(y, digitsAt(text, 5, 2), digitsAt(text, 8, 2));
+}
+
 /** Parses a Salesforce date value (`yyyy-MM-dd`, a trailing `Z` tolerated as in the guide's samples). Returns `yyyy-MM-dd`. */
 export function parseSfDate(text: string): string | undefined {
+  // The canonical form, what clients send: checked character by character and kept as it is.
+  if (text.length === 10 && isPlainDate(text)) return text;
   const m = DATE_RE.exec(text);
   if (m) {
     if (!validYmd(+m[1], +m[2], +m[3])) return undefined;
@@ -43,11 +62,13 @@ export function parseSfDate(text: string): string | undefined {
  * form — what most clients send — is returned as it is once checked, without a round trip through Date.
  */
 export function parseSfDateTimeIso(text: string): string | undefined {
-  if (text.length === 24 && text[10] === 'T' && text[19] === '.' && text[23] === 'Z') {
-    const m = DATETIME_RE.exec(text);
-    if (!m) return undefined;
-    const [, y, mo, d, h, mi, s] = m;
-    return validYmd(+y, +mo, +d) && +h <= 23 && +mi <= 59 && +s <= 59 ? text : undefined;
+  if (text.length === 24 && text.charCodeAt(10) === 84 /* T */ && text.charCodeAt(13) === 58 && text.charCodeAt(16) === 58
+    && text.charCodeAt(19) === 46 && text.charCodeAt(23) === 90 /* Z */ && isPlainDate(text)) {
+    const h = digitsAt(text, 11, 2);
+    const mi = digitsAt(text, 14, 2);
+    const s = digitsAt(text, 17, 2);
+    const ms = digitsAt(text, 20, 3);
+    return h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 59 && ms >= 0 ? text : undefined;
   }
   const ms = parseSfDateTime(text);
   return ms === undefined ? undefined : new Date(ms).toISOString();

@@ -2,12 +2,20 @@
 // client wrote them and rows of raw values. `undefined` = the cell was empty (leave the field alone / no value);
 // `null` = set the field to null (`#N/A` in CSV, xsi:nil="true" in XML, null in JSON).
 import type { RawValue } from '../org/coerce.js';
-import { CsvError, CsvTooManyRows, parseCsv } from './csv.js';
+import { CsvError, CsvReader } from './csv.js';
 import { parseXml, type XmlValue } from './xml.js';
+
+export type RecordRow = (RawValue | undefined)[];
 
 export interface RecordTable {
   header: string[];
-  rows: (RawValue | undefined)[][];
+  rowCount: number;
+  /**
+   * Rows [from, to). A CSV payload is checked whole when it is read (its syntax and record count fail the batch
+   * before any record is applied) but its cells are built here, a chunk at a time: a 10,000-row batch never holds all
+   * of them at once, which spares the worker the garbage collection of 200,000 strings kept alive for the whole batch.
+   */
+  rows(from: number, to: number): RecordRow[];
 }
 
 /** A batch-level failure: the batch ends Failed with this stateMessage. */
@@ -21,27 +29,41 @@ function tooManyRecords(rowsIncludingHeader: number): BatchFailure {
 }
 
 export function readCsvRecords(text: string): RecordTable {
-  let rows: string[][];
+  const reader = new CsvReader(text);
+  let header: string[] | undefined;
+  const starts: number[] = [];
   try {
-    rows = parseCsv(text, ',', { maxRows: MAX_RECORDS + 1 });
+    header = reader.readRow();
+    for (let at = reader.skipRow(); at >= 0; at = reader.skipRow()) {
+      starts.push(at);
+      if (starts.length > MAX_RECORDS) throw tooManyRecords(starts.length + 1);
+    }
   } catch (err) {
-    if (err instanceof CsvTooManyRows) throw tooManyRecords(err.rows);
     if (err instanceof CsvError) throw new BatchFailure(`InvalidBatch : ${err.message}`);
     throw err;
   }
-  if (rows.length === 0) throw new BatchFailure('InvalidBatch : Records not found');
-  const header = rows[0];
-  // Cells are mapped in place (no second copy of a 10,000-row batch): '' = leave alone, #N/A = null.
-  const out = rows as unknown as (RawValue | undefined)[][];
-  out.shift();
-  for (const row of out) {
-    for (let c = 0; c < header.length; c++) {
-      const v = row[c];
-      row[c] = v === undefined || v === '' ? undefined : v === '#N/A' ? null : v;
-    }
-    if (row.length > header.length) row.length = header.length;
-  }
-  return { header, rows: out };
+  if (!header) throw new BatchFailure('InvalidBatch : Records not found');
+  const width = header.length;
+  return {
+    header,
+    rowCount: starts.length,
+    rows(from, to) {
+      const out: RecordRow[] = [];
+      if (from >= Math.min(to, starts.length)) return out;
+      reader.seek(starts[from]);
+      for (let k = from; k < to && k < starts.length; k++) {
+        // Cells are mapped in place: '' = leave alone, #N/A = null; a short row is padded, a long one cut to the header.
+        const row = reader.readRow() as RecordRow;
+        for (let c = 0; c < width; c++) {
+          const v = row[c];
+          row[c] = v === undefined || v === '' ? undefined : v === '#N/A' ? null : v;
+        }
+        if (row.length > width) row.length = width;
+        out.push(row);
+      }
+      return out;
+    },
+  };
 }
 
 /** Turns a list of records (objects keyed by field name) into the columnar shape. */
@@ -57,11 +79,11 @@ function tableFromObjects(records: Record<string, RawValue | undefined>[]): Reco
     }
   }
   const rows = records.map((rec) => {
-    const row: (RawValue | undefined)[] = new Array(header.length).fill(undefined);
+    const row: RecordRow = new Array(header.length).fill(undefined);
     for (const [key, v] of Object.entries(rec)) row[index.get(key.toLowerCase())!] = v;
     return row;
   });
-  return { header, rows };
+  return { header, rowCount: rows.length, rows: (from, to) => rows.slice(from, to) };
 }
 
 export function readJsonRecords(text: string): RecordTable {

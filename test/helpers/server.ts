@@ -144,11 +144,12 @@ const DATA_ARGS = ['--data', '--database', '--memory'];
  */
 export async function spawnServer(args: string[], env: Record<string, string> = {}): Promise<SpawnedServer> {
   const location = args.some((a) => DATA_ARGS.includes(a.split('=')[0])) ? undefined : await freshDataLocation();
-  const port = 20000 + Math.floor(Math.random() * 20000);
   // The data location comes from the arguments only, never from a LOCALFORCE_* variable of the test's environment.
   const inherited = { ...process.env };
   for (const name of ['LOCALFORCE_DATA', 'LOCALFORCE_DATABASE_URL', 'LOCALFORCE_MEMORY']) delete inherited[name];
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--log-level', 'warn', ...args, ...(location?.args ?? [])], {
+  // Port 0: the system picks a free port, read back from the banner. (A random fixed port once collided with a port
+  // the system had handed to an outgoing connection: EADDRINUSE.)
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--log-level', 'warn', ...args, ...(location?.args ?? [])], {
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -165,18 +166,18 @@ export async function spawnServer(args: string[], env: Record<string, string> = 
     }
     await location?.remove();
   };
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
+  let url = '';
   for (;;) {
     if (child.exitCode !== null) {
       await close();
       throw new Error(`server exited: ${out}`);
     }
+    url ||= /is listening on (http:\/\/\S+)/.exec(out)?.[1] ?? '';
     try {
-      const r = await fetch(`${url}/_localforce/health`);
-      if (r.status === 200) break;
+      if (url && (await fetch(`${url}/_localforce/health`)).status === 200) break;
     } catch {
-      /* not listening yet */
+      /* not answering yet */
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

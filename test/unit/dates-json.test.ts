@@ -42,6 +42,16 @@ describe('stored datetime values', () => {
     assert.equal(parseSfDateTimeIso('2024-0a-01T10:00:00.000Z'), undefined);
     assert.equal(parseSfDate('2024-02-29'), '2024-02-29');
     assert.equal(parseSfDate('2100-02-29'), undefined);
+    // Near misses of the canonical forms, which are checked character by character.
+    assert.equal(parseSfDate('2024-00-10'), undefined);
+    assert.equal(parseSfDate('2024-01-00'), undefined);
+    assert.equal(parseSfDate('2024/01/10'), undefined);
+    assert.equal(parseSfDate('20x4-01-10'), undefined);
+    assert.equal(parseSfDate('0099-01-10'), '0099-01-10');
+    assert.equal(parseSfDateTimeIso('2015-12-15T21:41:45.67xZ'), undefined);
+    assert.equal(parseSfDateTimeIso('2015-12-15T21:4a:45.678Z'), undefined);
+    assert.equal(parseSfDateTimeIso('2015-12-15T21:41:4 .678Z'), undefined);
+    assert.equal(parseSfDateTimeIso('2015-12-15T21-41-45.678Z'), undefined);
     // Years below 100 are the years written, on the fast path and the slow one alike.
     assert.equal(parseSfDateTimeIso('0050-03-01T00:00:00.000Z'), '0050-03-01T00:00:00.000Z');
     assert.equal(parseSfDateTimeIso('0050-03-01T02:00:00+02:00'), '0050-03-01T00:00:00.000Z');

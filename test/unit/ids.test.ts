@@ -19,6 +19,12 @@ describe('ids', () => {
     assert.equal(normalizeId('003D000000Q89k'), undefined);
     assert.equal(normalizeId('003D000000Q89k!'), undefined);
     assert.equal(normalizeId(''), undefined);
+    // 18 characters in canonical form (checked without building a string) and near misses of it.
+    assert.equal(normalizeId('003D000000Q89kQIAR'), '003D000000Q89kQIAR');
+    assert.equal(normalizeId('003D000000Q89kQIAS'), undefined); // wrong checksum
+    assert.equal(normalizeId('003D000000Q89kQIaR'), '003D000000Q89kQIAR'); // lower-case suffix: the slow path
+    assert.equal(normalizeId('003D00000-Q89kQIAR'), undefined);
+    assert.equal(normalizeId('003D000000Q89kQIA!'), undefined);
   });
 
   it('encodes base-62 counters with a fixed width', () => {
