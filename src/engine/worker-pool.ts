@@ -11,6 +11,8 @@ export interface WorkerPoolEvents {
 export class WorkerPool {
   private readonly workers = new Set<Worker>();
   private stopping = false;
+  /** Threads in a row that exited within a minute of starting. */
+  private quickExits = 0;
   constructor(private readonly size: number, private readonly config: WorkerConfig, private readonly events: WorkerPoolEvents = {}) {}
 
   start(): void {
@@ -27,11 +29,16 @@ export class WorkerPool {
     });
     worker.on('error', (err) => this.events.onError?.(err.stack ?? String(err)));
     const threadId = worker.threadId; // -1 once the thread has exited
+    const startedAt = Date.now();
     worker.on('exit', (code) => {
       this.workers.delete(worker);
       if (this.stopping) return;
-      this.events.onError?.(`worker thread ${threadId} exited (code ${code}); starting another in 500 ms`);
-      setTimeout(() => !this.stopping && this.spawn(), 500).unref();
+      // A thread that keeps dying soon after it starts (its database gone, say) is started again less and less often,
+      // up to once a minute: starting one compiles its modules, a second of CPU each time.
+      this.quickExits = Date.now() - startedAt < 60_000 ? this.quickExits + 1 : 0;
+      const delayMs = Math.min(60_000, 500 * 2 ** Math.max(0, this.quickExits - 1));
+      this.events.onError?.(`worker thread ${threadId} exited (code ${code}); starting another in ${delayMs} ms`);
+      setTimeout(() => !this.stopping && this.spawn(), delayMs).unref();
     });
     this.workers.add(worker);
   }

@@ -3,6 +3,7 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import { openStores, type StoreConfig, type Stores } from '../store/open.js';
+import type { ClaimedBatch } from '../store/types.js';
 import { IdGenerator } from '../org/ids.js';
 import { SchemaService } from '../org/schema-service.js';
 import { systemClock } from '../org/clock.js';
@@ -86,48 +87,72 @@ const options = {
 };
 
 let workSinceMaintenance = true;
-let databaseDown = false;
+/** The failure reported last while the same one repeats (a claim that works clears it), and how many in a row. */
+let lastFailure: string | undefined;
+let failuresInARow = 0;
+
+/**
+ * Reports a failure once while it repeats (the database down, or dropped: not a line at every poll), and returns the
+ * pause before the next try: the poll interval, doubled per failure in a row up to 2 s.
+ */
+function failed(err: unknown): number {
+  const down = isStoreUnavailable(err);
+  const key = down ? 'unavailable' : (err as Error).message;
+  if (key !== lastFailure) {
+    parentPort!.postMessage({ type: 'error', message: down ? `database unavailable, retrying: ${(err as Error).message}` : (err as Error).stack ?? String(err) });
+  }
+  lastFailure = key;
+  failuresInARow++;
+  return Math.min(2000, config.pollMs * 2 ** failuresInARow);
+}
+
+/** Runs a claimed batch while a heartbeat renews its lease. */
+async function runClaimed(claim: ClaimedBatch): Promise<void> {
+  // The heartbeat: the lease is renewed on a timer while the batch runs, not only at its commits, so a long statement
+  // (a big sort, a PK split's id scan) does not let the lease lapse and hand a live batch to another worker. A worker
+  // that died stops beating, and its batch is taken over once the lease runs out.
+  let beating = false;
+  const heartbeat = setInterval(() => {
+    if (beating) return;
+    beating = true;
+    stores.work.renewLease(claim, config.leaseMs, systemClock.now()).catch(() => false).finally(() => (beating = false));
+  }, Math.max(100, Math.floor(config.leaseMs / 3)));
+  try {
+    await processBatch(claim, options);
+  } finally {
+    clearInterval(heartbeat);
+  }
+  parentPort!.postMessage({ type: 'batchDone', jobId: claim.job.id, batchId: claim.batch.id });
+}
 
 async function loop(): Promise<void> {
   while (!stopping) {
-    let claimed = false;
+    let claim: ClaimedBatch | undefined;
     try {
-      const claim = await stores.work.claimNext(owner, config.leaseMs, systemClock.now(), config.processingDelayMs);
-      databaseDown = false;
-      if (claim) {
-        claimed = true;
-        // The heartbeat: the lease is renewed on a timer while the batch runs, not only at its commits, so a long
-        // statement (a big sort, a PK split's id scan) does not let the lease lapse and hand a live batch to another
-        // worker. A worker that died stops beating, and its batch is taken over once the lease runs out.
-        let beating = false;
-        const heartbeat = setInterval(() => {
-          if (beating) return;
-          beating = true;
-          stores.work.renewLease(claim, config.leaseMs, systemClock.now()).catch(() => false).finally(() => (beating = false));
-        }, Math.max(100, Math.floor(config.leaseMs / 3)));
-        try {
-          await processBatch(claim, options);
-        } finally {
-          clearInterval(heartbeat);
-        }
-        parentPort!.postMessage({ type: 'batchDone', jobId: claim.job.id, batchId: claim.batch.id });
-      }
+      claim = await stores.work.claimNext(owner, config.leaseMs, systemClock.now(), config.processingDelayMs);
+      lastFailure = undefined;
+      failuresInARow = 0;
     } catch (err) {
-      // A failure leaves the batch InProgress under this worker, which takes it back at its next claim (counted as a
-      // retry). A database that is down is reported once per outage, in one line, not at every poll.
-      const down = isStoreUnavailable(err);
-      if (!down) parentPort!.postMessage({ type: 'error', message: (err as Error).stack ?? String(err) });
-      else if (!databaseDown) parentPort!.postMessage({ type: 'error', message: `database unavailable, retrying: ${(err as Error).message}` });
-      databaseDown = down;
-      if (down) claimed = false; // wait a poll interval before trying again
+      await sleep(failed(err));
+      continue;
     }
-    if (!claimed) {
+    if (!claim) {
       if (workSinceMaintenance) {
-        await stores.idleMaintenance();
+        await stores.idleMaintenance().catch(() => undefined);
         workSinceMaintenance = false;
       }
       await sleep(config.pollMs);
-    } else workSinceMaintenance = true;
+      continue;
+    }
+    workSinceMaintenance = true;
+    try {
+      await runClaimed(claim);
+    } catch (err) {
+      // The batch stays InProgress under this worker, which takes it back at its next claim (counted as a retry):
+      // at once, unless the database is down.
+      if (isStoreUnavailable(err)) await sleep(failed(err));
+      else parentPort!.postMessage({ type: 'error', message: (err as Error).stack ?? String(err) });
+    }
   }
   await stores.close();
   parentPort!.postMessage({ type: 'stopped' });

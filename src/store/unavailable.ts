@@ -9,6 +9,7 @@ const UNAVAILABLE_CODES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now: starting up or shutting down
   '53300', // too_many_connections
+  '3D000', // invalid_catalog_name: the database does not exist (dropped, or not created yet)
   '40001', // serialization_failure
   '40P01', // deadlock_detected
   'SQLITE_BUSY',

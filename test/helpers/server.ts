@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
 import pg from 'pg';
 import { startServer, type RunningServer, type ServerConfig } from '../../src/server/server.js';
 
@@ -137,6 +138,13 @@ export interface SpawnedServer {
 
 const DATA_ARGS = ['--data', '--database', '--memory'];
 
+// Every spawned server still running when a test file's tests are done is killed then: one a test failed to close
+// would otherwise keep the test file's process (and so the whole run) waiting, and go on using CPU after it.
+const running = new Set<ChildProcess>();
+after(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /**
  * Runs `localforce serve` as its own process and waits until /_localforce/health answers. Without --data, --database
  * or --memory in `args`, it runs on a fresh data location of the backend under test, removed by close(); a test
@@ -156,7 +164,11 @@ export async function spawnServer(args: string[], env: Record<string, string> = 
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => {
+    running.delete(child);
+    res(code);
+  }));
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');

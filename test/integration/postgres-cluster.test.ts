@@ -42,8 +42,12 @@ describe('PostgreSQL: three processes on one database', () => {
       // tables and the default org (with the token) and the other two find them.
       // A 5 s lease (default 30 s): C's batches are taken over 5 s after its last commit.
       const args = ['--database', url, '--token', TEST_TOKEN, '--workers', '2', '--lease', '5000'];
-      const [a, b, c] = await Promise.all([spawnServer(args), spawnServer(args), spawnServer(args)]);
-      servers.push(a, b, c);
+      // Each is kept as soon as it is up, so that one failing to start still leaves the others to be stopped below.
+      const [a, b, c] = await Promise.all([0, 1, 2].map(async () => {
+        const s = await spawnServer(args);
+        servers.push(s);
+        return s;
+      }));
       await db.connect();
       t.diagnostic(`three processes ready (A pid ${a.process.pid}, B pid ${b.process.pid}, C pid ${c.process.pid}) at ${elapsed()}`);
       const viaA = new BulkClient(a.url, TEST_TOKEN);
