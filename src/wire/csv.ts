@@ -2,27 +2,17 @@
 //
 // The reader is our own rather than a library: Salesforce rejects malformed CSV with specific messages
 // (`Found unescaped quote…`, `EOF reached before closing an opened quote`, `Not expecting more text after end
-// quote`, from Salesforce's own CSVReader) that clients show to users, and a single pass over the string with
-// charCodeAt is faster than the general-purpose parsers measured here (csv-parse alone took 2.3x the time of the
-// database insert it feeds). Rules: RFC 4180 quoting, CR, LF or CRLF end a row, blank rows are skipped, values
-// are not trimmed, a leading UTF-8 BOM is dropped.
+// quote`, from Salesforce's own CSVReader) that clients show to users, and it can check a whole batch without building
+// its values, then read it a chunk at a time. Finding boundaries with indexOf and splitting quote-free runs at once is
+// faster than the general-purpose parsers measured here (csv-parse alone took 2.3x the time of the database insert it
+// feeds; a loop over characters, twice the time of this one on bench 5's rows). Rules: RFC 4180 quoting, CR, LF or
+// CRLF end a row, blank rows are skipped, values are not trimmed, a leading UTF-8 BOM is dropped.
 
 export class CsvError extends Error {}
 
 const QUOTE = 34;
 const CR = 13;
 const LF = 10;
-
-export interface CsvLimits {
-  /** Rows allowed including the header (Salesforce: 10,001). Exceeding it stops the parse. */
-  maxRows?: number;
-}
-
-export class CsvTooManyRows extends Error {
-  constructor(readonly rows: number) {
-    super(`too many rows: ${rows}`);
-  }
-}
 
 /**
  * Reads a CSV text row by row. A row can also be skipped: checked with the same rules but without building its
@@ -153,14 +143,11 @@ function indexOrEnd(text: string, char: string, from: number): number {
   return at < 0 ? text.length : at;
 }
 
-export function parseCsv(text: string, delimiter = ',', limits: CsvLimits = {}): string[][] {
+/** Every non-blank row of `text`. */
+export function parseCsv(text: string, delimiter = ','): string[][] {
   const reader = new CsvReader(text, delimiter);
   const rows: string[][] = [];
-  const maxRows = limits.maxRows ?? Infinity;
-  for (let row = reader.readRow(); row; row = reader.readRow()) {
-    rows.push(row);
-    if (rows.length > maxRows) throw new CsvTooManyRows(rows.length);
-  }
+  for (let row = reader.readRow(); row; row = reader.readRow()) rows.push(row);
   return rows;
 }
 
