@@ -37,7 +37,7 @@ function digitsAt(text: string, at: number, width: number): number {
   return n;
 }
 
-/** `yyyy-MM-dd` at the start of `text`, a valid day (years from 100: below, Date's two-digit years need the slow path). */
+/** Whether `text` starts with a valid `yyyy-MM-dd` of a year from 100 on (earlier years take the slow path, as before). */
 function isPlainDate(text: string): boolean {
   const y = digitsAt(text, 0, 4);
   return y >= 100 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && validYmd(y, digitsAt(text, 5, 2), digitsAt(text, 8, 2));
