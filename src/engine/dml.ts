@@ -16,8 +16,6 @@ import type { RecordRow } from '../wire/records.js';
 
 /** Where a batch's values go: one slot per field its header can set. */
 export interface RowLayout {
-  /** Header position → field (undefined at relationship columns). */
-  columns: (FieldDef | undefined)[];
   relationships: RelationshipColumn[];
   /** The fields rows can set, in header order (plain columns, then lookups set through relationship columns). */
   fields: FieldDef[];
@@ -51,7 +49,6 @@ export function rowLayout(header: ResolvedHeader): RowLayout {
   const relationshipSlots = header.relationships.map((r) => slot(r.reference));
   const slotsWhere = (keep: (f: FieldDef) => boolean) => fields.flatMap((f, s) => (keep(f) ? [s] : []));
   return {
-    columns: header.columns,
     relationships: header.relationships,
     fields,
     slotOf,
@@ -81,8 +78,6 @@ export interface ChunkContext {
   cascades: { object: ObjectDef; field: FieldDef }[];
 }
 
-type Row = RecordRow;
-
 interface Prepared {
   /** Typed value per layout slot: undefined = not given, null = set to null. */
   values: (DbValue | undefined)[];
@@ -102,7 +97,7 @@ const fail = (errors: RecordError[]): RecordResult => ({ id: null, success: fals
 const succeeded = (id: string, created: boolean): RecordResult => ({ id, success: true, created, errors: NO_ERRORS });
 
 /** Coerces every provided cell of a row; the Id column is kept aside as text. */
-function prepareRow(ctx: ChunkContext, row: Row): Prepared {
+function prepareRow(ctx: ChunkContext, row: RecordRow): Prepared {
   const { columnSlots, fields, idColumn } = ctx.layout;
   const values: (DbValue | undefined)[] = new Array(fields.length);
   const errors: RecordError[] = [];
@@ -157,7 +152,7 @@ function missingRequired(ctx: ChunkContext, p: Prepared, creating: boolean): voi
  * Relationship columns: each cell names a parent by an indexed field; the lookup gets the parent's id. A blank cell
  * leaves the lookup alone, `#N/A` clears it.
  */
-async function resolveRelationships(ctx: ChunkContext, tx: RecordTx, rows: Row[], prepared: Prepared[]): Promise<void> {
+async function resolveRelationships(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[], prepared: Prepared[]): Promise<void> {
   const { relationships, relationshipSlots } = ctx.layout;
   for (let r = 0; r < relationships.length; r++) {
     const rel = relationships[r];
@@ -366,7 +361,7 @@ function parseRecordId(ctx: ChunkContext, text: string, forDelete: boolean): { i
   return { id };
 }
 
-export async function applyChunk(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promise<RecordResult[]> {
+export async function applyChunk(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[]): Promise<RecordResult[]> {
   switch (ctx.job.operation) {
     case 'insert': return applyInsert(ctx, tx, rows);
     case 'update': return applyUpdate(ctx, tx, rows);
@@ -376,7 +371,7 @@ export async function applyChunk(ctx: ChunkContext, tx: RecordTx, rows: Row[]): 
   }
 }
 
-async function applyInsert(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promise<RecordResult[]> {
+async function applyInsert(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[]): Promise<RecordResult[]> {
   const prepared = rows.map((row) => prepareRow(ctx, row));
   await resolveRelationships(ctx, tx, rows, prepared);
   for (const p of prepared) {
@@ -393,7 +388,7 @@ async function applyInsert(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promis
   return results;
 }
 
-async function applyUpdate(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promise<RecordResult[]> {
+async function applyUpdate(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[]): Promise<RecordResult[]> {
   const prepared = rows.map((row) => prepareRow(ctx, row));
   await resolveRelationships(ctx, tx, rows, prepared);
   const ids: (string | undefined)[] = prepared.map((p) => {
@@ -440,7 +435,7 @@ async function applyUpdate(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promis
   return results;
 }
 
-async function applyUpsert(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promise<RecordResult[]> {
+async function applyUpsert(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[]): Promise<RecordResult[]> {
   const key = ctx.externalIdField!;
   const byId = key.name === 'Id';
   const prepared = rows.map((row) => prepareRow(ctx, row));
@@ -520,7 +515,7 @@ async function applyUpsert(ctx: ChunkContext, tx: RecordTx, rows: Row[]): Promis
   return results;
 }
 
-async function applyDelete(ctx: ChunkContext, tx: RecordTx, rows: Row[], hard: boolean): Promise<RecordResult[]> {
+async function applyDelete(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[], hard: boolean): Promise<RecordResult[]> {
   const { idColumn } = ctx.layout;
   const parsed = rows.map((row): { id: string } | { error: RecordError } => {
     const raw = idColumn < 0 ? undefined : row[idColumn];

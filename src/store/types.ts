@@ -173,7 +173,7 @@ export interface RecordTx {
   getRecord(object: ObjectDef, id: string): Promise<Record<string, unknown> | undefined>;
   /** Existing records among `ids` (18-char), with their deleted flag. */
   findIds(object: ObjectDef, ids: readonly string[]): Promise<Map<string, { isDeleted: boolean }>>;
-  /** Non-deleted records whose `field` equals one of `values` (case-insensitively for text): value (lower-cased) → ids. */
+  /** Records whose `field` equals one of `values` (case-insensitively for text), deleted ones only with `includeDeleted`: value (lower-cased) → ids. */
   findByField(object: ObjectDef, field: FieldDef, values: readonly string[], includeDeleted?: boolean): Promise<Map<string, string[]>>;
   insert(object: ObjectDef, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
   update(object: ObjectDef, id: string, columns: readonly string[], values: readonly unknown[]): Promise<void>;
