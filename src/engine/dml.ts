@@ -5,7 +5,7 @@
 // batch), and each row keeps its typed values in an array by that layout's slots. Every per-row step (coercion,
 // checks, the INSERT row) then indexes arrays instead of building a Map per row: a 10,000-row batch of 20 fields
 // sets 200,000 values.
-import type { Job, RecordError, RecordResult } from '../bulk/model.js';
+import type { Job, RecordError, RecordResult } from '../jobs/model.js';
 import { coerceCell, coerceValue, isRecordError, matchKey, recordError, type CoerceContext, type DbValue } from '../org/coerce.js';
 import type { FieldDef, ObjectDef } from '../org/schema.js';
 import { normalizeId } from '../wire/ids.js';

@@ -13,7 +13,7 @@ import { BatchFailure, readCsvRecords, readJsonRecords, readXmlRecords, type Rec
 import { applyChunk, rowLayout, type ChunkContext } from './dml.js';
 import { resolveHeader } from './header.js';
 import { processQueryBatch } from './query.js';
-import { isDml } from '../bulk/model.js';
+import { isDml } from '../jobs/model.js';
 import { isRefusedByDatabase } from '../store/unavailable.js';
 import type { SoqlCompiler } from '../soql/model.js';
 

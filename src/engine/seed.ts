@@ -2,8 +2,8 @@
 // obey every rule a client's load does. Used by `localforce serve --seed DIR` and the control plane.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BulkService } from '../bulk/service.js';
-import type { RecordResult } from '../bulk/model.js';
+import type { BulkService } from '../jobs/service.js';
+import type { RecordResult } from '../jobs/model.js';
 import type { SchemaService } from '../org/schema-service.js';
 import type { BulkStore, Session } from '../store/types.js';
 import { parseCsv } from '../wire/csv.js';

@@ -10,7 +10,7 @@ import { readBody, type BodyLimits } from './body.js';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { GzipCache, acceptsGzip } from './compression.js';
-import { registerAsyncRoutes, asyncUrlError, sendAsyncError, type AsyncSurfaceOptions } from '../api/async/routes.js';
+import { registerAsyncRoutes, asyncUrlError, sendAsyncError, type AsyncSurfaceOptions } from '../api/bulk1/routes.js';
 import { registerAuthRoutes, type AuthSurfaceOptions } from '../api/auth/routes.js';
 import { registerAdminRoutes, type AdminSurfaceOptions } from '../api/admin/routes.js';
 import { registerRestRoutes, restErrorBody, type RestSurfaceOptions } from '../api/rest/routes.js';

@@ -9,7 +9,7 @@ import { OrgService } from '../org/orgs.js';
 import { systemClock } from '../org/clock.js';
 import { AuthService } from '../org/auth.js';
 import { ensureDefaultOrg, type DefaultOrg } from '../org/bootstrap.js';
-import { BulkService, DEFAULT_LIMITS } from '../bulk/service.js';
+import { BulkService, DEFAULT_LIMITS } from '../jobs/service.js';
 import { WorkerPool } from '../engine/worker-pool.js';
 import { buildApp } from './app.js';
 import { SeedService } from '../engine/seed.js';

@@ -1,5 +1,5 @@
 // Row <-> domain mapping for localforce's own tables: the same columns on every backend (store/sqlite, store/postgres).
-import type { Batch, BatchState, ConcurrencyMode, ContentType, Job, JobCounters, JobState, Operation, RecordResult } from '../bulk/model.js';
+import type { Batch, BatchState, ConcurrencyMode, ContentType, Job, JobCounters, JobState, Operation, RecordResult } from '../jobs/model.js';
 
 export interface JobRow {
   id: string; org_id: string; created_by_id: string; operation: string; object: string; external_id_field: string | null;

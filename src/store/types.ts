@@ -1,5 +1,5 @@
-// Storage interfaces. bulk/ and engine/ see only these; store/sqlite and store/postgres implement them.
-import type { Batch, BatchState, ContentType, Job, JobCounters, JobState, RecordResult } from '../bulk/model.js';
+// Storage interfaces. jobs/ and engine/ see only these; store/sqlite and store/postgres implement them.
+import type { Batch, BatchState, ContentType, Job, JobCounters, JobState, RecordResult } from '../jobs/model.js';
 import type { FieldDef, ObjectDef } from '../org/schema.js';
 import type { IdCounterStore } from '../org/ids.js';
 import type { CustomDefinition } from '../org/schema-file.js';

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStores, type Stores } from '../../src/store/open.js';
-import type { Batch, Job } from '../../src/bulk/model.js';
+import type { Batch, Job } from '../../src/jobs/model.js';
 import { freshDataLocation, type DataLocation } from '../helpers/server.js';
 
 const T0 = 1_800_000_000_000;

@@ -21,7 +21,7 @@ import { ApiError, UNAVAILABLE_MESSAGE } from '../../wire/errors.js';
 import { isStoreUnavailable } from '../../store/unavailable.js';
 import { sendWire, wire } from '../../server/wire-response.js';
 import { baseUrlOf } from '../auth/routes.js';
-import { renderResultsCsv } from '../async/codec.js';
+import { renderResultsCsv } from '../bulk1/codec.js';
 
 export interface AdminSurfaceOptions {
   orgId: string;

@@ -1,6 +1,6 @@
 // The API side of the Bulk 1.0 store on PostgreSQL: reads and short writes on the request path. Any process may
 // serve any request: nothing here is cached in memory.
-import type { Batch, Job, JobCounters, JobState, RecordResult } from '../../bulk/model.js';
+import type { Batch, Job, JobCounters, JobState, RecordResult } from '../../jobs/model.js';
 import type { BulkStore } from '../types.js';
 import { type Pool, inTransaction, queryBinary, readBytea } from './database.js';
 import { BATCH_COLUMNS, type BatchRow, type CounterRow, type JobRow, batchFromRow, countersFromRows, decodeResults, jobFromRow } from '../rows.js';

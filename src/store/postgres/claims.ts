@@ -7,7 +7,7 @@
 // while the batch runs (engine/worker.ts), and every chunk commit renews it and checks that it is still the owner's,
 // so a worker whose process died stops renewing, a worker that lost its lease stops writing, and once the lease
 // expires any worker takes the batch over and resumes after its last committed chunk.
-import type { BatchState } from '../../bulk/model.js';
+import type { BatchState } from '../../jobs/model.js';
 import type { ChunkOutcome, ClaimedBatch, RecordTx, WorkStore } from '../types.js';
 import { type Client, type Pool, checkout, inTransaction, quoteIdent, readBytea } from './database.js';
 import { BATCH_COLUMNS, type BatchRow, type JobRow, batchFromRow, encodeResults, jobFromRow } from '../rows.js';

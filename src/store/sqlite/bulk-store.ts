@@ -1,6 +1,6 @@
 // The API side of the Bulk 1.0 store: reads and short writes on the request path, each one synchronous
 // better-sqlite3 call (no await inside a transaction, so requests never interleave on the connection).
-import type { Batch, Job, JobCounters, JobState, RecordResult } from '../../bulk/model.js';
+import type { Batch, Job, JobCounters, JobState, RecordResult } from '../../jobs/model.js';
 import type { BulkStore } from '../types.js';
 import { type Db } from './database.js';
 import { INLINE_MAX, type PayloadFiles } from './payloads.js';

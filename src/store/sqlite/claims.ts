@@ -4,7 +4,7 @@
 // the claiming worker itself (it failed mid-batch and is free again: the batch resumes at once). A Serial job's
 // batch is runnable only while no other batch of the same job holds a live lease. Claiming and every chunk commit
 // check the lease owner, so a worker that lost its lease cannot write.
-import type { BatchState } from '../../bulk/model.js';
+import type { BatchState } from '../../jobs/model.js';
 import type { ChunkOutcome, ClaimedBatch, RecordTx, WorkStore } from '../types.js';
 import { type Db, inTransaction, quoteIdent } from './database.js';
 import { BATCH_COLUMNS, type BatchRow, type JobRow, batchFromRow, encodeResults, jobFromRow, reserveIds } from './rows.js';

@@ -1,8 +1,8 @@
 // Bulk API 1.0 wire formats: JobInfo, BatchInfo, batchInfoList, results and the error document, in XML
 // (Salesforce's layout and XSD element order) and JSON (alphabetical keys, `…SSS+0000` dates, apiVersion 36.0),
 // plus reading a JobInfo request in either format (bulk-v1.md §3, §4).
-import type { Batch, JobInfo, RecordResult } from '../../bulk/model.js';
-import type { JobRequest } from '../../bulk/service.js';
+import type { Batch, JobInfo, RecordResult } from '../../jobs/model.js';
+import type { JobRequest } from '../../jobs/service.js';
 import { AsyncErrors, type ApiError } from '../../wire/errors.js';
 import { jsonDateTime, toSeconds, xmlDateTime } from '../../wire/dates.js';
 import { OneDecimal, writeJson, type JsonValue } from '../../wire/json.js';

@@ -1,7 +1,7 @@
 // Bulk API 1.0 routes under /services/async/{version}. Each route is a line in the table at the bottom: the glue
 // authenticates, picks the wire format, and hands typed inputs to a handler that calls the BulkService.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { BulkService } from '../../bulk/service.js';
+import type { BulkService } from '../../jobs/service.js';
 import type { AuthService } from '../../org/auth.js';
 import type { Session } from '../../store/types.js';
 import type { ApiUsage } from '../../org/usage.js';
@@ -13,7 +13,7 @@ import {
   renderResultsJson, renderResultsXml, requestFormat, renderResultListJson, renderResultListXml, type WireFormat,
 } from './codec.js';
 import { Readable } from 'node:stream';
-import type { ContentType, Job } from '../../bulk/model.js';
+import type { ContentType, Job } from '../../jobs/model.js';
 
 export interface AsyncSurfaceOptions {
   bulk: BulkService;

@@ -1,4 +1,4 @@
-// Bulk API 1.0 operations as typed calls: no HTTP, no wire formats. api/async turns requests into these calls
+// Bulk API 1.0 operations as typed calls: no HTTP, no wire formats. api/bulk1 turns requests into these calls
 // and their results back into Salesforce's bytes.
 import { AsyncErrors } from '../wire/errors.js';
 import { normalizeId } from '../wire/ids.js';
