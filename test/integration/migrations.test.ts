@@ -118,7 +118,8 @@ describe('PostgreSQL: servers starting together on one database', () => {
       await restoreFixture(location);
       // In this process, so their migrations really overlap (a spawned process spends longer starting Node than
       // migrating: processes spawned together would migrate one after another even without the lock).
-      const servers = await Promise.allSettled([1, 2, 3].map(() => startTestServer({ ...location.config, workers: 1 })));
+      const start = () => startTestServer({ ...location.config, workers: 1 });
+      const servers = await Promise.allSettled([start(), start(), start()]);
       try {
         for (const s of servers) assert.equal(s.status, 'fulfilled', s.status === 'rejected' ? String(s.reason) : '');
         const rows = await dbAll<{ version: number; n: number }>(location,
