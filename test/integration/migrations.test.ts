@@ -12,7 +12,7 @@ import {
 } from '../helpers/server.js';
 import { BulkClient, xmlText } from '../helpers/bulk.js';
 import { parseCsvText, rest } from '../helpers/org.js';
-import { dbAll, dbGet, type DbTarget } from '../helpers/db.js';
+import { dbAll, dbGet, dbRun, type DbTarget } from '../helpers/db.js';
 import { postgresOnlyTestUnavailable } from '../helpers/postgres.js';
 import { LATEST_VERSION, MIGRATIONS } from '../../src/store/migrations.js';
 
@@ -100,6 +100,20 @@ describe(`a database written before versioned migrations, on ${testBackend()}`, 
       assert.equal(xmlText(job, 'state'), 'Closed');
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe(`a database a newer release migrated, on ${testBackend()}`, () => {
+  it('is refused at start, with its version in the message', async () => {
+    const location = await freshDataLocation();
+    try {
+      await (await startTestServer({ ...location.config })).close();
+      await dbRun(location, 'INSERT INTO lf_schema_version (version, description, applied_at) VALUES (?, ?, ?)',
+        [LATEST_VERSION + 1, 'from the future', Date.now()]);
+      await assert.rejects(startTestServer({ ...location.config }), /schema version \d+, newer than this release's/);
+    } finally {
+      await location.remove();
     }
   });
 });
