@@ -5,12 +5,18 @@ export const OPERATIONS: readonly Operation[] = ['insert', 'update', 'upsert', '
 export type JobState = 'Open' | 'Closed' | 'Aborted' | 'Failed';
 export type BatchState = 'Queued' | 'InProgress' | 'Completed' | 'Failed' | 'NotProcessed';
 export type ConcurrencyMode = 'Parallel' | 'Serial';
+/**
+ * The Bulk API a job was created through. Bulk 2.0 jobs are split into internal batches and share the tables, claims
+ * and engine with Bulk 1.0 ones; this says which API's rules and wire shapes apply to the job.
+ */
+export type JobApi = 'bulk1' | 'bulk2';
 export type ContentType = 'CSV' | 'XML' | 'JSON' | 'ZIP_CSV' | 'ZIP_XML' | 'ZIP_JSON';
 export const CONTENT_TYPES: readonly ContentType[] = ['CSV', 'XML', 'JSON', 'ZIP_CSV', 'ZIP_XML', 'ZIP_JSON'];
 
 /** The stored job, without the counters derived from its batches. */
 export interface Job {
   id: string;
+  api: JobApi;
   orgId: string;
   createdById: string;
   operation: Operation;

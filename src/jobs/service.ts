@@ -107,6 +107,7 @@ export class BulkService {
     const now = this.clock.now();
     const job: Job = {
       id: await this.ids.one(KEY_PREFIX.job),
+      api: 'bulk1',
       orgId: session.orgId,
       createdById: session.userId,
       operation,

@@ -1,10 +1,14 @@
 // Row <-> domain mapping for localforce's own tables: the same columns on every backend (store/sqlite, store/postgres).
-import type { Batch, BatchState, ConcurrencyMode, ContentType, Job, JobCounters, JobState, Operation, RecordResult } from '../jobs/model.js';
+import type {
+  Batch, BatchState, ConcurrencyMode, ContentType, Job, JobApi, JobCounters, JobState, Operation, RecordResult,
+} from '../jobs/model.js';
 
 export interface JobRow {
   id: string; org_id: string; created_by_id: string; operation: string; object: string; external_id_field: string | null;
   concurrency_mode: string; content_type: string; state: string; api_version: number; assignment_rule_id: string | null;
   created_date: number; system_modstamp: number; number_retries: number; line_ending: string | null; pk_chunking: string | null;
+  /** Schema version 2 (store/migrations.ts). */
+  api: string;
 }
 
 export interface BatchRow {
@@ -20,6 +24,7 @@ export const BATCH_COLUMNS =
 export function jobFromRow(r: JobRow): Job {
   return {
     id: r.id,
+    api: r.api as JobApi,
     orgId: r.org_id,
     createdById: r.created_by_id,
     operation: r.operation as Operation,

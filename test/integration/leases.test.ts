@@ -25,6 +25,7 @@ let serial = 0;
 async function queuedQueryBatch(): Promise<{ job: Job; batch: Batch }> {
   serial++;
   const job: Job = {
+    api: 'bulk1',
     id: `750Lf00000000${String(serial).padStart(2, '0')}AAA`, orgId: '00DLf0000000001AAA', createdById: '005Lf0000000001AAA',
     operation: 'query', object: 'Account', externalIdFieldName: null, concurrencyMode: 'Parallel', contentType: 'CSV', state: 'Open',
     apiVersion: 62, assignmentRuleId: null, createdDate: T0, systemModstamp: T0, numberRetries: 0, lineEnding: null, pkChunking: null,

@@ -28,11 +28,11 @@ export class PostgresBulkStore implements BulkStore {
   async createJob(job: Job): Promise<void> {
     await this.pool.query(
       `INSERT INTO lf_job (id, org_id, created_by_id, operation, object, external_id_field, concurrency_mode, content_type, state,
-        api_version, assignment_rule_id, created_date, system_modstamp, number_retries, line_ending, pk_chunking)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+        api_version, assignment_rule_id, created_date, system_modstamp, number_retries, line_ending, pk_chunking, api)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
       [job.id, job.orgId, job.createdById, job.operation, job.object, job.externalIdFieldName, job.concurrencyMode, job.contentType, job.state,
         job.apiVersion, job.assignmentRuleId, job.createdDate, job.systemModstamp, job.numberRetries, job.lineEnding,
-        job.pkChunking ? JSON.stringify(job.pkChunking) : null],
+        job.pkChunking ? JSON.stringify(job.pkChunking) : null, job.api],
     );
   }
 

@@ -1,4 +1,6 @@
-// PostgreSQL: the connection pool, localforce's own tables, and one typed table per sObject.
+// PostgreSQL: the connection pool, localforce's own tables brought to the latest schema version (the steps and their
+// SQL are in store/migrations.ts, shared with SQLite; migrate() applies them under the DDL lock), and one typed table
+// per sObject.
 //
 // Record tables mirror the SQLite ones so the engine, the SOQL checker and the wire writers see the same values:
 // int → BIGINT, checkbox → INTEGER 0/1, double/currency/percent → DOUBLE PRECISION, everything else TEXT COLLATE "C"
@@ -8,6 +10,9 @@
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { FieldDef, ObjectDef } from '../../org/schema.js';
+import {
+  MIGRATIONS, type MigrationStep, VERSION_TABLE, VERSION_TABLE_DDL, baselineVersion, checkNotNewer, stepsAfter,
+} from '../migrations.js';
 
 // BIGINT (int8) and COUNT(*) arrive as strings by default; every integer localforce stores fits a double exactly.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -152,50 +157,6 @@ export function matchesCaseInsensitively(f: FieldDef): boolean {
   return columnType(f).startsWith('TEXT') && (f.externalId || f.idLookup || f.unique) === true && !f.caseSensitive && f.name !== 'Id';
 }
 
-const LOCALFORCE_TABLES = `
-CREATE TABLE IF NOT EXISTS lf_org (
-  id TEXT PRIMARY KEY, name TEXT NOT NULL, created_date BIGINT NOT NULL, is_default INTEGER NOT NULL DEFAULT 0,
-  schema_version INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS lf_schema (
-  seq BIGSERIAL, org_id TEXT NOT NULL, object_key TEXT NOT NULL, object_name TEXT NOT NULL, key_prefix TEXT,
-  definition TEXT NOT NULL, PRIMARY KEY (org_id, object_key));
-CREATE TABLE IF NOT EXISTS lf_login (
-  seq BIGSERIAL, user_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, username TEXT NOT NULL, password_hash TEXT NOT NULL,
-  hard_delete INTEGER NOT NULL DEFAULT 1);
-CREATE UNIQUE INDEX IF NOT EXISTS lf_login_username ON lf_login (lower(username));
-CREATE TABLE IF NOT EXISTS lf_session (
-  token TEXT PRIMARY KEY, org_id TEXT NOT NULL, user_id TEXT NOT NULL, created_date BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS lf_id_counter (prefix TEXT PRIMARY KEY, next BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS lf_job (
-  id TEXT PRIMARY KEY, org_id TEXT NOT NULL, created_by_id TEXT NOT NULL, operation TEXT NOT NULL, object TEXT NOT NULL,
-  external_id_field TEXT, concurrency_mode TEXT NOT NULL, content_type TEXT NOT NULL, state TEXT NOT NULL,
-  api_version DOUBLE PRECISION NOT NULL, assignment_rule_id TEXT, created_date BIGINT NOT NULL, system_modstamp BIGINT NOT NULL,
-  number_retries INTEGER NOT NULL DEFAULT 0, line_ending TEXT, pk_chunking TEXT);
-CREATE TABLE IF NOT EXISTS lf_batch (
-  seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, job_id TEXT NOT NULL, state TEXT NOT NULL, state_message TEXT,
-  created_date BIGINT NOT NULL, system_modstamp BIGINT NOT NULL,
-  records_processed INTEGER NOT NULL DEFAULT 0, records_failed INTEGER NOT NULL DEFAULT 0,
-  total_time BIGINT NOT NULL DEFAULT 0, api_active_time BIGINT NOT NULL DEFAULT 0, apex_time BIGINT NOT NULL DEFAULT 0,
-  request_content_type TEXT NOT NULL, chunks_done INTEGER NOT NULL DEFAULT 0,
-  lease_owner TEXT, lease_until BIGINT NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
-  pk_original INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS lf_batch_by_job ON lf_batch (job_id, seq);
-CREATE INDEX IF NOT EXISTS lf_batch_runnable ON lf_batch (seq) WHERE state IN ('Queued', 'InProgress');
-CREATE INDEX IF NOT EXISTS lf_job_by_org ON lf_job (org_id, created_date);
-CREATE TABLE IF NOT EXISTS lf_batch_payload (batch_id TEXT PRIMARY KEY, body BYTEA NOT NULL);
--- Payloads and result chunks are stored uncompressed: compressing 10 MB on every upload and download cost more than
--- the disk it saved.
-ALTER TABLE lf_batch_payload ALTER COLUMN body SET STORAGE EXTERNAL;
-CREATE TABLE IF NOT EXISTS lf_query_result (
-  id TEXT PRIMARY KEY, batch_id TEXT NOT NULL, seq INTEGER NOT NULL, row_count INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS lf_query_result_by_batch ON lf_query_result (batch_id, seq);
-CREATE TABLE IF NOT EXISTS lf_result_chunk (
-  result_id TEXT NOT NULL, seq INTEGER NOT NULL, body BYTEA NOT NULL, PRIMARY KEY (result_id, seq));
-ALTER TABLE lf_result_chunk ALTER COLUMN body SET STORAGE EXTERNAL;
-CREATE TABLE IF NOT EXISTS lf_batch_result (
-  batch_id TEXT NOT NULL, chunk INTEGER NOT NULL, rows TEXT NOT NULL, PRIMARY KEY (batch_id, chunk));
-`;
-
 /** Serialises migrations and DDL across processes starting at the same time. */
 const DDL_LOCK = 7_347_001;
 /** Serialises the start-up of processes sharing a database (Stores.exclusively). */
@@ -220,14 +181,51 @@ export async function exclusively<T>(pool: Pool, fn: () => Promise<T>): Promise<
   }
 }
 
-/** localforce's own tables; safe to run from several processes at once. */
+/**
+ * Brings localforce's own tables to the latest version (store/migrations.ts); safe to run from several processes at
+ * once. Each step runs in a transaction of its own holding the DDL lock, and reads the version again once it holds
+ * it: processes starting together wait for each other, and each step is applied by one of them only.
+ */
 export async function migrate(pool: Pool): Promise<void> {
-  await inTransaction(pool, async (c) => {
-    await c.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
-    // Already there (another process made them): no DDL, so no exclusive lock on tables other processes are using.
-    if ((await c.query(`SELECT to_regclass('lf_result_chunk') IS NOT NULL AS present`)).rows[0].present) return;
-    await c.query(LOCALFORCE_TABLES);
-  });
+  while (await inTransaction(pool, applyNextStep)) {
+    // one step per transaction
+  }
+}
+
+/** Applies the step after the database's version and records it; false when there is none. */
+async function applyNextStep(c: Client): Promise<boolean> {
+  await c.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
+  const tables = await existingTables(c);
+  // Created only when missing: even a no-op CREATE … IF NOT EXISTS is DDL, and once every step is applied (the
+  // usual start) this transaction must not lock anything other processes are using.
+  if (!tables.has(VERSION_TABLE)) await c.query(VERSION_TABLE_DDL.postgres);
+  const current = await currentVersion(c, tables);
+  const [next] = stepsAfter(current);
+  if (!next) return false;
+  await c.query(next.postgres);
+  await recordStep(c, next);
+  return true;
+}
+
+async function existingTables(c: Client): Promise<Set<string>> {
+  const { rows } = await c.query<{ tablename: string }>(
+    'SELECT tablename FROM pg_tables WHERE schemaname = current_schema()');
+  return new Set(rows.map((r) => r.tablename));
+}
+
+/** The version recorded in the version table; a database from before it is baselined first (migrations.ts). */
+async function currentVersion(c: Client, tables: ReadonlySet<string>): Promise<number> {
+  const { rows } = await c.query<{ version: number | null }>(`SELECT MAX(version) AS version FROM ${VERSION_TABLE}`);
+  const version = rows[0]?.version ?? null;
+  if (version !== null) return checkNotNewer(version);
+  const baseline = baselineVersion(tables);
+  for (const step of MIGRATIONS) if (step.version <= baseline) await recordStep(c, step);
+  return baseline;
+}
+
+async function recordStep(c: Client, step: MigrationStep): Promise<void> {
+  await c.query(`INSERT INTO ${VERSION_TABLE} (version, description, applied_at) VALUES ($1, $2, $3)`,
+    [step.version, step.description, Date.now()]);
 }
 
 /**

@@ -13,9 +13,11 @@ export class SqliteBulkStore implements BulkStore {
   constructor(private readonly db: Db, private readonly files: PayloadFiles) {
     this.stmt = {
       insertJob: db.prepare(`INSERT INTO lf_job (id, org_id, created_by_id, operation, object, external_id_field, concurrency_mode,
-        content_type, state, api_version, assignment_rule_id, created_date, system_modstamp, number_retries, line_ending, pk_chunking)
+        content_type, state, api_version, assignment_rule_id, created_date, system_modstamp, number_retries,
+        line_ending, pk_chunking, api)
         VALUES (@id, @orgId, @createdById, @operation, @object, @externalIdFieldName, @concurrencyMode, @contentType, @state,
-        @apiVersion, @assignmentRuleId, @createdDate, @systemModstamp, @numberRetries, @lineEnding, @pkChunkingJson)`),
+        @apiVersion, @assignmentRuleId, @createdDate, @systemModstamp, @numberRetries, @lineEnding, @pkChunkingJson,
+        @api)`),
       getJob: db.prepare('SELECT * FROM lf_job WHERE id = ?'),
       counters: db.prepare(`SELECT state, COUNT(*) AS n, SUM(records_processed) AS processed, SUM(records_failed) AS failed,
         SUM(total_time) AS total, SUM(api_active_time) AS api, SUM(apex_time) AS apex FROM lf_batch WHERE job_id = ? AND pk_original <> 1 GROUP BY state`),

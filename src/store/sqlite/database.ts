@@ -1,6 +1,10 @@
-// Opens the SQLite file (WAL) and creates localforce's tables and one typed table per sObject.
+// Opens the SQLite file (WAL), brings localforce's own tables to the latest schema version (the steps and their SQL
+// are in store/migrations.ts, shared with PostgreSQL), and creates one typed table per sObject.
 import Database from 'better-sqlite3';
 import type { FieldDef, ObjectDef } from '../../org/schema.js';
+import {
+  MIGRATIONS, type MigrationStep, VERSION_TABLE, VERSION_TABLE_DDL, baselineVersion, checkNotNewer, stepsAfter,
+} from '../migrations.js';
 
 export type Db = Database.Database;
 
@@ -32,45 +36,6 @@ export function openDatabase(file: string, options: OpenOptions): Db {
   db.pragma('foreign_keys = OFF');
   return db;
 }
-
-const LOCALFORCE_TABLES = `
-CREATE TABLE IF NOT EXISTS lf_org (
-  id TEXT PRIMARY KEY, name TEXT NOT NULL, created_date INTEGER NOT NULL, is_default INTEGER NOT NULL DEFAULT 0,
-  schema_version INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS lf_schema (
-  org_id TEXT NOT NULL, object_name TEXT NOT NULL COLLATE NOCASE, key_prefix TEXT, definition TEXT NOT NULL,
-  PRIMARY KEY (org_id, object_name));
-CREATE TABLE IF NOT EXISTS lf_login (
-  user_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, username TEXT NOT NULL UNIQUE COLLATE NOCASE, password_hash TEXT NOT NULL,
-  hard_delete INTEGER NOT NULL DEFAULT 1);
-CREATE TABLE IF NOT EXISTS lf_session (
-  token TEXT PRIMARY KEY, org_id TEXT NOT NULL, user_id TEXT NOT NULL, created_date INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS lf_id_counter (prefix TEXT PRIMARY KEY, next INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS lf_job (
-  id TEXT PRIMARY KEY, org_id TEXT NOT NULL, created_by_id TEXT NOT NULL, operation TEXT NOT NULL, object TEXT NOT NULL,
-  external_id_field TEXT, concurrency_mode TEXT NOT NULL, content_type TEXT NOT NULL, state TEXT NOT NULL,
-  api_version REAL NOT NULL, assignment_rule_id TEXT, created_date INTEGER NOT NULL, system_modstamp INTEGER NOT NULL,
-  number_retries INTEGER NOT NULL DEFAULT 0, line_ending TEXT, pk_chunking TEXT);
-CREATE TABLE IF NOT EXISTS lf_batch (
-  seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, job_id TEXT NOT NULL, state TEXT NOT NULL, state_message TEXT,
-  created_date INTEGER NOT NULL, system_modstamp INTEGER NOT NULL,
-  records_processed INTEGER NOT NULL DEFAULT 0, records_failed INTEGER NOT NULL DEFAULT 0,
-  total_time INTEGER NOT NULL DEFAULT 0, api_active_time INTEGER NOT NULL DEFAULT 0, apex_time INTEGER NOT NULL DEFAULT 0,
-  request_content_type TEXT NOT NULL, chunks_done INTEGER NOT NULL DEFAULT 0,
-  lease_owner TEXT, lease_until INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
-  pk_original INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS lf_batch_by_job ON lf_batch (job_id, seq);
-CREATE INDEX IF NOT EXISTS lf_batch_by_state ON lf_batch (state, seq);
-CREATE INDEX IF NOT EXISTS lf_job_by_org ON lf_job (org_id, created_date);
-CREATE TABLE IF NOT EXISTS lf_batch_payload (batch_id TEXT PRIMARY KEY, body BLOB); -- NULL: in payloads/<batch id>.bin
-CREATE TABLE IF NOT EXISTS lf_query_result (
-  id TEXT PRIMARY KEY, batch_id TEXT NOT NULL, seq INTEGER NOT NULL, row_count INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS lf_query_result_by_batch ON lf_query_result (batch_id, seq);
-CREATE TABLE IF NOT EXISTS lf_result_chunk (
-  result_id TEXT NOT NULL, seq INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (result_id, seq)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS lf_batch_result (
-  batch_id TEXT NOT NULL, chunk INTEGER NOT NULL, rows TEXT NOT NULL, PRIMARY KEY (batch_id, chunk)) WITHOUT ROWID;
-`;
 
 /** SQLite column type per field type; text external ids compare case-insensitively, as in Salesforce. */
 export function columnType(f: FieldDef): string {
@@ -107,9 +72,43 @@ export function ensureRecordTables(db: Db, objects: readonly ObjectDef[]): void 
   }
 }
 
-/** localforce's own tables. Record tables are created per org, from its schema (ensureRecordTables). */
+/**
+ * Brings localforce's own tables to the latest version (store/migrations.ts), one step per transaction, so a step
+ * that fails leaves the database at the previous version. Record tables are made per org (ensureRecordTables).
+ * Only the API thread of the one process that opens the file runs this, before any worker starts.
+ */
 export function migrate(db: Db): void {
-  db.exec(LOCALFORCE_TABLES);
+  const applyNext = db.transaction(() => applyNextStep(db));
+  while (applyNext.immediate()) {
+    // one step per transaction
+  }
+}
+
+/** Applies the step after the database's version and records it; false when there is none. */
+function applyNextStep(db: Db): boolean {
+  db.exec(VERSION_TABLE_DDL.sqlite);
+  const current = currentVersion(db);
+  const [next] = stepsAfter(current);
+  if (!next) return false;
+  db.exec(next.sqlite);
+  recordStep(db, next);
+  return true;
+}
+
+/** The version recorded in the version table; a database from before it is baselined first (migrations.ts). */
+function currentVersion(db: Db): number {
+  const row = db.prepare(`SELECT MAX(version) AS version FROM ${VERSION_TABLE}`).get() as { version: number | null };
+  const version = row.version;
+  if (version !== null) return checkNotNewer(version);
+  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck(true).all() as string[];
+  const baseline = baselineVersion(new Set(tables));
+  for (const step of MIGRATIONS) if (step.version <= baseline) recordStep(db, step);
+  return baseline;
+}
+
+function recordStep(db: Db, step: MigrationStep): void {
+  db.prepare(`INSERT INTO ${VERSION_TABLE} (version, description, applied_at) VALUES (?, ?, ?)`)
+    .run(step.version, step.description, Date.now());
 }
 
 /** Runs `fn` between BEGIN IMMEDIATE and COMMIT, rolling back when it throws. `fn` may await, but must not yield to other users of `db`. */
