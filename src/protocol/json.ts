@@ -7,7 +7,14 @@ export class OneDecimal {
   constructor(readonly value: number) {}
 }
 
-export type JsonValue = string | number | boolean | null | OneDecimal | readonly JsonValue[] | { readonly [key: string]: JsonValue | undefined };
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | OneDecimal
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue | undefined };
 
 export function writeJson(value: JsonValue): string {
   if (value === null) return 'null';

@@ -50,10 +50,10 @@ function soapBody(text: string, document: string, noun: 'request' | 'response'):
 
 // ---- login request ----
 
-/** The request jsforce sends: `se:`-prefixed envelope, login in the partner namespace. */
+/** The request jsforce sends: `se:`-prefixed envelope without a declaration, login in the partner namespace. */
 export function renderLoginRequest(r: LoginRequestDocument): string {
   return (
-    `${DECLARATION}<se:Envelope xmlns:se="${SOAP_ENV}"><se:Header/><se:Body><login xmlns="${PARTNER_NS}">` +
+    `<se:Envelope xmlns:se="${SOAP_ENV}"><se:Header/><se:Body><login xmlns="${PARTNER_NS}">` +
     `<username>${escapeXml(r.username)}</username><password>${escapeXml(r.password)}</password>` +
     '</login></se:Body></se:Envelope>'
   );
@@ -72,27 +72,31 @@ export function parseLoginRequest(text: string): LoginRequestDocument {
 const USER_INFO_BEFORE_ORG_ID =
   '<userInfo><accessibilityMode>false</accessibilityMode><chatterExternal>false</chatterExternal>' +
   '<currencySymbol>$</currencySymbol><orgAttachmentFileSizeLimit>5242880</orgAttachmentFileSizeLimit>' +
-  '<orgDefaultCurrencyIsoCode>USD</orgDefaultCurrencyIsoCode><orgDefaultCurrencyLocale>en_US</orgDefaultCurrencyLocale>' +
+  '<orgDefaultCurrencyIsoCode>USD</orgDefaultCurrencyIsoCode>' +
+  '<orgDefaultCurrencyLocale>en_US</orgDefaultCurrencyLocale>' +
   '<orgDisallowHtmlAttachments>false</orgDisallowHtmlAttachments><orgHasPersonAccounts>false</orgHasPersonAccounts>';
 
 export function renderLoginResponse(r: LoginResponseDocument): string {
   const e = escapeXml;
   return (
     `${DECLARATION}<soapenv:Envelope xmlns:soapenv="${SOAP_ENV}"` +
-    ` xmlns="${PARTNER_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><loginResponse><result>` +
+    ` xmlns="${PARTNER_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+    '<soapenv:Body><loginResponse><result>' +
     `<metadataServerUrl>${e(r.metadataServerUrl)}</metadataServerUrl>` +
     '<passwordExpired>false</passwordExpired><sandbox>false</sandbox>' +
     `<serverUrl>${e(r.serverUrl)}</serverUrl>` +
     `<sessionId>${e(r.sessionId)}</sessionId><userId>${e(r.userId)}</userId>` +
     USER_INFO_BEFORE_ORG_ID +
     `<organizationId>${e(r.organizationId)}</organizationId>` +
-    `<organizationMultiCurrency>false</organizationMultiCurrency><organizationName>${e(r.organizationName)}</organizationName>` +
+    '<organizationMultiCurrency>false</organizationMultiCurrency>' +
+    `<organizationName>${e(r.organizationName)}</organizationName>` +
     '<profileId xsi:nil="true"/><roleId xsi:nil="true"/><sessionSecondsValid>7200</sessionSecondsValid>' +
     `<userDefaultCurrencyIsoCode xsi:nil="true"/><userEmail>${e(r.userEmail)}</userEmail>` +
     `<userFullName>${e(r.userFullName)}</userFullName>` +
     `<userId>${e(r.userId)}</userId><userLanguage>en_US</userLanguage><userLocale>en_US</userLocale>` +
     `<userName>${e(r.userName)}</userName>` +
-    '<userTimeZone>America/Los_Angeles</userTimeZone><userType>Standard</userType><userUiSkin>Theme3</userUiSkin></userInfo>' +
+    '<userTimeZone>America/Los_Angeles</userTimeZone><userType>Standard</userType><userUiSkin>Theme3</userUiSkin>' +
+    '</userInfo>' +
     '</result></loginResponse></soapenv:Body></soapenv:Envelope>'
   );
 }

@@ -13,13 +13,25 @@ export type XmlNode = readonly [name: string, value: string | number | boolean |
 // Characters XML 1.0 cannot carry at all, not even as character references: C0 controls other than tab, LF and CR,
 // U+FFFE/U+FFFF and unpaired surrogates. A stored value holding one is written without it, so the document stays
 // parseable (docs/compatibility.md).
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML = new RegExp(
+  [
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.source,
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.source, // a high surrogate without its low half
+    /(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.source, // a low surrogate without its high half
+  ].join('|'),
+  'g',
+);
 const NEEDS_WORK = /[&<>"\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 export function escapeXml(text: string): string {
   // Fast path: most values need no escaping.
   if (!NEEDS_WORK.test(text)) return text;
-  return text.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(NOT_XML, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 function writeNodes(nodes: readonly XmlNode[], depth: number, out: string[]): void {

@@ -8,7 +8,9 @@ import { jsonDateTime, toSeconds, xmlDateTime } from '../../wire/dates.js';
 import { ProtocolParseError } from '../../protocol/errors.js';
 import { CONTENT_TYPE, requestFormat, type WireFormat } from '../../protocol/bulk1/format.js';
 import {
-  renderBatchInfo as renderBatchInfoDocument, renderBatchInfoList as renderBatchInfoListDocument, type BatchInfoDocument,
+  renderBatchInfo as renderBatchInfoDocument,
+  renderBatchInfoList as renderBatchInfoListDocument,
+  type BatchInfoDocument,
 } from '../../protocol/bulk1/batch-info.js';
 import { renderError as renderErrorDocument } from '../../protocol/bulk1/error.js';
 import {
@@ -87,7 +89,7 @@ export function renderError(err: ApiError, format: WireFormat): string {
   return renderErrorDocument({ exceptionCode: err.code, exceptionMessage: err.message }, format);
 }
 
-/** A job create/update body; unreadable XML is InvalidXml and unreadable JSON ClientInputError, as Salesforce answers. */
+/** A job create/update body; unreadable XML is InvalidXml, unreadable JSON ClientInputError, as Salesforce answers. */
 export function parseJobRequest(body: string, format: WireFormat): JobRequest {
   try {
     return parseJobRequestDocument(body, format);

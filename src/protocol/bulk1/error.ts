@@ -22,5 +22,8 @@ export function renderError(e: ErrorDocument, format: WireFormat): string {
 
 export function parseError(text: string, format: WireFormat): ErrorDocument {
   const f: Fields = format === 'json' ? readJsonObject(text, DOCUMENT) : readXmlRoot(text, DOCUMENT);
-  return { exceptionCode: requiredText(f, 'exceptionCode', DOCUMENT), exceptionMessage: requiredText(f, 'exceptionMessage', DOCUMENT) };
+  return {
+    exceptionCode: requiredText(f, 'exceptionCode', DOCUMENT),
+    exceptionMessage: requiredText(f, 'exceptionMessage', DOCUMENT),
+  };
 }

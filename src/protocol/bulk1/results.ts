@@ -102,7 +102,9 @@ function readQuotedCsv(text: string): string[][] {
       continue;
     }
     if (text[i] === '\r') i++;
-    if (i < text.length && text[i] !== '\n') throw new ProtocolParseError(RESULTS, 'results CSV: text after a quoted cell');
+    if (i < text.length && text[i] !== '\n') {
+      throw new ProtocolParseError(RESULTS, 'results CSV: text after a quoted cell');
+    }
     i++;
     rows.push(row);
     row = [];
@@ -168,7 +170,9 @@ export function renderResultsJson(results: readonly RecordResultDocument[]): str
 
 function jsonArray(text: string, document: string): unknown[] {
   const value = readJson(text, document);
-  if (!Array.isArray(value)) throw new ProtocolParseError(document, `Failed to parse JSON: expected a ${document} array`);
+  if (!Array.isArray(value)) {
+    throw new ProtocolParseError(document, `Failed to parse JSON: expected a ${document} array`);
+  }
   return value;
 }
 
