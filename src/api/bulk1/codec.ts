@@ -28,7 +28,7 @@ function wireDate(ms: number, format: WireFormat): string {
   return format === 'json' ? jsonDateTime(toSeconds(ms)) : xmlDateTime(toSeconds(ms));
 }
 
-export function jobInfoDocument(j: JobInfo, format: WireFormat): JobInfoDocument {
+function jobInfoDocument(j: JobInfo, format: WireFormat): JobInfoDocument {
   return {
     id: j.id,
     operation: j.operation,
@@ -57,7 +57,7 @@ export function jobInfoDocument(j: JobInfo, format: WireFormat): JobInfoDocument
   };
 }
 
-export function batchInfoDocument(b: Batch, format: WireFormat): BatchInfoDocument {
+function batchInfoDocument(b: Batch, format: WireFormat): BatchInfoDocument {
   return {
     id: b.id,
     jobId: b.jobId,
