@@ -1,7 +1,12 @@
 // A minimal Bulk API 1.0 client over node:http (keep-alive), for setting up jobs, ingesting batches and timing
-// them. The measured poll load goes through bench/load-worker.ts instead.
+// them. The measured poll load goes through bench/load-worker.ts instead. Requests are written and answers read by
+// src/protocol, the documents the server renders.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { parseBatchInfo } from '../src/protocol/bulk1/batch-info.js';
+import type { WireFormat } from '../src/protocol/bulk1/format.js';
+import { parseJobInfo, renderJobRequest } from '../src/protocol/bulk1/job-info.js';
+import { parseResultListJson, parseResultListXml } from '../src/protocol/bulk1/results.js';
 import { sleep } from './stats.js';
 
 export interface Response {
@@ -10,10 +15,9 @@ export interface Response {
   body: Buffer;
 }
 
-export const NS = 'http://www.force.com/2009/06/asyncapi/dataload';
-
-export function xmlText(xml: string, name: string): string | undefined {
-  return new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+/** The format of a Bulk 1.0 answer, from its Content-Type (the server answers in the job's format). */
+function formatOf(r: Response): WireFormat {
+  return String(r.headers['content-type'] ?? '').includes('json') ? 'json' : 'xml';
 }
 
 export interface BatchStatus {
@@ -51,10 +55,10 @@ export class BulkClient {
   }
 
   async createJob(object = 'Account', operation = 'insert', contentType = 'CSV'): Promise<string> {
-    const xml = `<?xml version="1.0" encoding="UTF-8"?><jobInfo xmlns="${NS}"><operation>${operation}</operation><object>${object}</object><contentType>${contentType}</contentType></jobInfo>`;
+    const xml = renderJobRequest({ operation, object, contentType }, 'xml');
     const r = await this.request('POST', this.path('/job'), { 'Content-Type': 'application/xml; charset=UTF-8' }, xml);
     if (r.status !== 201) throw new Error(`create job: ${r.status} ${r.body}`);
-    return xmlText(r.body.toString(), 'id')!;
+    return parseJobInfo(r.body.toString(), formatOf(r)).id;
   }
 
   /** Posts a CSV batch (or a query job's SOQL); resolves when the 201 has arrived, with the time it arrived (performance.now()). */
@@ -62,19 +66,19 @@ export class BulkClient {
     const r = await this.request('POST', this.path(`/job/${jobId}/batch`), { 'Content-Type': 'text/csv; charset=UTF-8' }, csv);
     const at = performance.now();
     if (r.status !== 201) throw new Error(`add batch: ${r.status} ${r.body.toString().slice(0, 500)}`);
-    return { batchId: xmlText(r.body.toString(), 'id')!, at };
+    return { batchId: parseBatchInfo(r.body.toString(), formatOf(r)).id, at };
   }
 
   async batchStatus(jobId: string, batchId: string): Promise<BatchStatus> {
     const r = await this.request('GET', this.path(`/job/${jobId}/batch/${batchId}`));
     if (r.status !== 200) throw new Error(`batch status: ${r.status} ${r.body}`);
-    const xml = r.body.toString();
+    const info = parseBatchInfo(r.body.toString(), formatOf(r));
     return {
-      state: xmlText(xml, 'state') ?? '?',
-      stateMessage: xmlText(xml, 'stateMessage'),
-      processed: Number(xmlText(xml, 'numberRecordsProcessed')),
-      failed: Number(xmlText(xml, 'numberRecordsFailed')),
-      totalProcessingTime: Number(xmlText(xml, 'totalProcessingTime')),
+      state: info.state,
+      stateMessage: info.stateMessage ?? undefined,
+      processed: info.numberRecordsProcessed,
+      failed: info.numberRecordsFailed,
+      totalProcessingTime: info.totalProcessingTime,
     };
   }
 
@@ -100,7 +104,8 @@ export class BulkClient {
   async resultIds(jobId: string, batchId: string): Promise<string[]> {
     const r = await this.request('GET', this.path(`/job/${jobId}/batch/${batchId}/result`));
     if (r.status !== 200) throw new Error(`result list: ${r.status} ${r.body}`);
-    return [...r.body.toString().matchAll(/<result>([^<]*)<\/result>/g)].map((m) => m[1]);
+    const text = r.body.toString();
+    return formatOf(r) === 'json' ? parseResultListJson(text) : parseResultListXml(text);
   }
 
   /**

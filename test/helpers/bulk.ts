@@ -1,5 +1,14 @@
 // Small raw-HTTP helpers for Bulk 1.0 tests: they send exactly what a client would and return status, headers and body.
-export const NS = 'http://www.force.com/2009/06/asyncapi/dataload';
+// Requests are written and responses read by src/protocol, the same code the server uses, so a test reads a
+// document the way a lenient client does (element order, namespaces, entities); tests that send malformed documents
+// on purpose pass raw strings to http()/post().
+import { parseBatchInfo, parseBatchInfoList } from '../../src/protocol/bulk1/batch-info.js';
+import type { WireFormat } from '../../src/protocol/bulk1/format.js';
+import { parseJobInfo, renderJobRequest } from '../../src/protocol/bulk1/job-info.js';
+import { firstElementText } from '../../src/protocol/read.js';
+import { DATALOAD_NS } from '../../src/protocol/xml.js';
+
+export const NS = DATALOAD_NS;
 
 export interface RawResponse {
   status: number;
@@ -12,14 +21,19 @@ export async function http(url: string, init: RequestInit & { headers?: Record<s
   return { status: r.status, headers: r.headers, body: await r.text() };
 }
 
+/** A job request in XML, its fields in the order given. */
 export function jobXml(fields: Record<string, string>): string {
-  const inner = Object.entries(fields).map(([k, v]) => `<${k}>${v}</${k}>`).join('');
-  return `<?xml version="1.0" encoding="UTF-8"?><jobInfo xmlns="${NS}">${inner}</jobInfo>`;
+  return renderJobRequest(fields, 'xml');
 }
 
-/** The text of the first `<name>` element. */
+/** The text of the first `<name>` element of a document or fragment (entities decoded); undefined when absent. */
 export function xmlText(xml: string, name: string): string | undefined {
-  return new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+  return firstElementText(xml, name);
+}
+
+/** The format of a Bulk 1.0 answer, from its Content-Type (the server answers in the job's format). */
+export function responseFormat(r: RawResponse): WireFormat {
+  return (r.headers.get('content-type') ?? '').includes('json') ? 'json' : 'xml';
 }
 
 export class BulkClient {
@@ -30,12 +44,12 @@ export class BulkClient {
   async createJob(fields: Record<string, string>, headers: Record<string, string> = {}): Promise<string> {
     const r = await http(this.url('/job'), { method: 'POST', headers: { 'X-SFDC-Session': this.token, 'Content-Type': 'application/xml; charset=UTF-8', ...headers }, body: jobXml(fields) });
     if (r.status !== 201) throw new Error(`create job: ${r.status} ${r.body}`);
-    return xmlText(r.body, 'id')!;
+    return parseJobInfo(r.body, responseFormat(r)).id;
   }
   async addBatch(jobId: string, body: string | Buffer, contentType = 'text/csv'): Promise<string> {
     const r = await http(this.url(`/job/${jobId}/batch`), { method: 'POST', headers: { 'X-SFDC-Session': this.token, 'Content-Type': contentType }, body: typeof body === 'string' ? body : new Uint8Array(body) });
     if (r.status !== 201) throw new Error(`add batch: ${r.status} ${r.body}`);
-    return xmlText(r.body, 'id')!;
+    return parseBatchInfo(r.body, responseFormat(r)).id;
   }
   async get(path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
     return http(this.url(path), { headers: { 'X-SFDC-Session': this.token, ...headers } });
@@ -43,12 +57,13 @@ export class BulkClient {
   async post(path: string, body: string, contentType = 'application/xml; charset=UTF-8'): Promise<RawResponse> {
     return http(this.url(path), { method: 'POST', headers: { 'X-SFDC-Session': this.token, 'Content-Type': contentType }, body });
   }
-  /** Polls GET /job/{id}/batch/{id} until the batch leaves Queued/InProgress. */
+  /** Polls GET /job/{id}/batch/{id} until the batch leaves Queued/InProgress; returns the last body (an error too). */
   async waitForBatch(jobId: string, batchId: string, timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const r = await this.get(`/job/${jobId}/batch/${batchId}`);
-      const state = xmlText(r.body, 'state');
+      if (r.status !== 200) return r.body;
+      const state = parseBatchInfo(r.body, responseFormat(r)).state;
       if (state !== 'Queued' && state !== 'InProgress') return r.body;
       if (Date.now() > deadline) throw new Error(`batch ${batchId} still ${state}`);
       await new Promise((res) => setTimeout(res, 50));
@@ -67,11 +82,11 @@ export interface BatchListRow {
 export async function batchList(bulk: BulkClient, jobId: string): Promise<BatchListRow[]> {
   const r = await bulk.get(`/job/${jobId}/batch`);
   if (r.status !== 200) throw new Error(`batch list through ${bulk.base}: ${r.status} ${r.body.slice(0, 500)}`);
-  return [...r.body.matchAll(/<batchInfo>([\s\S]*?)<\/batchInfo>/g)].map((m) => ({
-    id: xmlText(m[1], 'id')!,
-    state: xmlText(m[1], 'state')!,
-    processed: Number(xmlText(m[1], 'numberRecordsProcessed')),
-    failed: Number(xmlText(m[1], 'numberRecordsFailed')),
+  return parseBatchInfoList(r.body, responseFormat(r)).map((b) => ({
+    id: b.id,
+    state: b.state,
+    processed: b.numberRecordsProcessed,
+    failed: b.numberRecordsFailed,
   }));
 }
 

@@ -1,7 +1,7 @@
-// escapeXml: what a stored value becomes inside an XML element.
+// escapeXml (src/protocol/xml.ts): what a stored value becomes inside an XML element.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeXml } from '../../src/wire/xml.js';
+import { escapeXml } from '../../src/protocol/xml.js';
 
 describe('escapeXml', () => {
   it('escapes markup characters and leaves other text alone', () => {
