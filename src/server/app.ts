@@ -97,6 +97,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
+const JSON_TYPE = 'application/json;charset=UTF-8';
+
 /**
  * Errors no surface caught (raised around routing, outside every surface's scope), as a REST-style array: Fastify's
  * client errors keep their status and message, everything else is UNKNOWN_EXCEPTION (with Fastify's 5xx status when
@@ -112,4 +114,3 @@ export function renderOutsideSurfaces(c: Classified): WireResponse {
   return wire(status, JSON_TYPE, body);
 }
 
-const JSON_TYPE = 'application/json;charset=UTF-8';
