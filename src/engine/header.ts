@@ -3,7 +3,7 @@
 // Bad headers fail the whole batch, as Salesforce does (bulk-v1.md §6.2, §7.1).
 import type { FieldDef, ObjectDef } from '../org/schema.js';
 import type { OrgSchema } from '../org/registry.js';
-import { BatchFailure } from '../wire/records.js';
+import { BatchFailure } from '../jobs/errors.js';
 
 export interface RelationshipColumn {
   /** Position in the header. */
@@ -21,6 +21,9 @@ export interface ResolvedHeader {
   relationships: RelationshipColumn[];
 }
 
+/** Every bad header fails the batch with InvalidBatch. */
+const invalidBatch = (message: string) => new BatchFailure('InvalidBatch', message);
+
 const RELATIONSHIP = /^(?:([A-Za-z][\w]*):)?([A-Za-z][\w]*)\.([A-Za-z][\w]*)$/;
 
 export function resolveHeader(header: readonly string[], object: ObjectDef, schema: OrgSchema): ResolvedHeader {
@@ -34,23 +37,28 @@ export function resolveHeader(header: readonly string[], object: ObjectDef, sche
       return;
     }
     const m = RELATIONSHIP.exec(name);
-    if (!m) throw new BatchFailure(`InvalidBatch : Field name not found : ${raw}`);
+    if (!m) throw invalidBatch(`Field name not found : ${raw}`);
     const [, typeName, relName, lookupName] = m;
     const reference = object.relationship(relName);
-    if (!reference) throw new BatchFailure(`InvalidBatch : Unable to find relationship: ${relName}`);
+    if (!reference) throw invalidBatch(`Unable to find relationship: ${relName}`);
     const polymorphic = (reference.referenceTo?.length ?? 0) > 1;
-    if (typeName && !polymorphic) throw new BatchFailure(`InvalidBatch : type is not needed for non polymorphic foreign key references: ${relName}`);
+    if (typeName && !polymorphic) {
+      throw invalidBatch(`type is not needed for non polymorphic foreign key references: ${relName}`);
+    }
     const targetName = typeName ?? reference.referenceTo?.[0];
-    if (polymorphic && !typeName) throw new BatchFailure(`InvalidBatch : A polymorphic foreign key reference needs a type (Type:${relName}.Field): ${relName}`);
+    if (polymorphic && !typeName) {
+      throw invalidBatch(`A polymorphic foreign key reference needs a type (Type:${relName}.Field): ${relName}`);
+    }
     if (!targetName || !reference.referenceTo?.some((t) => t.toLowerCase() === targetName.toLowerCase())) {
-      throw new BatchFailure(`InvalidBatch : Unable to find relationship: ${raw}`);
+      throw invalidBatch(`Unable to find relationship: ${raw}`);
     }
     const target = schema.object(targetName);
-    if (!target) throw new BatchFailure(`InvalidBatch : Unable to find relationship: ${raw}`);
+    if (!target) throw invalidBatch(`Unable to find relationship: ${raw}`);
     const lookup = target.field(lookupName);
-    if (!lookup) throw new BatchFailure(`InvalidBatch : Field name not found : ${raw}`);
+    if (!lookup) throw invalidBatch(`Field name not found : ${raw}`);
     if (!(lookup.name === 'Id' || lookup.externalId || lookup.idLookup)) {
-      throw new BatchFailure(`InvalidBatch : Field name provided, ${lookup.name} does not match an External ID, Salesforce Id, or indexed field for ${target.name}`);
+      const expected = 'does not match an External ID, Salesforce Id, or indexed field';
+      throw invalidBatch(`Field name provided, ${lookup.name} ${expected} for ${target.name}`);
     }
     columns.push(undefined);
     relationships.push({ index, reference, target, lookup });

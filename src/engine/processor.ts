@@ -9,11 +9,12 @@ import type { FieldDef } from '../org/schema.js';
 import type { CoerceContext } from '../org/coerce.js';
 import type { SchemaService } from '../org/schema-service.js';
 import type { Clock } from '../org/clock.js';
-import { BatchFailure, readCsvRecords, readJsonRecords, readXmlRecords, type RecordRow, type RecordTable } from '../wire/records.js';
+import { readCsvRecords, readJsonRecords, readXmlRecords, type RecordRow, type RecordTable } from '../wire/records.js';
 import { applyChunk, rowLayout, type ChunkContext } from './dml.js';
 import { resolveHeader } from './header.js';
 import { processQueryBatch } from './query.js';
 import { isDml } from '../jobs/model.js';
+import { BatchFailure, batchStateMessage } from '../jobs/errors.js';
 import { isRefusedByDatabase } from '../store/unavailable.js';
 import type { SoqlCompiler } from '../soql/model.js';
 
@@ -57,7 +58,7 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
   if (claim.attempts > 1) await o.work.countRetry(job.id);
   if (claim.attempts > o.maxAttempts) {
     const times = ORDINALS[o.maxAttempts] ?? String(o.maxAttempts);
-    await o.work.finishBatch(claim, 'Failed', `InvalidBatch : Retried more than ${times} times`, 0, o.clock.now());
+    await failBatch(claim, new BatchFailure('InvalidBatch', `Retried more than ${times} times`), o, 0);
     return;
   }
   if (!isDml(job.operation)) {
@@ -67,7 +68,7 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
   const schema = await o.schemas.forOrg(job.orgId);
   const object = schema.object(job.object);
   try {
-    if (!object) throw new BatchFailure(`InvalidBatch : Entity '${job.object}' is not supported by the Bulk API.`);
+    if (!object) throw new BatchFailure('InvalidBatch', `Entity '${job.object}' is not supported by the Bulk API.`);
     const table = readTable(job.contentType, claim.payload);
     const layout = rowLayout(resolveHeader(table.header, object, schema));
     let externalIdField: FieldDef | undefined;
@@ -121,11 +122,21 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
     }
     await o.work.finishBatch(claim, 'Completed', null, 0, o.clock.now());
   } catch (err) {
-    if (isRefusedByDatabase(err)) {
-      await o.work.finishBatch(claim, 'Failed', `InvalidBatch : ${(err as Error).message}`, o.clock.now() - started, o.clock.now());
-      return;
-    }
-    if (!(err instanceof BatchFailure)) throw err;
-    await o.work.finishBatch(claim, 'Failed', err.message, o.clock.now() - started, o.clock.now());
+    // A value the database refuses fails the batch in the database's words; a bad payload or header in Salesforce's.
+    const failure = isRefusedByDatabase(err)
+      ? new BatchFailure('InvalidBatch', (err as Error).message)
+      : BatchFailure.from(err);
+    if (!failure) throw err;
+    await failBatch(claim, failure, o, o.clock.now() - started);
   }
+}
+
+/** The one place a batch ends Failed: the failure is stored as Bulk 1.0's stateMessage (`InvalidBatch : …`). */
+export async function failBatch(
+  claim: ClaimedBatch,
+  failure: BatchFailure,
+  o: ProcessorOptions,
+  processingMs: number,
+): Promise<void> {
+  await o.work.finishBatch(claim, 'Failed', batchStateMessage(failure), processingMs, o.clock.now());
 }

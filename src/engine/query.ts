@@ -10,7 +10,8 @@ import { csvWriter, jsonWriter, NO_RECORDS, xmlWriter, type ResultWriter } from 
 import { KEY_PREFIX } from '../org/ids.js';
 import { normalizeId } from '../wire/ids.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
-import type { ProcessorOptions } from './processor.js';
+import { failBatch, type ProcessorOptions } from './processor.js';
+import { BatchFailure } from '../jobs/errors.js';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -24,7 +25,7 @@ export async function processQueryBatch(claim: ClaimedBatch, o: ProcessorOptions
     checked = checkSoql(soql, schema, { surface: 'bulk', includeDeleted: job.operation === 'queryAll', now: o.clock.now() });
   } catch (err) {
     if (!(err instanceof SoqlError)) throw err;
-    await o.work.finishBatch(claim, 'Failed', `InvalidBatch : Failed to process query: ${err.code}: ${err.message}`, o.clock.now() - started, o.clock.now());
+    await failBatch(claim, queryFailure(err.code, err.message), o, o.clock.now() - started);
     return;
   }
   if (claim.pkRole === 0 && job.pkChunking && pkChunkingApplies(checked)) {
@@ -38,8 +39,13 @@ export async function processQueryBatch(claim: ClaimedBatch, o: ProcessorOptions
     if (err instanceof LeaseLost) return; // the batch is another worker's now
     if (isStoreUnavailable(err)) throw err; // the database went away: the worker takes the batch back and retries
     // A query that fails while it runs (SQLite refusing a value, say) fails its batch rather than being retried forever.
-    await o.work.finishBatch(claim, 'Failed', `InvalidBatch : Failed to process query: UNKNOWN_EXCEPTION: ${(err as Error).message}`, o.clock.now() - started, o.clock.now());
+    await failBatch(claim, queryFailure('UNKNOWN_EXCEPTION', (err as Error).message), o, o.clock.now() - started);
   }
+}
+
+/** A query batch's failure: `InvalidBatch : Failed to process query: MALFORMED_QUERY: …` once stored. */
+function queryFailure(code: string, message: string): BatchFailure {
+  return new BatchFailure('InvalidBatch', `Failed to process query: ${code}: ${message}`);
 }
 
 /** Thrown when a store write finds the batch's lease gone: another worker owns the batch now, so this one stops. */

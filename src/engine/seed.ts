@@ -7,8 +7,14 @@ import type { RecordResult } from '../jobs/model.js';
 import type { SchemaService } from '../org/schema-service.js';
 import type { BulkStore, Session } from '../store/types.js';
 import { parseCsv } from '../wire/csv.js';
+import { DomainError } from '../errors/domain.js';
 
-export class SeedError extends Error {}
+/** A seed that could not be loaded; the control plane answers 400 and the CLI prints the reason. */
+export class SeedError extends DomainError {
+  constructor(reason: string) {
+    super({ kind: 'seedFailed', reason });
+  }
+}
 
 export interface SeedOutcome {
   object: string;

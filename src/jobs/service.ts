@@ -1,6 +1,7 @@
 // Bulk API 1.0 operations as typed calls: no HTTP, no wire formats. api/bulk1 turns requests into these calls
 // and their results back into Salesforce's bytes.
-import { AsyncErrors } from '../wire/errors.js';
+import { RequestErrors } from '../errors/domain.js';
+import { JobErrors } from './errors.js';
 import { normalizeId } from '../wire/ids.js';
 import type { Clock } from '../org/clock.js';
 import { KEY_PREFIX, type IdGenerator } from '../org/ids.js';
@@ -50,7 +51,7 @@ export class BulkService {
   /** The job, if it exists in the caller's org. Another org's job is as invisible as a missing one. */
   private async visibleJob(session: Session, jobId: string): Promise<Job> {
     const job = await this.store.getJob(jobId);
-    if (!job || job.orgId !== session.orgId) throw AsyncErrors.unknownJob(jobId);
+    if (!job || job.orgId !== session.orgId) throw JobErrors.unknownJob(jobId);
     return job;
   }
 
@@ -67,41 +68,55 @@ export class BulkService {
   async createJob(session: Session, apiVersion: number, req: JobRequest, headers: JobHeaders = {}): Promise<JobInfo> {
     const lineEnding = headers.lineEnding ?? null;
     for (const key of Object.keys(req)) {
-      if (!JOB_FIELDS_ON_CREATE.has(key)) throw AsyncErrors.invalidJob(`${key} cannot be specified`);
+      if (!JOB_FIELDS_ON_CREATE.has(key)) throw JobErrors.invalidJob(`${key} cannot be specified`);
     }
     const opText = req.operation == null ? '' : String(req.operation);
-    if (!opText) throw AsyncErrors.invalidJob('Operation is required');
-    if (!OPERATIONS.includes(opText as Operation)) throw AsyncErrors.invalidJob(`Invalid operation: ${opText}`);
+    if (!opText) throw JobErrors.invalidJob('Operation is required');
+    if (!OPERATIONS.includes(opText as Operation)) throw JobErrors.invalidJob(`Invalid operation: ${opText}`);
     const operation = opText as Operation;
-    if (!isDml(operation) && apiVersion < 21) throw AsyncErrors.invalidJob('Bulk API query is only available in version 21.0 and above');
+    if (!isDml(operation) && apiVersion < 21) {
+      throw JobErrors.invalidJob('Bulk API query is only available in version 21.0 and above');
+    }
     const pkChunking = isDml(operation) ? null : parsePkChunking(headers.pkChunking);
     const objectText = req.object == null ? '' : String(req.object);
-    if (!objectText) throw AsyncErrors.invalidJob('Object is required');
+    if (!objectText) throw JobErrors.invalidJob('Object is required');
     const object = (await this.schemas.forOrg(session.orgId)).object(objectText);
-    if (!object) throw AsyncErrors.invalidEntity(objectText);
+    if (!object) throw JobErrors.unsupportedObject(objectText);
     if (operation === 'hardDelete' && !(await this.orgs.getLogin(session.userId))?.hardDelete) {
-      throw AsyncErrors.invalidJob('hardDelete operation requires the Bulk API Hard Delete permission'); // localforce wording
+      // localforce wording
+      throw JobErrors.invalidJob('hardDelete operation requires the Bulk API Hard Delete permission');
     }
 
     const contentType = (req.contentType == null ? 'XML' : String(req.contentType)) as ContentType;
-    if (!CONTENT_TYPES.includes(contentType)) throw AsyncErrors.invalidJob(`Invalid content type: ${contentType}`);
-    if (contentType.startsWith('ZIP_')) throw AsyncErrors.featureNotEnabled('Binary attachments (ZIP content types) are not available in this localforce release');
-    if (contentType === 'JSON' && apiVersion < 36) throw AsyncErrors.invalidJob('JSON content type is not supported before API version 36.0');
+    if (!CONTENT_TYPES.includes(contentType)) throw JobErrors.invalidJob(`Invalid content type: ${contentType}`);
+    if (contentType.startsWith('ZIP_')) {
+      const reason = 'Binary attachments (ZIP content types) are not available in this localforce release';
+      throw JobErrors.featureNotEnabled(reason);
+    }
+    if (contentType === 'JSON' && apiVersion < 36) {
+      throw JobErrors.invalidJob('JSON content type is not supported before API version 36.0');
+    }
 
     const concurrencyMode = parseConcurrencyMode(req.concurrencyMode);
-    if (req.state != null && req.state !== 'Open') throw AsyncErrors.invalidJobState(`A new job must be Open, not ${String(req.state)}`);
+    if (req.state != null && req.state !== 'Open') {
+      throw JobErrors.invalidJobState(`A new job must be Open, not ${String(req.state)}`);
+    }
 
     let externalIdFieldName: string | null = null;
     const extText = req.externalIdFieldName == null ? '' : String(req.externalIdFieldName);
     if (operation === 'upsert') {
-      if (!extText) throw AsyncErrors.invalidJob(`External ID was blank for ${object.name}. An External ID must be specified for upsert.`);
+      if (!extText) {
+        const reason = `External ID was blank for ${object.name}. An External ID must be specified for upsert.`;
+        throw JobErrors.invalidJob(reason);
+      }
       const f = object.field(extText);
       if (!f || !(f.name === 'Id' || f.externalId || f.idLookup)) {
-        throw AsyncErrors.invalidJob(`Field name provided, ${extText} does not match an External ID, Salesforce Id, or indexed field for ${object.name}`);
+        const expected = 'does not match an External ID, Salesforce Id, or indexed field';
+        throw JobErrors.invalidJob(`Field name provided, ${extText} ${expected} for ${object.name}`);
       }
       externalIdFieldName = f.name;
     } else if (extText) {
-      throw AsyncErrors.invalidJob(`External ID field can only be specified for upsert, not for ${operation}`);
+      throw JobErrors.invalidJob(`External ID field can only be specified for upsert, not for ${operation}`);
     }
 
     const now = this.clock.now();
@@ -136,15 +151,17 @@ export class BulkService {
   async updateJob(session: Session, jobId: string, req: JobRequest): Promise<JobInfo> {
     const job = await this.visibleJob(session, jobId);
     for (const key of Object.keys(req)) {
-      if (key !== 'state') throw AsyncErrors.invalidJob(`${key} cannot be specified`);
+      if (key !== 'state') throw JobErrors.invalidJob(`${key} cannot be specified`);
     }
     const requested = req.state == null ? '' : String(req.state);
     // The public Postman collection closes Bulk 1.0 jobs with Bulk 2.0's UploadComplete.
     const target = requested === 'UploadComplete' ? 'Closed' : requested;
-    if (target !== 'Closed' && target !== 'Aborted') throw AsyncErrors.invalidJobState(`Invalid job state: ${requested || '(none)'}`);
+    if (target !== 'Closed' && target !== 'Aborted') {
+      throw JobErrors.invalidJobState(`Invalid job state: ${requested || '(none)'}`);
+    }
     if (target === job.state) return this.info(job);
     const allowed = (job.state === 'Open' && target === 'Closed') || ((job.state === 'Open' || job.state === 'Closed') && target === 'Aborted');
-    if (!allowed) throw AsyncErrors.invalidJobState(`Cannot change the state of a job from ${job.state} to ${target}`);
+    if (!allowed) throw JobErrors.invalidJobState(`Cannot change the state of a job from ${job.state} to ${target}`);
     const now = this.clock.now();
     if (target === 'Aborted') await this.store.abortJob(job.id, now);
     else await this.store.setJobState(job.id, 'Closed', now);
@@ -153,16 +170,18 @@ export class BulkService {
 
   async addBatch(session: Session, jobId: string, body: Buffer, requestContentType: string): Promise<Batch> {
     const job = await this.visibleJob(session, jobId);
-    if (job.state !== 'Open') throw AsyncErrors.invalidJobState(`Job ${job.id} is ${job.state}: no batches can be added`);
+    if (job.state !== 'Open') throw JobErrors.invalidJobState(`Job ${job.id} is ${job.state}: no batches can be added`);
     const now = this.clock.now();
     if ((await this.store.countBatchesSince(job.orgId, now - 24 * 3600_000)) >= this.limits.dailyBatches) {
-      throw AsyncErrors.exceededQuota(`DailyBulkApiBatches Limit exceeded: ${this.limits.dailyBatches} batches in 24 hours`);
+      throw JobErrors.dailyBatchesExceeded(this.limits.dailyBatches);
     }
-    if (now - job.createdDate > this.limits.batchWindowMs) throw AsyncErrors.invalidJobState(`Job ${job.id} is older than 24 hours: no batches can be added`);
-    if (isBlank(body)) throw AsyncErrors.emptyBatch();
+    if (now - job.createdDate > this.limits.batchWindowMs) {
+      throw JobErrors.invalidJobState(`Job ${job.id} is older than 24 hours: no batches can be added`);
+    }
+    if (isBlank(body)) throw JobErrors.emptyBatch();
     // Bytes are an upper bound of characters: only count characters when the bytes exceed the limit.
     if (body.length > this.limits.maxBatchChars && body.toString('utf8').length > this.limits.maxBatchChars) {
-      throw AsyncErrors.tooLarge(this.limits.maxBatchChars);
+      throw RequestErrors.payloadTooLarge(this.limits.maxBatchChars);
     }
     const batch: Batch = {
       id: await this.ids.one(KEY_PREFIX.batch),
@@ -180,7 +199,7 @@ export class BulkService {
     // The job was Open when the request began; a close or abort may have committed since.
     if (!(await this.store.addBatch(batch, body, requestContentType))) {
       const current = await this.store.getJob(job.id);
-      throw AsyncErrors.invalidJobState(`Job ${job.id} is ${current?.state ?? 'Closed'}: no batches can be added`);
+      throw JobErrors.invalidJobState(`Job ${job.id} is ${current?.state ?? 'Closed'}: no batches can be added`);
     }
     this.onBatchQueued();
     return batch;
@@ -194,14 +213,14 @@ export class BulkService {
   async getBatch(session: Session, jobId: string, batchId: string): Promise<{ job: Job; batch: Batch }> {
     const job = await this.visibleJob(session, jobId);
     const batch = await this.store.getBatch(job.id, batchId);
-    if (!batch) throw AsyncErrors.unknownBatch(batchId);
+    if (!batch) throw JobErrors.unknownBatch(batchId);
     return { job, batch };
   }
 
   async getBatchRequest(session: Session, jobId: string, batchId: string): Promise<{ job: Job; body: Buffer }> {
     const { job, batch } = await this.getBatch(session, jobId, batchId);
     const payload = await this.store.getBatchPayload(batch.id);
-    if (!payload) throw AsyncErrors.unknownBatch(batchId);
+    if (!payload) throw JobErrors.unknownBatch(batchId);
     return { job, body: payload.body };
   }
 
@@ -212,18 +231,20 @@ export class BulkService {
   async getBatchResults(session: Session, jobId: string, batchId: string): Promise<{ job: Job; results: RecordResult[] } | { job: Job; resultIds: string[] }> {
     const { job, batch } = await this.getBatch(session, jobId, batchId);
     if (!isDml(job.operation)) {
-      if (batch.state !== 'Completed') throw AsyncErrors.batchNotComplete(batch.id, batch.state);
+      if (batch.state !== 'Completed') throw JobErrors.batchNotComplete(batch.id, batch.state);
       return { job, resultIds: await this.store.listQueryResults(batch.id) };
     }
     const ready = batch.state === 'Completed' || (batch.state === 'Failed' && batch.numberRecordsProcessed > 0);
-    if (!ready) throw AsyncErrors.batchNotComplete(batch.id, batch.state);
+    if (!ready) throw JobErrors.batchNotComplete(batch.id, batch.state);
     return { job, results: await this.store.getBatchResults(batch.id) };
   }
 
   /** A query result file, streamed chunk by chunk. */
   async getQueryResult(session: Session, jobId: string, batchId: string, resultId: string): Promise<{ job: Job; chunks: AsyncIterable<Buffer> }> {
     const { job, batch } = await this.getBatch(session, jobId, batchId);
-    if (isDml(job.operation) || !(await this.store.hasQueryResult(batch.id, resultId))) throw AsyncErrors.unknownResult(resultId);
+    if (isDml(job.operation) || !(await this.store.hasQueryResult(batch.id, resultId))) {
+      throw JobErrors.unknownResult(resultId);
+    }
     return { job, chunks: this.store.readQueryResult(batch.id, resultId) };
   }
 }
@@ -249,20 +270,25 @@ export function parsePkChunking(header: string | undefined): PkChunking | null {
   for (const part of parts) {
     if (/^true$/i.test(part)) continue;
     const m = /^(\w+)\s*=\s*(.*)$/.exec(part);
-    if (!m) throw AsyncErrors.invalidJob(`Invalid Sforce-Enable-PKChunking header: ${header}`);
+    if (!m) throw JobErrors.invalidJob(`Invalid Sforce-Enable-PKChunking header: ${header}`);
     const [, key, value] = m;
     if (/^chunkSize$/i.test(key)) {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 1 || n > 250_000) throw AsyncErrors.invalidJob(`Invalid chunkSize ${value}: it must be between 1 and 250000`); // localforce wording
+      if (!Number.isInteger(n) || n < 1 || n > 250_000) {
+        throw JobErrors.invalidJob(`Invalid chunkSize ${value}: it must be between 1 and 250000`); // localforce wording
+      }
       out.chunkSize = n;
     } else if (/^parent$/i.test(key)) out.parent = value;
     else if (/^startRow$/i.test(key)) {
       // Kept as the 18-character id: it becomes the first chunk's bound in that chunk's SOQL.
       const id = normalizeId(value);
-      if (!id) throw AsyncErrors.invalidJob(`Invalid startRow ${value}: it must be a 15- or 18-character record id`); // localforce wording
+      if (!id) {
+        // localforce wording
+        throw JobErrors.invalidJob(`Invalid startRow ${value}: it must be a 15- or 18-character record id`);
+      }
       out.startRow = id;
     }
-    else throw AsyncErrors.invalidJob(`Invalid Sforce-Enable-PKChunking option: ${key}`);
+    else throw JobErrors.invalidJob(`Invalid Sforce-Enable-PKChunking option: ${key}`);
   }
   return out;
 }
@@ -272,5 +298,5 @@ function parseConcurrencyMode(value: string | number | boolean | null | undefine
   // simple-salesforce sends the enum ordinal as a JSON number.
   if (value === 'Parallel' || value === 0 || value === '0') return 'Parallel';
   if (value === 'Serial' || value === 1 || value === '1') return 'Serial';
-  throw AsyncErrors.invalidJob(`Invalid concurrency mode: ${String(value)}`);
+  throw JobErrors.invalidJob(`Invalid concurrency mode: ${String(value)}`);
 }

@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import { KEY_PREFIX, type IdGenerator } from './ids.js';
 import { hashPassword, type AuthService } from './auth.js';
 import type { SchemaService } from './schema-service.js';
+import { DomainError } from '../errors/domain.js';
 
 export interface NewOrg {
   name: string;
@@ -30,7 +31,12 @@ export interface NewUserRequest {
   hardDelete?: boolean;
 }
 
-export class UsernameTaken extends Error {}
+/** Usernames are unique across orgs, as Salesforce's are; the control plane answers 409. */
+export class UsernameTaken extends DomainError {
+  constructor(username: string) {
+    super({ kind: 'usernameTaken', username });
+  }
+}
 
 export class OrgService {
   constructor(
@@ -42,7 +48,7 @@ export class OrgService {
   ) {}
 
   async createOrg(o: NewOrg): Promise<OrgLogin> {
-    if (await this.store.findLogin(o.username)) throw new UsernameTaken(`The username ${o.username} is already in use`);
+    if (await this.store.findLogin(o.username)) throw new UsernameTaken(o.username);
     const orgId = await this.ids.one(KEY_PREFIX.org);
     await this.store.createOrg({ id: orgId, name: o.name, isDefault: !!o.isDefault }, this.clock.now());
     await this.schemas.initialise(orgId);
@@ -50,7 +56,7 @@ export class OrgService {
   }
 
   async createUser(orgId: string, u: NewUserRequest, token?: string): Promise<OrgLogin> {
-    if (await this.store.findLogin(u.username)) throw new UsernameTaken(`The username ${u.username} is already in use`);
+    if (await this.store.findLogin(u.username)) throw new UsernameTaken(u.username);
     const schema = await this.schemas.forOrg(orgId);
     const userId = await this.ids.one(KEY_PREFIX.user);
     const profileId = await this.ids.one(KEY_PREFIX.profile);

@@ -12,9 +12,15 @@
 //         - { name: Region__c, type: picklist, values: [EMEA, AMER], restricted: true }
 import { parse as parseYaml } from 'yaml';
 import { coerceValue } from './coerce.js';
+import { DomainError } from '../errors/domain.js';
 import { field, systemFields, STANDARD_OBJECTS, type FieldDef, type FieldOpts, type FieldType, type ObjectShape } from './schema.js';
 
-export class SchemaError extends Error {}
+/** A schema declaration that cannot be applied; the control plane answers 400 with its text. */
+export class SchemaError extends DomainError {
+  constructor(reason: string) {
+    super({ kind: 'invalidSchema', reason });
+  }
+}
 
 export interface FieldSpec {
   name: string;

@@ -2,7 +2,8 @@
 //   1. URL normalisation: doubled and trailing slashes are ignored by the router (sf requests `//services/…`).
 //   2. Body: read raw for every Content-Type, chunked or not, gzip-inflated with a cap (server/body.ts).
 //   3. Surfaces: Bulk 1.0 (/services/async), login and identity, the admin plane (/_localforce).
-//   4. Errors: each surface renders ApiError in its own shape; unknown paths get the surface's not-found error.
+//   4. Errors: one classification (api/errors.ts), rendered by each surface in its own shape; unknown paths get the
+//      surface's not-found error.
 //   5. Response: gzip when asked, from a cache of compressed bodies (server/compression.ts).
 //   6. Logging: one line per request, tokens never printed.
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -13,9 +14,11 @@ import { GzipCache, acceptsGzip } from './compression.js';
 import { registerAsyncRoutes, asyncUrlError, sendAsyncError, type AsyncSurfaceOptions } from '../api/bulk1/routes.js';
 import { registerAuthRoutes, type AuthSurfaceOptions } from '../api/auth/routes.js';
 import { registerAdminRoutes, type AdminSurfaceOptions } from '../api/admin/routes.js';
-import { registerRestRoutes, restErrorBody, type RestSurfaceOptions } from '../api/rest/routes.js';
+import { registerRestRoutes, type RestSurfaceOptions } from '../api/rest/routes.js';
+import { restErrorBody } from '../api/rest/errors.js';
+import { errorHandler, type Classified } from '../api/errors.js';
 import { AsyncErrors, RestErrors } from '../wire/errors.js';
-import { sendWire, wire } from './wire-response.js';
+import { sendWire, wire, type WireResponse } from './wire-response.js';
 import { writeJson } from '../wire/json.js';
 
 export interface AppOptions {
@@ -90,11 +93,24 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
 
   // 4. Not found: in the shape of the surface the path belongs to.
   app.setNotFoundHandler((request, reply) => sendSurfaceNotFound(request, reply));
-  app.setErrorHandler((err, request, reply) => {
-    const status = (err as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) request.log.error({ err }, 'unexpected error');
-    const body = status >= 500 ? [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred' }] : [{ errorCode: 'INVALID_REQUEST', message: (err as Error).message }];
-    return sendWire(reply, wire(status, 'application/json;charset=UTF-8', writeJson(body)));
-  });
+  app.setErrorHandler(errorHandler(renderOutsideSurfaces));
   return app;
 }
+
+const JSON_TYPE = 'application/json;charset=UTF-8';
+
+/**
+ * Errors no surface caught (raised around routing, outside every surface's scope), as a REST-style array: Fastify's
+ * client errors keep their status and message, everything else is UNKNOWN_EXCEPTION (with Fastify's 5xx status when
+ * the error carries one).
+ */
+export function renderOutsideSurfaces(c: Classified): WireResponse {
+  if (c.class === 'client') {
+    return wire(c.status, JSON_TYPE, writeJson([{ errorCode: 'INVALID_REQUEST', message: c.message }]));
+  }
+  const carried = c.class === 'unexpected' ? (c.error as { statusCode?: unknown } | null)?.statusCode : undefined;
+  const status = typeof carried === 'number' && carried >= 500 ? carried : 500;
+  const body = writeJson([{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred' }]);
+  return wire(status, JSON_TYPE, body);
+}
+

@@ -2,10 +2,11 @@
 // inflated as a stream that counts what comes out, so a body that inflates past the limit (10,000,000 characters,
 // or the byte cap) is refused as soon as it crosses it and is never inflated whole. Clients send
 // `Content-Encoding: gzip` on bodies that are not gzip at all (Postman's "Bulk Spec"): those are read as they are.
+// Its errors are domain errors (payloadTooLarge, badEncoding): every surface renders them in its own shape.
 import { createGunzip } from 'node:zlib';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { ApiError, AsyncErrors } from '../wire/errors.js';
+import { DomainError, RequestErrors } from '../errors/domain.js';
 
 export interface BodyLimits {
   /** Bytes read from the wire, and bytes a gzip body may inflate to. */
@@ -18,7 +19,7 @@ export async function readBody(stream: Readable, headers: IncomingHttpHeaders, l
   const declared = Number(headers['content-length'] ?? NaN);
   if (declared > limits.maxBytes) {
     stream.resume();
-    throw AsyncErrors.tooLarge(limits.reportedLimit);
+    throw RequestErrors.payloadTooLarge(limits.reportedLimit);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -26,14 +27,14 @@ export async function readBody(stream: Readable, headers: IncomingHttpHeaders, l
     size += chunk.length;
     if (size > limits.maxBytes) {
       stream.destroy();
-      throw AsyncErrors.tooLarge(limits.reportedLimit);
+      throw RequestErrors.payloadTooLarge(limits.reportedLimit);
     }
     chunks.push(chunk);
   }
   const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
   const encoding = String(headers['content-encoding'] ?? '').trim().toLowerCase();
   if (!encoding || encoding === 'identity' || raw.length === 0) return raw;
-  if (encoding !== 'gzip' && encoding !== 'x-gzip') throw AsyncErrors.unsupportedEncoding(encoding);
+  if (encoding !== 'gzip' && encoding !== 'x-gzip') throw RequestErrors.unsupportedEncoding(encoding);
   if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw; // labelled gzip, but plain
   return inflate(raw, limits);
 }
@@ -64,13 +65,15 @@ async function inflate(raw: Buffer, limits: BodyLimits): Promise<Buffer> {
       chunks.push(chunk);
       if (bytes > limits.reportedLimit) {
         chars = chars < 0 ? chunks.reduce((n, c) => n + utf8Chars(c), 0) : chars + utf8Chars(chunk);
-        if (chars > limits.reportedLimit || bytes > limits.maxBytes) throw AsyncErrors.tooLarge(limits.reportedLimit);
+        if (chars > limits.reportedLimit || bytes > limits.maxBytes) {
+          throw RequestErrors.payloadTooLarge(limits.reportedLimit);
+        }
       }
     }
   } catch (err) {
     gunzip.destroy();
-    if (err instanceof ApiError) throw err;
-    throw AsyncErrors.clientInput('Failed to read request. The gzip content is corrupt');
+    if (err instanceof DomainError) throw err;
+    throw RequestErrors.corruptGzip();
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes);
 }

@@ -1,5 +1,7 @@
-// Every error localforce sends is a value of one type, built by one factory: the catalogue below. The surface
-// that catches it renders it in its own shape (Bulk 1.0 <error> XML/JSON, SOAP fault, OAuth JSON).
+// The wire errors of each surface: a code, a message and an HTTP status, in the catalogues below. Surfaces throw
+// their own entries (a bad session, an unknown URL); domain code throws DomainError (errors/domain.ts) instead, and
+// each surface maps those to its entries (api/bulk1/errors.ts for Bulk 1.0). The surface that catches either renders
+// it in its own shape (Bulk 1.0 <error> XML/JSON, SOAP fault, OAuth JSON, REST array).
 // Messages marked "localforce wording" stand where Salesforce's exact text is unconfirmed (see docs/compatibility.md);
 // keeping them here means they can be corrected in one place.
 
@@ -30,6 +32,7 @@ export const AsyncErrors = {
   invalidJob: (message: string) => async('InvalidJob', message),
   unknownJob: (jobId: string) => async('InvalidJob', `Invalid job id: ${jobId}`), // localforce wording
   unknownBatch: (batchId: string) => async('InvalidBatch', `Invalid batch id: ${batchId}`), // localforce wording
+  invalidBatch: (message: string) => async('InvalidBatch', message),
   invalidJobState: (message: string) => async('InvalidJobState', message),
   unknownResult: (resultId: string) => async('InvalidBatch', `Invalid result id: ${resultId}`), // localforce wording
   batchNotComplete: (batchId: string, state: string) =>

@@ -4,6 +4,7 @@
 import type { RawValue } from '../org/coerce.js';
 import { CsvError, CsvReader } from './csv.js';
 import { parseXml, type XmlValue } from './xml.js';
+import { DomainError } from '../errors/domain.js';
 
 export type RecordRow = (RawValue | undefined)[];
 
@@ -18,14 +19,20 @@ export interface RecordTable {
   rows(from: number, to: number): RecordRow[];
 }
 
-/** A batch-level failure: the batch ends Failed with this stateMessage. */
-export class BatchFailure extends Error {}
+/**
+ * A payload the batch cannot be processed from: the engine fails the batch with this reason (InvalidBatch). The texts
+ * are Salesforce's, so the reason travels with the error rather than being chosen by a surface.
+ */
+export function invalidContent(reason: string): DomainError {
+  return new DomainError({ kind: 'invalidBatchContent', reason });
+}
 
 export const MAX_RECORDS = 10_000;
 
-function tooManyRecords(rowsIncludingHeader: number): BatchFailure {
+function tooManyRecords(rowsIncludingHeader: number): DomainError {
   // Salesforce counts the header row too: 10,001 records read as "10002 … less than or equal to 10001".
-  return new BatchFailure(`InvalidBatch : Exceeded number of records: ${rowsIncludingHeader}. Number of records should be less than or equal to ${MAX_RECORDS + 1}`);
+  const limit = `Number of records should be less than or equal to ${MAX_RECORDS + 1}`;
+  return invalidContent(`Exceeded number of records: ${rowsIncludingHeader}. ${limit}`);
 }
 
 export function readCsvRecords(text: string): RecordTable {
@@ -39,10 +46,10 @@ export function readCsvRecords(text: string): RecordTable {
       if (starts.length > MAX_RECORDS) throw tooManyRecords(starts.length + 1);
     }
   } catch (err) {
-    if (err instanceof CsvError) throw new BatchFailure(`InvalidBatch : ${err.message}`);
+    if (err instanceof CsvError) throw invalidContent(err.message);
     throw err;
   }
-  if (!header) throw new BatchFailure('InvalidBatch : Records not found');
+  if (!header) throw invalidContent('Records not found');
   const width = header.length;
   return {
     header,
@@ -91,12 +98,14 @@ export function readJsonRecords(text: string): RecordTable {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new BatchFailure(`InvalidBatch : Failed to parse JSON: ${(err as Error).message}`);
+    throw invalidContent(`Failed to parse JSON: ${(err as Error).message}`);
   }
-  if (!Array.isArray(doc)) throw new BatchFailure('InvalidBatch : The JSON batch must be an array of records');
+  if (!Array.isArray(doc)) throw invalidContent('The JSON batch must be an array of records');
   if (doc.length > MAX_RECORDS) throw tooManyRecords(doc.length + 1);
   const records = doc.map((item) => {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new BatchFailure('InvalidBatch : The JSON batch must be an array of records');
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      throw invalidContent('The JSON batch must be an array of records');
+    }
     const rec: Record<string, RawValue | undefined> = {};
     for (const [key, v] of Object.entries(item as Record<string, unknown>)) {
       if (key === 'attributes') continue;
@@ -105,11 +114,13 @@ export function readJsonRecords(text: string): RecordTable {
         const nested = v as Record<string, unknown>;
         const type = (nested.attributes as { type?: unknown } | undefined)?.type;
         const lookups = Object.entries(nested).filter(([k]) => k !== 'attributes');
-        if (lookups.length !== 1 || (lookups[0][1] !== null && typeof lookups[0][1] === 'object')) throw new BatchFailure(`InvalidBatch : Unable to find relationship: ${key}`);
+        if (lookups.length !== 1 || (lookups[0][1] !== null && typeof lookups[0][1] === 'object')) {
+          throw invalidContent(`Unable to find relationship: ${key}`);
+        }
         rec[`${typeof type === 'string' ? type + ':' : ''}${key}.${lookups[0][0]}`] = lookups[0][1] === '' ? undefined : (lookups[0][1] as RawValue);
         continue;
       }
-      if (Array.isArray(v)) throw new BatchFailure(`InvalidBatch : Field name not found : ${key}`);
+      if (Array.isArray(v)) throw invalidContent(`Field name not found : ${key}`);
       rec[key] = v === '' ? undefined : (v as RawValue);
     }
     return rec;
@@ -122,10 +133,10 @@ export function readXmlRecords(text: string): RecordTable {
   try {
     doc = parseXml(text);
   } catch (err) {
-    throw new BatchFailure(`InvalidBatch : Failed to parse XML. ${(err as Error).message}`);
+    throw invalidContent(`Failed to parse XML. ${(err as Error).message}`);
   }
   const root = doc.sObjects;
-  if (root === undefined) throw new BatchFailure('InvalidBatch : Failed to parse XML. Expected the root element sObjects');
+  if (root === undefined) throw invalidContent('Failed to parse XML. Expected the root element sObjects');
   const list = typeof root === 'object' && !Array.isArray(root) ? root.sObject : undefined;
   const items = list === undefined ? [] : Array.isArray(list) ? list : [list];
   if (items.length > MAX_RECORDS) throw tooManyRecords(items.length + 1);
@@ -143,9 +154,11 @@ export function readXmlRecords(text: string): RecordTable {
         const nested = v.sObject as Record<string, XmlValue>;
         const type = typeof nested.type === 'string' ? nested.type : undefined;
         const lookups = Object.entries(nested).filter(([k]) => k !== 'type' && !k.startsWith('@'));
-        if (lookups.length !== 1 || typeof lookups[0][1] !== 'string') throw new BatchFailure(`InvalidBatch : Unable to find relationship: ${key}`);
+        if (lookups.length !== 1 || typeof lookups[0][1] !== 'string') {
+          throw invalidContent(`Unable to find relationship: ${key}`);
+        }
         rec[`${type ? type + ':' : ''}${key}.${lookups[0][0]}`] = lookups[0][1] === '' ? undefined : (lookups[0][1] as string);
-      } else throw new BatchFailure(`InvalidBatch : Field name not found : ${key}`);
+      } else throw invalidContent(`Field name not found : ${key}`);
     }
     return rec;
   });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CsvError, CsvReader, csvLine, parseCsv } from '../../src/wire/csv.js';
-import { readCsvRecords, BatchFailure } from '../../src/wire/records.js';
+import { readCsvRecords, invalidContent } from '../../src/wire/records.js';
 import { prng } from '../helpers/prng.js';
 
 /**
@@ -135,14 +135,16 @@ describe('CSV records', () => {
 
   it('fails a batch over 10,000 records the way Salesforce words it', () => {
     const text = 'Name\n' + 'x\n'.repeat(10_001);
-    assert.throws(() => readCsvRecords(text), new BatchFailure('InvalidBatch : Exceeded number of records: 10002. Number of records should be less than or equal to 10001'));
+    const expected = 'Exceeded number of records: 10002. Number of records should be less than or equal to 10001';
+    assert.throws(() => readCsvRecords(text), invalidContent(expected));
     assert.equal(readCsvRecords('Name\n' + 'x\n'.repeat(10_000)).rowCount, 10_000);
   });
 
   it('prefixes parse errors with InvalidBatch', () => {
-    assert.throws(() => readCsvRecords('Name\n"x\n'), new BatchFailure('InvalidBatch : EOF reached before closing an opened quote'));
+    assert.throws(() => readCsvRecords('Name\n"x\n'), invalidContent('EOF reached before closing an opened quote'));
     // The whole payload is checked when it is read, before any row is handed out: a bad last row fails the batch.
-    assert.throws(() => readCsvRecords('Name\n' + 'x\n'.repeat(5000) + 'x"y\n'), new BatchFailure('InvalidBatch : Found unescaped quote. A value with quote should be within a quote'));
-    assert.throws(() => readCsvRecords(''), new BatchFailure('InvalidBatch : Records not found'));
+    const unescaped = invalidContent('Found unescaped quote. A value with quote should be within a quote');
+    assert.throws(() => readCsvRecords('Name\n' + 'x\n'.repeat(5000) + 'x"y\n'), unescaped);
+    assert.throws(() => readCsvRecords(''), invalidContent('Records not found'));
   });
 });

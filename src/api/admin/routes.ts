@@ -10,15 +10,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthService } from '../../org/auth.js';
 import type { OrgService } from '../../org/orgs.js';
-import { UsernameTaken } from '../../org/orgs.js';
 import type { SchemaService } from '../../org/schema-service.js';
-import { parseSchemaText, SchemaError } from '../../org/schema-file.js';
+import { parseSchemaText } from '../../org/schema-file.js';
 import type { OrgStore } from '../../store/types.js';
 import type { SeedService } from '../../engine/seed.js';
-import { SeedError } from '../../engine/seed.js';
 import { writeJson, type JsonValue } from '../../wire/json.js';
-import { ApiError, UNAVAILABLE_MESSAGE } from '../../wire/errors.js';
-import { isStoreUnavailable } from '../../store/unavailable.js';
+import { ApiError } from '../../wire/errors.js';
+import { errorHandler } from '../errors.js';
+import { renderAdminError } from './errors.js';
 import { sendWire, wire } from '../../server/wire-response.js';
 import { baseUrlOf } from '../auth/routes.js';
 import { renderResultsCsv } from '../bulk1/codec.js';
@@ -56,16 +55,7 @@ function requireString(body: Record<string, unknown>, key: string): string {
 
 export async function registerAdminRoutes(app: FastifyInstance, s: AdminSurfaceOptions): Promise<void> {
   await app.register(async (scope) => {
-    scope.setErrorHandler((err, request, reply) => {
-      let status = 500;
-      let message = 'An unexpected error occurred';
-      if (err instanceof ApiError) [status, message] = [err.status, err.message];
-      else if (err instanceof SchemaError || err instanceof SeedError) [status, message] = [400, err.message];
-      else if (err instanceof UsernameTaken) [status, message] = [409, err.message];
-      else if (isStoreUnavailable(err)) [status, message] = [503, UNAVAILABLE_MESSAGE];
-      else request.log.error({ err }, 'control plane request failed');
-      return sendWire(reply, json(status, { error: message }));
-    });
+    scope.setErrorHandler(errorHandler(renderAdminError, 'control plane request failed'));
 
     const orgOf = async (request: FastifyRequest): Promise<string> => {
       const { org } = request.params as { org: string };

@@ -4,10 +4,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthService } from '../../org/auth.js';
 import type { OrgStore, RecordTx, Session } from '../../store/types.js';
 import type { SchemaService } from '../../org/schema-service.js';
-import { ApiError, OAuthErrors, SoapErrors } from '../../wire/errors.js';
-import { isStoreUnavailable } from '../../store/unavailable.js';
+import { OAuthErrors, SoapErrors } from '../../wire/errors.js';
+import { errorHandler } from '../errors.js';
+import { renderOAuthError, renderSoapError } from './errors.js';
 import { writeJson } from '../../wire/json.js';
-import { parseLoginRequest, renderFault, renderLoginResponse } from './soap.js';
+import { parseLoginRequest, renderLoginResponse } from './soap.js';
 
 export interface AuthSurfaceOptions {
   auth: AuthService;
@@ -70,11 +71,7 @@ function bearer(request: FastifyRequest): string | undefined {
 export async function registerAuthRoutes(app: FastifyInstance, s: AuthSurfaceOptions): Promise<void> {
   // SOAP login (partner API).
   await app.register(async (scope) => {
-    scope.setErrorHandler((err, request, reply) => {
-      const apiErr = err instanceof ApiError ? err : isStoreUnavailable(err) ? SoapErrors.serverUnavailable() : SoapErrors.malformedRequest((err as Error).message);
-      if (!(err instanceof ApiError)) request.log.error({ err }, 'soap login failed');
-      return reply.code(apiErr.status === 503 ? 503 : 500).type('text/xml; charset=utf-8').send(renderFault(apiErr));
-    });
+    scope.setErrorHandler(errorHandler(renderSoapError, 'soap login failed'));
     scope.post('/services/Soap/u/:version', async (request, reply) => {
       const { version } = request.params as { version: string };
       const creds = parseLoginRequest(bodyText(request));
@@ -91,11 +88,7 @@ export async function registerAuthRoutes(app: FastifyInstance, s: AuthSurfaceOpt
 
   // OAuth 2.0 and identity: errors are {error, error_description}.
   await app.register(async (scope) => {
-    scope.setErrorHandler((err, request, reply) => {
-      const apiErr = err instanceof ApiError ? err : isStoreUnavailable(err) ? OAuthErrors.serverUnavailable() : new ApiError('invalid_request', (err as Error).message, 400);
-      if (!(err instanceof ApiError)) request.log.error({ err }, 'oauth request failed');
-      return reply.code(apiErr.status).type('application/json;charset=UTF-8').send(writeJson({ error: apiErr.code, error_description: apiErr.message }));
-    });
+    scope.setErrorHandler(errorHandler(renderOAuthError, 'oauth request failed'));
 
     scope.post('/services/oauth2/token', async (request, reply) => {
       const form = new URLSearchParams(bodyText(request));

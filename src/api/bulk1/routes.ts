@@ -5,11 +5,12 @@ import type { BulkService } from '../../jobs/service.js';
 import type { AuthService } from '../../org/auth.js';
 import type { Session } from '../../store/types.js';
 import type { ApiUsage } from '../../org/usage.js';
-import { ApiError, AsyncErrors } from '../../wire/errors.js';
-import { isStoreUnavailable } from '../../store/unavailable.js';
+import { AsyncErrors, type ApiError } from '../../wire/errors.js';
+import { errorHandler } from '../errors.js';
+import { asyncErrorFor, renderAsyncError } from './errors.js';
 import { sendWire, wire, type WireResponse } from '../../server/wire-response.js';
 import {
-  CONTENT_TYPE, parseJobRequest, renderBatchInfo, renderBatchInfoList, renderError, renderJobInfo, renderResultsCsv,
+  CONTENT_TYPE, parseJobRequest, renderBatchInfo, renderBatchInfoList, renderJobInfo, renderResultsCsv,
   renderResultsJson, renderResultsXml, requestFormat, renderResultListJson, renderResultListXml, type WireFormat,
 } from './codec.js';
 import { Readable } from 'node:stream';
@@ -142,9 +143,11 @@ function fallbackFormat(request: FastifyRequest): WireFormat {
   return String(request.headers['content-type'] ?? '').toLowerCase().includes('json') ? 'json' : 'xml';
 }
 
+/** The format this request's errors are written in: the job's or the request's once known, else a guess. */
+const errorFormat = (request: FastifyRequest): WireFormat => request.asyncFormat ?? fallbackFormat(request);
+
 export function sendAsyncError(request: FastifyRequest, reply: FastifyReply, err: ApiError): FastifyReply {
-  const format = request.asyncFormat ?? fallbackFormat(request);
-  return sendWire(reply, wire(err.status, CONTENT_TYPE[format], renderError(err, format)));
+  return sendWire(reply, renderAsyncError(err, errorFormat(request)));
 }
 
 /** X-SFDC-Session (any case, no "Bearer") or Authorization: Bearer; X-SFDC-Session wins when both are sent. */
@@ -186,14 +189,7 @@ export async function registerAsyncRoutes(app: FastifyInstance, options: AsyncSu
   const s: Surface = { ...options, statusCache: new StatusCache() };
   await app.register(
     async (scope) => {
-      scope.setErrorHandler((err, request, reply) => {
-        if (err instanceof ApiError) return sendAsyncError(request, reply, err);
-        if (isStoreUnavailable(err)) return sendAsyncError(request, reply, AsyncErrors.serverUnavailable());
-        const status = (err as { statusCode?: number }).statusCode ?? 500;
-        if (status < 500) return sendAsyncError(request, reply, AsyncErrors.clientInput((err as Error).message));
-        request.log.error({ err }, 'unexpected error');
-        return sendAsyncError(request, reply, AsyncErrors.internal());
-      });
+      scope.setErrorHandler(errorHandler((c, request) => renderAsyncError(asyncErrorFor(c), errorFormat(request))));
       for (const route of ROUTES) {
         scope.route({
           method: route.method,

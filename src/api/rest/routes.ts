@@ -6,7 +6,8 @@ import type { SchemaService } from '../../org/schema-service.js';
 import type { ApiUsage } from '../../org/usage.js';
 import type { BulkStore, RecordTx, Session } from '../../store/types.js';
 import { ApiError, RestErrors } from '../../wire/errors.js';
-import { isStoreUnavailable } from '../../store/unavailable.js';
+import { errorHandler } from '../errors.js';
+import { renderRestError } from './errors.js';
 import { writeJson, type JsonValue } from '../../wire/json.js';
 import { normalizeId } from '../../wire/ids.js';
 import { sendWire, wire } from '../../server/wire-response.js';
@@ -29,11 +30,6 @@ export interface RestSurfaceOptions {
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
-export function restErrorBody(err: ApiError): string {
-  // Salesforce writes message before errorCode in INVALID_SESSION_ID bodies; jsforce only looks the keys up.
-  return writeJson([{ message: err.message, errorCode: err.code }]);
-}
-
 function tokenOf(request: FastifyRequest): string | undefined {
   const m = /^\s*(?:Bearer|OAuth)\s+(\S+)/i.exec(String(request.headers.authorization ?? ''));
   if (m) return m[1];
@@ -43,11 +39,7 @@ function tokenOf(request: FastifyRequest): string | undefined {
 
 export async function registerRestRoutes(app: FastifyInstance, s: RestSurfaceOptions): Promise<void> {
   await app.register(async (scope) => {
-    scope.setErrorHandler((err, request, reply) => {
-      const apiErr = err instanceof ApiError ? err : isStoreUnavailable(err) ? RestErrors.serverUnavailable() : new ApiError('UNKNOWN_EXCEPTION', 'An unexpected error occurred', 500);
-      if (apiErr.status === 500) request.log.error({ err }, 'unexpected error');
-      return sendWire(reply, wire(apiErr.status, JSON_TYPE, restErrorBody(apiErr)));
-    });
+    scope.setErrorHandler(errorHandler(renderRestError));
 
     const session = async (request: FastifyRequest): Promise<Session> => {
       const found = await s.auth.resolve(tokenOf(request));

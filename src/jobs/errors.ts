@@ -1,0 +1,50 @@
+// Job and batch errors: what BulkService refuses (thrown as DomainError, rendered by the surface that called it) and
+// how a batch fails once the engine runs it (BatchFailure, stored as the batch's stateMessage).
+import { DomainError } from '../errors/domain.js';
+
+/** What BulkService throws. `reason` texts are Salesforce's (or localforce's) words for why the request is wrong. */
+export const JobErrors = {
+  unknownJob: (jobId: string) => new DomainError({ kind: 'unknownJob', jobId }),
+  unknownBatch: (batchId: string) => new DomainError({ kind: 'unknownBatch', batchId }),
+  unknownResult: (resultId: string) => new DomainError({ kind: 'unknownResult', resultId }),
+  batchNotComplete: (batchId: string, state: string) => new DomainError({ kind: 'batchNotComplete', batchId, state }),
+  invalidJob: (reason: string) => new DomainError({ kind: 'invalidJob', reason }),
+  invalidJobState: (reason: string) => new DomainError({ kind: 'invalidJobState', reason }),
+  unsupportedObject: (object: string) => new DomainError({ kind: 'unsupportedObject', object }),
+  dailyBatchesExceeded: (limit: number) =>
+    new DomainError({ kind: 'quotaExceeded', quota: 'DailyBulkApiBatches', limit }),
+  emptyBatch: () => new DomainError({ kind: 'emptyBatch' }),
+  featureNotEnabled: (reason: string) => new DomainError({ kind: 'featureNotEnabled', reason }),
+};
+
+/** The code a failed batch reports before its message; every batch-level failure Bulk 1.0 knows is InvalidBatch. */
+export type BatchFailureCode = 'InvalidBatch';
+
+/**
+ * A batch-level failure: the batch ends Failed, with `code` and `message` told in its stateMessage
+ * (batchStateMessage). Thrown by the engine (bad header, unknown object) and made from the payload readers'
+ * `invalidBatchContent` errors, the query checker's SoqlError and the retry limit.
+ */
+export class BatchFailure extends Error {
+  constructor(
+    readonly code: BatchFailureCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BatchFailure';
+  }
+
+  /** A payload reader's error (wire/records.ts) as the batch's failure; undefined for any other error. */
+  static from(err: unknown): BatchFailure | undefined {
+    if (err instanceof BatchFailure) return err;
+    if (err instanceof DomainError && err.detail.kind === 'invalidBatchContent') {
+      return new BatchFailure('InvalidBatch', err.detail.reason);
+    }
+    return undefined;
+  }
+}
+
+/** Bulk 1.0's stateMessage for a failed batch: `InvalidBatch : Field name not found : X`. */
+export function batchStateMessage(failure: BatchFailure): string {
+  return `${failure.code} : ${failure.message}`;
+}
