@@ -5,7 +5,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain.js';
 import { ApiError } from '../wire/errors.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
-import { sendWire, type WireResponse } from '../server/wire-response.js';
+import { sendWire, type WireResponse } from '../http/wire-response.js';
 
 export type Classified =
   /** A domain fact (unknown job, payload too large, …): the surface chooses its words. */

@@ -18,7 +18,7 @@ import { registerRestRoutes, type RestSurfaceOptions } from '../api/rest/routes.
 import { restErrorBody } from '../api/rest/errors.js';
 import { errorHandler, type Classified } from '../api/errors.js';
 import { AsyncErrors, RestErrors } from '../wire/errors.js';
-import { sendWire, wire, type WireResponse } from './wire-response.js';
+import { sendWire, wire, type WireResponse } from '../http/wire-response.js';
 import { writeJson } from '../wire/json.js';
 
 export interface AppOptions {

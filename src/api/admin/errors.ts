@@ -2,7 +2,7 @@
 import { describe, type DomainError } from '../../errors/domain.js';
 import { UNAVAILABLE_MESSAGE } from '../../wire/errors.js';
 import { writeJson } from '../../wire/json.js';
-import { wire, type WireResponse } from '../../server/wire-response.js';
+import { wire, type WireResponse } from '../../http/wire-response.js';
 import type { Classified } from '../errors.js';
 import { asyncErrorOf } from '../bulk1/errors.js';
 

@@ -18,7 +18,7 @@ import { writeJson, type JsonValue } from '../../wire/json.js';
 import { ApiError } from '../../wire/errors.js';
 import { errorHandler } from '../errors.js';
 import { renderAdminError } from './errors.js';
-import { sendWire, wire } from '../../server/wire-response.js';
+import { sendWire, wire } from '../../http/wire-response.js';
 import { baseUrlOf } from '../auth/routes.js';
 import { renderResultsCsv } from '../bulk1/codec.js';
 

@@ -1,7 +1,7 @@
 // Login and identity errors: SOAP faults for /services/Soap/u, `{error, error_description}` for OAuth and identity.
 import { ApiError, OAuthErrors, SoapErrors } from '../../wire/errors.js';
 import { writeJson } from '../../wire/json.js';
-import { wire, type WireResponse } from '../../server/wire-response.js';
+import { wire, type WireResponse } from '../../http/wire-response.js';
 import type { Classified } from '../errors.js';
 import { asyncErrorOf } from '../bulk1/errors.js';
 import { renderFault } from './soap.js';

@@ -4,7 +4,7 @@
 // so one client sees the same text for the same body whichever URL it posted to.
 import { describe, type DomainErrorDetail } from '../../errors/domain.js';
 import { AsyncErrors, type ApiError } from '../../wire/errors.js';
-import { wire, type WireResponse } from '../../server/wire-response.js';
+import { wire, type WireResponse } from '../../http/wire-response.js';
 import type { Classified } from '../errors.js';
 import { CONTENT_TYPE, renderError, type WireFormat } from './codec.js';
 

@@ -8,7 +8,7 @@ import type { ApiUsage } from '../../org/usage.js';
 import { AsyncErrors, type ApiError } from '../../wire/errors.js';
 import { errorHandler } from '../errors.js';
 import { asyncErrorFor, renderAsyncError } from './errors.js';
-import { sendWire, wire, type WireResponse } from '../../server/wire-response.js';
+import { sendWire, wire, type WireResponse } from '../../http/wire-response.js';
 import {
   CONTENT_TYPE, parseJobRequest, renderBatchInfo, renderBatchInfoList, renderJobInfo, renderResultsCsv,
   renderResultsJson, renderResultsXml, requestFormat, renderResultListJson, renderResultListXml, type WireFormat,

@@ -1,7 +1,7 @@
 // REST (/services/data) errors: a one-element JSON array, `[{message, errorCode}]`.
 import { ApiError, RestErrors } from '../../wire/errors.js';
 import { writeJson } from '../../wire/json.js';
-import { wire, type WireResponse } from '../../server/wire-response.js';
+import { wire, type WireResponse } from '../../http/wire-response.js';
 import type { Classified } from '../errors.js';
 import { asyncErrorOf } from '../bulk1/errors.js';
 

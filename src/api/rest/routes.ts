@@ -10,7 +10,7 @@ import { errorHandler } from '../errors.js';
 import { renderRestError } from './errors.js';
 import { writeJson, type JsonValue } from '../../wire/json.js';
 import { normalizeId } from '../../wire/ids.js';
-import { sendWire, wire } from '../../server/wire-response.js';
+import { sendWire, wire } from '../../http/wire-response.js';
 import { baseUrlOf } from '../auth/routes.js';
 import { RestQueryService, decodeLocator, SoqlError, type Locator } from '../../engine/rest-query.js';
 import { describeGlobal, describeObject, limitsJson, recordJson, resourceMap, versionList } from './codec.js';
