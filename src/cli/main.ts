@@ -23,6 +23,7 @@ function wholeNumber(min: number): (text: string) => number {
 
 /** The commander option for a row of the table (src/config/options.ts). */
 function commanderOption(option: ServeOption): Option {
+  // No .env() for a flag: commander turns one on for any value, even 0; configFromOptions reads it strictly.
   if (option.type === 'flag') return new Option(`--${option.flag}`, helpOf(option));
   const built = new Option(`--${option.flag} <${option.arg}>`, helpOf(option)).env(option.env);
   if (option.type === 'wholeNumber') built.argParser(wholeNumber(option.min));

@@ -23,8 +23,8 @@ export interface WorkerConfig {
 export type PoolToWorker = { type: 'wake' } | { type: 'stop' };
 
 /**
- * A thread to the pool. `batchDone`: the thread is through with a batch it claimed. `error`: something for the server's log (the
- * thread carries on). `stopped`: the thread closed its database and is about to end, after a `stop`.
+ * A thread to the pool. `batchDone`: the thread is through with a batch it claimed. `error`: a line for the server's
+ * log (the thread carries on). `stopped`: after a `stop`, the thread has closed its database and is about to end.
  */
 export type WorkerToPool =
   | { type: 'batchDone'; jobId: string; batchId: string }
