@@ -1,7 +1,11 @@
 // The main thread's handle on the worker threads: starts them, wakes them when a batch is queued, restarts
 // one that crashes, and stops them on shutdown.
 import { Worker } from 'node:worker_threads';
-import type { WorkerConfig } from './worker.js';
+import { unknownMessage, type PoolToWorker, type WorkerConfig, type WorkerToPool } from './worker-messages.js';
+
+function send(worker: Worker, msg: PoolToWorker): void {
+  worker.postMessage(msg);
+}
 
 export interface WorkerPoolEvents {
   onBatchDone?(jobId: string, batchId: string): void;
@@ -22,11 +26,12 @@ export class WorkerPool {
   private spawn(): void {
     // A larger young generation: a 10,000-row batch allocates short-lived rows and values by the megabyte, and with
     // V8's default 16 MB semi-space the worker spent a fifth of its time in scavenges (measured: bench 5).
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.config, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
-    worker.on('message', (msg: { type: string; jobId?: string; batchId?: string; message?: string }) => {
-      if (msg.type === 'batchDone') this.events.onBatchDone?.(msg.jobId!, msg.batchId!);
-      else if (msg.type === 'error') this.events.onError?.(msg.message!);
+    const workerData: WorkerConfig = this.config;
+    const worker = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData,
+      resourceLimits: { maxYoungGenerationSizeMb: 96 },
     });
+    worker.on('message', (msg: WorkerToPool) => this.received(msg));
     worker.on('error', (err) => this.events.onError?.(err.stack ?? String(err)));
     const threadId = worker.threadId; // -1 once the thread has exited
     const startedAt = Date.now();
@@ -43,9 +48,25 @@ export class WorkerPool {
     this.workers.add(worker);
   }
 
+  private received(msg: WorkerToPool): void {
+    switch (msg.type) {
+      case 'batchDone':
+        this.events.onBatchDone?.(msg.jobId, msg.batchId);
+        break;
+      case 'error':
+        this.events.onError?.(msg.message);
+        break;
+      case 'stopped':
+        // Nothing to do yet: the thread's 'exit' event does the bookkeeping (stop() waits for it).
+        break;
+      default:
+        this.events.onError?.(unknownMessage(msg));
+    }
+  }
+
   /** A batch was queued: let idle workers look now rather than at their next poll. */
   wake(): void {
-    for (const w of this.workers) w.postMessage({ type: 'wake' });
+    for (const w of this.workers) send(w, { type: 'wake' });
   }
 
   async stop(): Promise<void> {
@@ -59,7 +80,7 @@ export class WorkerPool {
               clearTimeout(timer);
               resolve();
             });
-            w.postMessage({ type: 'stop' });
+            send(w, { type: 'stop' });
           }),
       ),
     );

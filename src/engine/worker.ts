@@ -1,37 +1,43 @@
 // A worker thread: claims batches from the store and processes them, off the server's event loop.
 // It opens its own database connection; the main thread only wakes it up early (it also polls).
-import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
-import { openStores, type StoreConfig, type Stores } from '../store/open.js';
+import { openStores, type Stores } from '../store/open.js';
 import type { ClaimedBatch } from '../store/types.js';
 import { IdGenerator } from '../org/ids.js';
 import { SchemaService } from '../org/schema-service.js';
 import { systemClock } from '../org/clock.js';
 import { processBatch } from './processor.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
+import { unknownMessage, type PoolToWorker, type WorkerConfig, type WorkerToPool } from './worker-messages.js';
 
-export interface WorkerConfig {
-  store: StoreConfig;
-  pod: string;
-  leaseMs: number;
-  pollMs: number;
-  chunkSize: number;
-  maxAttempts: number;
-  /** A Queued batch waits this long before it may be claimed (so clients' polling and aborts can be exercised). */
-  processingDelayMs: number;
-  chunkDelayMs: number;
-  maxResultFileBytes: number;
-}
-
+// The pool passes a WorkerConfig as workerData (worker-pool.ts); this is the one place it is read.
 const config = workerData as WorkerConfig;
+
+/** The channel to the pool: this module runs in a worker thread only, where there is one. */
+function poolPort(): MessagePort {
+  if (!parentPort) throw new Error('worker.ts runs in a worker thread started by WorkerPool');
+  return parentPort;
+}
+const port = poolPort();
+
+function report(message: WorkerToPool): void {
+  port.postMessage(message);
+}
 
 let wake: (() => void) | undefined;
 let stopping = false;
-parentPort!.on('message', (msg: { type: string }) => {
-  if (msg.type === 'wake') wake?.();
-  if (msg.type === 'stop') {
-    stopping = true;
-    wake?.();
+port.on('message', (msg: PoolToWorker) => {
+  switch (msg.type) {
+    case 'wake':
+      wake?.();
+      break;
+    case 'stop':
+      stopping = true;
+      wake?.();
+      break;
+    default:
+      report({ type: 'error', message: unknownMessage(msg) });
   }
 });
 
@@ -57,7 +63,8 @@ async function openWhenAvailable(): Promise<Stores | undefined> {
       return await openStores(config.store, 'worker');
     } catch (err) {
       if (!isStoreUnavailable(err)) throw err;
-      if (!reported) parentPort!.postMessage({ type: 'error', message: `database unavailable at start, retrying: ${(err as Error).message}` });
+      const message = `database unavailable at start, retrying: ${(err as Error).message}`;
+      if (!reported) report({ type: 'error', message });
       reported = true;
       await sleep(config.pollMs);
     }
@@ -67,8 +74,8 @@ async function openWhenAvailable(): Promise<Stores | undefined> {
 
 const opened = await openWhenAvailable();
 if (!opened) {
-  parentPort!.postMessage({ type: 'stopped' });
-  parentPort!.close();
+  report({ type: 'stopped' });
+  port.close();
   process.exit(0);
 }
 const stores = opened;
@@ -99,7 +106,10 @@ function failed(err: unknown): number {
   const down = isStoreUnavailable(err);
   const key = down ? 'unavailable' : (err as Error).message;
   if (key !== lastFailure) {
-    parentPort!.postMessage({ type: 'error', message: down ? `database unavailable, retrying: ${(err as Error).message}` : (err as Error).stack ?? String(err) });
+    const message = down
+      ? `database unavailable, retrying: ${(err as Error).message}`
+      : (err as Error).stack ?? String(err);
+    report({ type: 'error', message });
   }
   lastFailure = key;
   failuresInARow++;
@@ -122,7 +132,7 @@ async function runClaimed(claim: ClaimedBatch): Promise<void> {
   } finally {
     clearInterval(heartbeat);
   }
-  parentPort!.postMessage({ type: 'batchDone', jobId: claim.job.id, batchId: claim.batch.id });
+  report({ type: 'batchDone', jobId: claim.job.id, batchId: claim.batch.id });
 }
 
 async function loop(): Promise<void> {
@@ -151,13 +161,13 @@ async function loop(): Promise<void> {
       // The batch stays InProgress under this worker, which takes it back at its next claim (counted as a retry):
       // at once, unless the database is down.
       if (isStoreUnavailable(err)) await sleep(failed(err));
-      else parentPort!.postMessage({ type: 'error', message: (err as Error).stack ?? String(err) });
+      else report({ type: 'error', message: (err as Error).stack ?? String(err) });
     }
   }
   await stores.close();
-  parentPort!.postMessage({ type: 'stopped' });
+  report({ type: 'stopped' });
   // Let the thread end: an open port would keep it alive until the pool's terminate timeout.
-  parentPort!.close();
+  port.close();
 }
 
 void loop();

@@ -17,63 +17,10 @@ import { RestQueryService } from '../engine/rest-query.js';
 import { ApiUsage } from '../org/usage.js';
 import { parseSchemaText } from '../org/schema-file.js';
 import { readFileSync } from 'node:fs';
+import { DEFAULT_CONFIG, LOCALFORCE_VERSION, type ServerConfig } from '../config/server-config.js';
 
-export const LOCALFORCE_VERSION = '0.1.0';
-
-export interface ServerConfig {
-  host: string;
-  port: number;
-  /** A PostgreSQL URL (postgres://…): records and jobs live there, shared with other localforce processes. */
-  database?: string;
-  /** Connections this process keeps to PostgreSQL (API side; each worker thread has its own few). */
-  databasePoolSize: number;
-  /** Directory of the SQLite file; ignored with `memory` or `database`. */
-  dataDir: string;
-  /** Throw-away storage: a temporary file removed on shutdown (worker threads need a file to share). */
-  memory: boolean;
-  token?: string;
-  logLevel: string;
-  username: string;
-  password: string;
-  orgName: string;
-  workers: number;
-  /** Delay before a Queued batch may start, in ms. */
-  processingDelayMs: number;
-  /** Pause after each 200-record chunk, in ms: slow batches on purpose. */
-  chunkDelayMs: number;
-  /** Query result files roll over past this many bytes (Salesforce: 1 GB). */
-  maxResultFileBytes: number;
-  minVersion: number;
-  maxVersion: number;
-  pod: string;
-  leaseMs: number;
-  pollMs: number;
-  /** A schema file (JSON or YAML) of custom objects and fields, applied to the default org at start. */
-  schemaFile?: string;
-  /** A folder of `<Object>.csv` files inserted into the default org at start. */
-  seedDir?: string;
-}
-
-export const DEFAULT_CONFIG: ServerConfig = {
-  host: '127.0.0.1',
-  port: 8484,
-  databasePoolSize: 10,
-  dataDir: './.localforce',
-  memory: false,
-  logLevel: 'info',
-  username: 'admin@localforce.local',
-  password: 'localforce',
-  orgName: 'localforce',
-  workers: 1,
-  processingDelayMs: 0,
-  chunkDelayMs: 0,
-  maxResultFileBytes: 1024 ** 3,
-  minVersion: 31,
-  maxVersion: 66,
-  pod: 'Lf',
-  leaseMs: 30_000,
-  pollMs: 250,
-};
+// The configuration lives in src/config; exported here as well because callers of startServer (tests) import it here.
+export { DEFAULT_CONFIG, LOCALFORCE_VERSION, type ServerConfig };
 
 export interface RunningServer {
   url: string;
