@@ -3,38 +3,17 @@
 // PostgreSQL: WorkStore.chunksPerCommit). A batch claimed again after its worker died resumes after the last
 // committed chunk, so no record is applied twice.
 import { isAscii } from 'node:buffer';
-import type { ClaimedBatch, WorkStore } from '../store/types.js';
-import type { IdGenerator } from '../org/ids.js';
+import type { ClaimedBatch } from '../store/types.js';
 import type { FieldDef } from '../org/schema.js';
 import type { CoerceContext } from '../org/coerce.js';
-import type { SchemaService } from '../org/schema-service.js';
-import type { Clock } from '../org/clock.js';
 import { readCsvRecords, readJsonRecords, readXmlRecords, type RecordRow, type RecordTable } from '../wire/records.js';
 import { applyChunk, rowLayout, type ChunkContext } from './dml.js';
 import { resolveHeader } from './header.js';
 import { processQueryBatch } from './query.js';
 import { isDml } from '../jobs/model.js';
-import { BatchFailure, batchStateMessage } from '../jobs/errors.js';
+import { BatchFailure } from '../jobs/errors.js';
+import { failBatch, type ProcessorOptions } from './batch-run.js';
 import { isRefusedByDatabase } from '../store/unavailable.js';
-import type { SoqlCompiler } from '../soql/model.js';
-
-export interface ProcessorOptions {
-  work: WorkStore;
-  ids: IdGenerator;
-  schemas: SchemaService;
-  clock: Clock;
-  leaseMs: number;
-  /** Records per transaction: 200, as Salesforce (API ≥ 21.0). */
-  chunkSize: number;
-  /** Claims allowed before the batch fails (Salesforce retries an upload batch up to 10 times). */
-  maxAttempts: number;
-  /** A pause after each committed chunk: makes batches slow on purpose (QA, restart tests). */
-  chunkDelayMs: number;
-  /** Query result files roll over past this many bytes. */
-  maxResultFileBytes: number;
-  /** The store's SQL dialect for checked SOQL. */
-  compile: SoqlCompiler;
-}
 
 function readTable(contentType: string, payload: Buffer): RecordTable {
   // ASCII is the same text in latin1 and in UTF-8, and most payloads are ASCII only: checking that, then decoding as
@@ -129,14 +108,4 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
     if (!failure) throw err;
     await failBatch(claim, failure, o, o.clock.now() - started);
   }
-}
-
-/** The one place a batch ends Failed: the failure is stored as Bulk 1.0's stateMessage (`InvalidBatch : …`). */
-export async function failBatch(
-  claim: ClaimedBatch,
-  failure: BatchFailure,
-  o: ProcessorOptions,
-  processingMs: number,
-): Promise<void> {
-  await o.work.finishBatch(claim, 'Failed', batchStateMessage(failure), processingMs, o.clock.now());
 }

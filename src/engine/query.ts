@@ -10,7 +10,7 @@ import { csvWriter, jsonWriter, NO_RECORDS, xmlWriter, type ResultWriter } from 
 import { KEY_PREFIX } from '../org/ids.js';
 import { normalizeId } from '../wire/ids.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
-import { failBatch, type ProcessorOptions } from './processor.js';
+import { failBatch, type ProcessorOptions } from './batch-run.js';
 import { BatchFailure } from '../jobs/errors.js';
 
 const CHUNK_BYTES = 1 << 20;

@@ -1,5 +1,6 @@
 // The main thread's handle on the worker threads: starts them, wakes them when a batch is queued, restarts
 // one that crashes, and stops them on shutdown.
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { unknownMessage, type PoolToWorker, type WorkerConfig, type WorkerToPool } from './worker-messages.js';
 
@@ -34,13 +35,14 @@ export class WorkerPool {
     worker.on('message', (msg: WorkerToPool) => this.received(msg));
     worker.on('error', (err) => this.events.onError?.(err.stack ?? String(err)));
     const threadId = worker.threadId; // -1 once the thread has exited
-    const startedAt = Date.now();
+    // Elapsed process time, not the org's clock: moving the org's clock (tests, the control plane) must not change it.
+    const startedAt = performance.now();
     worker.on('exit', (code) => {
       this.workers.delete(worker);
       if (this.stopping) return;
       // A thread that keeps dying soon after it starts (its database gone, say) is started again less and less often,
       // up to once a minute: starting one compiles its modules, a second of CPU each time.
-      this.quickExits = Date.now() - startedAt < 60_000 ? this.quickExits + 1 : 0;
+      this.quickExits = performance.now() - startedAt < 60_000 ? this.quickExits + 1 : 0;
       const delayMs = Math.min(60_000, 500 * 2 ** Math.max(0, this.quickExits - 1));
       this.events.onError?.(`worker thread ${threadId} exited (code ${code}); starting another in ${delayMs} ms`);
       setTimeout(() => !this.stopping && this.spawn(), delayMs).unref();

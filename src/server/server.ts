@@ -77,9 +77,17 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     // Bytes on the wire may exceed the 10,000,000-character limit for multi-byte text; characters are counted later.
     body: { maxBytes: 4 * DEFAULT_LIMITS.maxBatchChars, reportedLimit: DEFAULT_LIMITS.maxBatchChars },
     async: { bulk, auth, usage, minVersion: config.minVersion, maxVersion: config.maxVersion },
-    auth: { auth, orgs: stores.org, schemas, records: stores.records },
-    rest: { queries: new RestQueryService(schemas, stores.queries, stores.compile, () => clock.now()), auth, schemas, records: stores.records, bulk: stores.bulk, usage, minVersion: config.minVersion, maxVersion: config.maxVersion, dailyBatches: DEFAULT_LIMITS.dailyBatches, dailyApiRequests: 15_000 },
-    admin: { orgId: org.orgId, startedAt: clock.now(), version: LOCALFORCE_VERSION, auth, orgs, orgStore: stores.org, schemas, seeds },
+    auth: { auth, orgs: stores.org, schemas, records: stores.records, clock },
+    rest: {
+      queries: new RestQueryService(schemas, stores.queries, stores.compile, () => clock.now()),
+      auth, schemas, records: stores.records, bulk: stores.bulk, usage, clock,
+      minVersion: config.minVersion, maxVersion: config.maxVersion,
+      dailyBatches: DEFAULT_LIMITS.dailyBatches, dailyApiRequests: 15_000,
+    },
+    admin: {
+      orgId: org.orgId, startedAt: clock.now(), version: LOCALFORCE_VERSION, clock, auth, orgs, orgStore: stores.org,
+      schemas, seeds,
+    },
   });
   pool.start();
   // Seed data goes into a new org only: a later start on the same data keeps the records it has (inserting the files

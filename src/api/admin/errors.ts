@@ -4,7 +4,7 @@ import { UNAVAILABLE_MESSAGE } from '../../wire/errors.js';
 import { writeJson } from '../../wire/json.js';
 import { wire, type WireResponse } from '../../http/wire-response.js';
 import type { Classified } from '../errors.js';
-import { asyncErrorOf } from '../bulk1/errors.js';
+import { asyncErrorOf } from '../domain-errors.js';
 
 const adminJson = (status: number, message: string) => wire(status, 'application/json', writeJson({ error: message }));
 

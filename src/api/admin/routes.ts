@@ -6,9 +6,11 @@
 //   POST /_localforce/orgs/:org/users {username, password, hardDelete?}
 //   POST /_localforce/orgs/:org/schema                custom objects and fields (JSON or YAML body)
 //   POST /_localforce/orgs/:org/seed/:object          CSV rows inserted as the org's admin; the results CSV back
-// `:org` is an org id or `default`.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// `:org` is an org id or `default`. Each route is a line in the table at the bottom; handlers return a WireResponse
+// and never see the HTTP request. Errors are `{error}` (errors.ts).
+import type { FastifyInstance } from 'fastify';
 import type { AuthService } from '../../org/auth.js';
+import type { Clock } from '../../org/clock.js';
 import type { OrgService } from '../../org/orgs.js';
 import type { SchemaService } from '../../org/schema-service.js';
 import { parseSchemaText } from '../../org/schema-file.js';
@@ -16,16 +18,18 @@ import type { OrgStore } from '../../store/types.js';
 import type { SeedService } from '../../engine/seed.js';
 import { writeJson, type JsonValue } from '../../wire/json.js';
 import { ApiError } from '../../wire/errors.js';
+import { renderResultsCsv } from '../../protocol/bulk1/results.js';
+import { noContent, wire, type WireResponse } from '../../http/wire-response.js';
+import { bodyText, type RequestFacts } from '../../http/request.js';
+import { registerRouteTable, type Route } from '../../http/route-table.js';
 import { errorHandler } from '../errors.js';
 import { renderAdminError } from './errors.js';
-import { sendWire, wire } from '../../http/wire-response.js';
-import { baseUrlOf } from '../auth/routes.js';
-import { renderResultsCsv } from '../bulk1/codec.js';
 
 export interface AdminSurfaceOptions {
   orgId: string;
   startedAt: number;
   version: string;
+  clock: Clock;
   auth: AuthService;
   orgs: OrgService;
   orgStore: OrgStore;
@@ -33,13 +37,14 @@ export interface AdminSurfaceOptions {
   seeds: SeedService;
 }
 
-const bodyText = (request: FastifyRequest) => (Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
-const json = (status: number, value: JsonValue) => wire(status, 'application/json', writeJson(value));
+type Surface = AdminSurfaceOptions;
+
+const json = (status: number, value: JsonValue): WireResponse => wire(status, 'application/json', writeJson(value));
 const badRequest = (message: string) => new ApiError('BAD_REQUEST', message, 400);
 
-function parseJsonBody(request: FastifyRequest): Record<string, unknown> {
+function parseJsonBody(r: RequestFacts): Record<string, unknown> {
   try {
-    const doc = JSON.parse(bodyText(request) || '{}') as unknown;
+    const doc = JSON.parse(bodyText(r) || '{}') as unknown;
     if (doc && typeof doc === 'object' && !Array.isArray(doc)) return doc as Record<string, unknown>;
   } catch {
     /* fall through */
@@ -53,63 +58,90 @@ function requireString(body: Record<string, unknown>, key: string): string {
   return v;
 }
 
+const optionalString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** The org a path names (`default` or an id), or 404. */
+async function orgOf(s: Surface, r: RequestFacts): Promise<string> {
+  const org = r.params.org ?? '';
+  const id = org === 'default' ? s.orgId : org;
+  if (!(await s.orgStore.getOrg(id))) throw new ApiError('NOT_FOUND', `No org ${org}`, 404);
+  return id;
+}
+
+const handlers = {
+  health: async (s: Surface) => {
+    const uptimeSeconds = Math.round((s.clock.now() - s.startedAt) / 1000);
+    return json(200, { status: 'ok', version: s.version, orgId: s.orgId, uptimeSeconds });
+  },
+
+  revokeSession: async (s: Surface, r: RequestFacts) => {
+    await s.auth.revoke(requireString(parseJsonBody(r), 'token'));
+    return noContent();
+  },
+
+  listOrgs: async (s: Surface) => {
+    const orgs = await s.orgStore.listOrgs();
+    return json(200, orgs.map((o) => ({ id: o.id, name: o.name, isDefault: o.isDefault, schemaVersion: o.schemaVersion })));
+  },
+
+  createOrg: async (s: Surface, r: RequestFacts) => {
+    const body = parseJsonBody(r);
+    const name = requireString(body, 'name');
+    const username = requireString(body, 'username');
+    const login = await s.orgs.createOrg({ name, username, password: requireString(body, 'password') });
+    return json(201, { ...login, instanceUrl: r.baseUrl });
+  },
+
+  createUser: async (s: Surface, r: RequestFacts) => {
+    const orgId = await orgOf(s, r);
+    const body = parseJsonBody(r);
+    const login = await s.orgs.createUser(orgId, {
+      username: requireString(body, 'username'),
+      password: requireString(body, 'password'),
+      firstName: optionalString(body.firstName),
+      lastName: optionalString(body.lastName),
+      hardDelete: body.hardDelete === undefined ? true : body.hardDelete === true,
+    });
+    return json(201, { ...login, instanceUrl: r.baseUrl });
+  },
+
+  applySchema: async (s: Surface, r: RequestFacts) => {
+    const orgId = await orgOf(s, r);
+    const schema = await s.schemas.apply(orgId, parseSchemaText(bodyText(r)));
+    const objects = schema.objects.filter((o) => o.custom || o.fields.some((f) => f.custom));
+    return json(200, {
+      schemaVersion: schema.version,
+      objects: objects.map((o) => ({
+        name: o.name, keyPrefix: o.keyPrefix, custom: o.custom, table: o.table,
+        fields: o.fields.filter((f) => f.custom || o.custom).map((f) => f.name),
+      })),
+    });
+  },
+
+  seed: async (s: Surface, r: RequestFacts) => {
+    const orgId = await orgOf(s, r);
+    const admin = await s.orgStore.findOrgAdmin(orgId);
+    if (!admin) throw badRequest('The org has no user');
+    const outcome = await s.seeds.load({ token: '', orgId, userId: admin.userId }, r.params.object ?? '', r.body);
+    return wire(200, 'text/csv', renderResultsCsv(outcome.results));
+  },
+};
+
+const P = '/_localforce';
+
+const ROUTES: Route<Surface>[] = [
+  { method: 'GET', url: `${P}/health`, handler: handlers.health },
+  { method: 'POST', url: `${P}/sessions/revoke`, handler: handlers.revokeSession },
+  { method: 'GET', url: `${P}/orgs`, handler: handlers.listOrgs },
+  { method: 'POST', url: `${P}/orgs`, handler: handlers.createOrg },
+  { method: 'POST', url: `${P}/orgs/:org/users`, handler: handlers.createUser },
+  { method: 'POST', url: `${P}/orgs/:org/schema`, handler: handlers.applySchema },
+  { method: 'POST', url: `${P}/orgs/:org/seed/:object`, handler: handlers.seed },
+];
+
 export async function registerAdminRoutes(app: FastifyInstance, s: AdminSurfaceOptions): Promise<void> {
   await app.register(async (scope) => {
     scope.setErrorHandler(errorHandler(renderAdminError, 'control plane request failed'));
-
-    const orgOf = async (request: FastifyRequest): Promise<string> => {
-      const { org } = request.params as { org: string };
-      const id = org === 'default' ? s.orgId : org;
-      if (!(await s.orgStore.getOrg(id))) throw new ApiError('NOT_FOUND', `No org ${org}`, 404);
-      return id;
-    };
-
-    scope.get('/_localforce/health', async (_request, reply) =>
-      sendWire(reply, json(200, { status: 'ok', version: s.version, orgId: s.orgId, uptimeSeconds: Math.round((Date.now() - s.startedAt) / 1000) })));
-
-    scope.post('/_localforce/sessions/revoke', async (request, reply) => {
-      await s.auth.revoke(requireString(parseJsonBody(request), 'token'));
-      return reply.code(204).send();
-    });
-
-    scope.get('/_localforce/orgs', async (_request, reply) =>
-      sendWire(reply, json(200, (await s.orgStore.listOrgs()).map((o) => ({ id: o.id, name: o.name, isDefault: o.isDefault, schemaVersion: o.schemaVersion })))));
-
-    scope.post('/_localforce/orgs', async (request, reply) => {
-      const body = parseJsonBody(request);
-      const login = await s.orgs.createOrg({ name: requireString(body, 'name'), username: requireString(body, 'username'), password: requireString(body, 'password') });
-      return sendWire(reply, json(201, { ...login, instanceUrl: baseUrlOf(request) }));
-    });
-
-    scope.post('/_localforce/orgs/:org/users', async (request, reply) => {
-      const orgId = await orgOf(request);
-      const body = parseJsonBody(request);
-      const login = await s.orgs.createUser(orgId, {
-        username: requireString(body, 'username'), password: requireString(body, 'password'),
-        firstName: typeof body.firstName === 'string' ? body.firstName : undefined, lastName: typeof body.lastName === 'string' ? body.lastName : undefined,
-        hardDelete: body.hardDelete === undefined ? true : body.hardDelete === true,
-      });
-      return sendWire(reply, json(201, { ...login, instanceUrl: baseUrlOf(request) }));
-    });
-
-    scope.post('/_localforce/orgs/:org/schema', async (request, reply) => {
-      const orgId = await orgOf(request);
-      const schema = await s.schemas.apply(orgId, parseSchemaText(bodyText(request)));
-      const objects = schema.objects.filter((o) => o.custom || o.fields.some((f) => f.custom));
-      return sendWire(reply, json(200, {
-        schemaVersion: schema.version,
-        objects: objects.map((o) => ({ name: o.name, keyPrefix: o.keyPrefix, custom: o.custom, table: o.table, fields: o.fields.filter((f) => f.custom || o.custom).map((f) => f.name) })),
-      }));
-    });
-
-    scope.post('/_localforce/orgs/:org/seed/:object', async (request, reply) => {
-      const orgId = await orgOf(request);
-      const admin = await s.orgStore.findOrgAdmin(orgId);
-      if (!admin) throw badRequest('The org has no user');
-      const { object } = request.params as { object: string };
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const outcome = await s.seeds.load({ token: '', orgId, userId: admin.userId }, object, body);
-      return sendWire(reply, wire(200, 'text/csv', renderResultsCsv(outcome.results)));
-    });
+    registerRouteTable(scope, ROUTES, s);
   });
 }

@@ -1,9 +1,9 @@
 // Login and identity errors: SOAP faults for /services/Soap/u, `{error, error_description}` for OAuth and identity.
 import { ApiError, OAuthErrors, SoapErrors } from '../../wire/errors.js';
-import { writeJson } from '../../wire/json.js';
+import { renderOAuthError as renderOAuthErrorDocument } from '../../protocol/oauth.js';
 import { wire, type WireResponse } from '../../http/wire-response.js';
 import type { Classified } from '../errors.js';
-import { asyncErrorOf } from '../bulk1/errors.js';
+import { asyncErrorOf } from '../domain-errors.js';
 import { renderFault } from './soap.js';
 
 /** The message of a thrown value that is not one of ours; SOAP and OAuth have always answered with it. */
@@ -47,6 +47,6 @@ function oauthErrorFor(c: Classified): ApiError {
 
 export function renderOAuthError(c: Classified): WireResponse {
   const err = oauthErrorFor(c);
-  const body = writeJson({ error: err.code, error_description: err.message });
+  const body = renderOAuthErrorDocument({ error: err.code, error_description: err.message });
   return wire(err.status, 'application/json;charset=UTF-8', body);
 }

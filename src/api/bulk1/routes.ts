@@ -9,6 +9,8 @@ import { AsyncErrors, type ApiError } from '../../wire/errors.js';
 import { errorHandler } from '../errors.js';
 import { asyncErrorFor, renderAsyncError } from './errors.js';
 import { sendWire, wire, type WireResponse } from '../../http/wire-response.js';
+import { bulkSessionToken, type StringRouteGeneric } from '../../http/request.js';
+import type { IncomingHttpHeaders } from 'node:http';
 import {
   CONTENT_TYPE, parseJobRequest, renderBatchInfo, renderBatchInfoList, renderJobInfo, renderResultsCsv,
   renderResultsJson, renderResultsXml, requestFormat, renderResultListJson, renderResultListXml, type WireFormat,
@@ -150,16 +152,17 @@ export function sendAsyncError(request: FastifyRequest, reply: FastifyReply, err
   return sendWire(reply, renderAsyncError(err, errorFormat(request)));
 }
 
-/** X-SFDC-Session (any case, no "Bearer") or Authorization: Bearer; X-SFDC-Session wins when both are sent. */
-function tokenOf(request: FastifyRequest): string | undefined {
-  const session = request.headers['x-sfdc-session'];
-  if (typeof session === 'string' && session.trim()) return session.trim();
-  const auth = request.headers.authorization;
-  if (typeof auth === 'string') {
-    const m = /^\s*(?:Bearer|OAuth)\s+(\S+)/i.exec(auth);
-    if (m) return m[1];
-  }
-  return undefined;
+const EMPTY_BODY = Buffer.alloc(0);
+
+const headerText = (headers: IncomingHttpHeaders, name: string): string | undefined => {
+  const value = headers[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** Sforce-Line-Ending: LF or CRLF in any case; anything else is the default. */
+function lineEndingOf(headers: IncomingHttpHeaders): Job['lineEnding'] {
+  const value = (headerText(headers, 'sforce-line-ending') ?? '').trim().toUpperCase();
+  return value === 'LF' || value === 'CRLF' ? value : null;
 }
 
 export function parseVersion(text: string, min: number, max: number): number {
@@ -191,19 +194,18 @@ export async function registerAsyncRoutes(app: FastifyInstance, options: AsyncSu
     async (scope) => {
       scope.setErrorHandler(errorHandler((c, request) => renderAsyncError(asyncErrorFor(c), errorFormat(request))));
       for (const route of ROUTES) {
-        scope.route({
+        scope.route<StringRouteGeneric>({
           method: route.method,
           url: route.url,
           handler: async (request, reply) => {
-            const params = request.params as { version: string; jobId?: string; batchId?: string; resultId?: string };
-            const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+            const { params } = request;
+            const body = Buffer.isBuffer(request.body) ? request.body : EMPTY_BODY;
             if (route.format === 'request') request.asyncFormat = requestFormat(request.headers['content-type'], body.toString('utf8', 0, 64));
             else if (params.jobId) request.asyncFormat = await formats.get(s.bulk, params.jobId);
-            const version = parseVersion(params.version, s.minVersion, s.maxVersion);
-            const session = await s.auth.resolve(tokenOf(request));
+            const version = parseVersion(params.version ?? '', s.minVersion, s.maxVersion);
+            const session = await s.auth.resolve(bulkSessionToken(request.headers));
             if (!session) throw AsyncErrors.invalidSessionId();
             s.usage.count(session.orgId);
-            const lineEnding = String(request.headers['sforce-line-ending'] ?? '').trim().toUpperCase();
             const call: AsyncCall = {
               session,
               version,
@@ -211,8 +213,8 @@ export async function registerAsyncRoutes(app: FastifyInstance, options: AsyncSu
               batchId: params.batchId ?? '',
               body,
               contentType: request.headers['content-type'],
-              lineEnding: lineEnding === 'LF' || lineEnding === 'CRLF' ? lineEnding : null,
-              pkChunking: typeof request.headers['sforce-enable-pkchunking'] === 'string' ? request.headers['sforce-enable-pkchunking'] : undefined,
+              lineEnding: lineEndingOf(request.headers),
+              pkChunking: headerText(request.headers, 'sforce-enable-pkchunking'),
               resultId: params.resultId ?? '',
             };
             const res = await route.handler(s, call, request.asyncFormat ?? 'xml');

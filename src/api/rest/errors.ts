@@ -3,7 +3,7 @@ import { ApiError, RestErrors } from '../../wire/errors.js';
 import { writeJson } from '../../wire/json.js';
 import { wire, type WireResponse } from '../../http/wire-response.js';
 import type { Classified } from '../errors.js';
-import { asyncErrorOf } from '../bulk1/errors.js';
+import { asyncErrorOf } from '../domain-errors.js';
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 

@@ -1,17 +1,21 @@
-// The REST calls clients make around Bulk: versions, the resource map, describeGlobal, describe, record reads
-// and limits, under /services/data. Errors are one-element JSON arrays; a bad session is 401 INVALID_SESSION_ID.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// The REST calls clients make around Bulk: versions, the resource map, describeGlobal, describe, record reads,
+// limits and queries, under /services/data. Each route is a line in the table at the bottom; handlers return a
+// WireResponse and never see the HTTP request. Errors are one-element JSON arrays (errors.ts); a bad session is 401
+// INVALID_SESSION_ID.
+import type { FastifyInstance } from 'fastify';
 import type { AuthService } from '../../org/auth.js';
+import type { Clock } from '../../org/clock.js';
 import type { SchemaService } from '../../org/schema-service.js';
 import type { ApiUsage } from '../../org/usage.js';
 import type { BulkStore, RecordTx, Session } from '../../store/types.js';
 import { ApiError, RestErrors } from '../../wire/errors.js';
-import { errorHandler } from '../errors.js';
-import { renderRestError } from './errors.js';
 import { writeJson, type JsonValue } from '../../wire/json.js';
 import { normalizeId } from '../../wire/ids.js';
-import { sendWire, wire } from '../../http/wire-response.js';
-import { baseUrlOf } from '../auth/routes.js';
+import { wire, type WireResponse } from '../../http/wire-response.js';
+import { restSessionToken, type RequestFacts } from '../../http/request.js';
+import { registerRouteTable, type Route } from '../../http/route-table.js';
+import { errorHandler } from '../errors.js';
+import { renderRestError } from './errors.js';
 import { RestQueryService, decodeLocator, SoqlError, type Locator } from '../../engine/rest-query.js';
 import { describeGlobal, describeObject, limitsJson, recordJson, resourceMap, versionList } from './codec.js';
 
@@ -22,117 +26,141 @@ export interface RestSurfaceOptions {
   records: RecordTx;
   bulk: BulkStore;
   usage: ApiUsage;
+  clock: Clock;
   minVersion: number;
   maxVersion: number;
   dailyBatches: number;
   dailyApiRequests: number;
 }
 
-const JSON_TYPE = 'application/json;charset=UTF-8';
+type Surface = RestSurfaceOptions;
 
-function tokenOf(request: FastifyRequest): string | undefined {
-  const m = /^\s*(?:Bearer|OAuth)\s+(\S+)/i.exec(String(request.headers.authorization ?? ''));
-  if (m) return m[1];
-  const session = request.headers['x-sfdc-session'];
-  return typeof session === 'string' && session ? session : undefined;
+const JSON_TYPE = 'application/json;charset=UTF-8';
+const json = (value: JsonValue): WireResponse => wire(200, JSON_TYPE, writeJson(value));
+
+/** `v62.0` → `62.0`: older than the oldest version is 410 UNSUPPORTED_API_VERSION, anything else unknown is 404. */
+function versionOf(s: Surface, r: RequestFacts): string {
+  const text = r.params.version ?? '';
+  const m = /^v(\d{2,3}\.\d)$/.exec(text);
+  const v = m ? Number(m[1]) : Number.NaN;
+  if (v < s.minVersion) throw new ApiError('UNSUPPORTED_API_VERSION', `Invalid API version: ${text}`, 410);
+  if (!m || v > s.maxVersion) throw RestErrors.notFound();
+  return m[1];
 }
+
+/** The caller's session (counted against the org's daily API requests), or 401. */
+async function sessionOf(s: Surface, r: RequestFacts): Promise<Session> {
+  const found = await s.auth.resolve(restSessionToken(r.headers));
+  if (!found) throw RestErrors.invalidSession();
+  s.usage.count(found.orgId);
+  return found;
+}
+
+/** The version, then the session: a bad version is reported before a bad session, as the org does. */
+async function call(s: Surface, r: RequestFacts): Promise<{ version: string; session: Session }> {
+  const version = versionOf(s, r);
+  return { version, session: await sessionOf(s, r) };
+}
+
+async function objectOf(s: Surface, session: Session, name: string | undefined) {
+  const schema = await s.schemas.forOrg(session.orgId);
+  const o = schema.object(name ?? '');
+  if (!o) throw RestErrors.notFound();
+  return { schema, o };
+}
+
+const handlers = {
+  versions: async (s: Surface) => json(versionList(s.minVersion, s.maxVersion)),
+
+  resources: async (s: Surface, r: RequestFacts) => {
+    const { version, session } = await call(s, r);
+    return json(resourceMap(version, `${r.baseUrl}/id/${session.orgId}/${session.userId}`));
+  },
+
+  describeGlobal: async (s: Surface, r: RequestFacts) => {
+    const { version, session } = await call(s, r);
+    return json(describeGlobal(version, (await s.schemas.forOrg(session.orgId)).objects));
+  },
+
+  describe: async (s: Surface, r: RequestFacts) => {
+    const { version, session } = await call(s, r);
+    const { schema, o } = await objectOf(s, session, r.params.name);
+    return json(describeObject(version, o, schema.childRelationships(o)));
+  },
+
+  objectInfo: async (s: Surface, r: RequestFacts) => {
+    const { version, session } = await call(s, r);
+    const { o } = await objectOf(s, session, r.params.name);
+    const all = describeGlobal(version, [o]) as { sobjects: JsonValue[] };
+    return json({ objectDescribe: all.sobjects[0], recentItems: [] });
+  },
+
+  record: async (s: Surface, r: RequestFacts) => {
+    const { version, session } = await call(s, r);
+    const { o } = await objectOf(s, session, r.params.name);
+    const recordId = normalizeId(r.params.id ?? '');
+    if (!recordId) throw RestErrors.notFound();
+    const row = await s.records.getRecord(o, recordId);
+    if (!row || row.IsDeleted === 1) throw RestErrors.notFound();
+    return json(recordJson(version, o, row));
+  },
+
+  limits: async (s: Surface, r: RequestFacts) => {
+    const { session } = await call(s, r);
+    const batches = await s.bulk.countBatchesSince(session.orgId, s.clock.now() - 24 * 3600_000);
+    return json(limitsJson({
+      dailyApiRequests: { max: s.dailyApiRequests, used: s.usage.last24h(session.orgId) },
+      dailyBulkApiBatches: { max: s.dailyBatches, used: batches },
+    }));
+  },
+};
+
+/** `query` and `queryAll`: the first page from `?q=`, later pages from the locator in the path. */
+function queryHandlers(includeDeleted: boolean) {
+  const run = async (s: Surface, r: RequestFacts, from: { soql: string } | Locator) => {
+    const { version, session } = await call(s, r);
+    try {
+      return json(await s.queries.run(session.orgId, version, from, includeDeleted));
+    } catch (err) {
+      if (err instanceof SoqlError) throw new ApiError(err.code, err.message, 400);
+      throw err;
+    }
+  };
+  return {
+    first: async (s: Surface, r: RequestFacts) => {
+      if (!r.query.q) throw new ApiError('MALFORMED_QUERY', 'A query string has to be specified', 400);
+      return run(s, r, { soql: r.query.q });
+    },
+    next: async (s: Surface, r: RequestFacts) => {
+      const locator = decodeLocator(r.params['*'] ?? '');
+      if (!locator) throw new ApiError('INVALID_QUERY_LOCATOR', 'invalid query locator', 400);
+      return run(s, r, locator);
+    },
+  };
+}
+
+const query = queryHandlers(false);
+const queryAll = queryHandlers(true);
+const V = '/services/data/:version';
+
+const ROUTES: Route<Surface>[] = [
+  { method: 'GET', url: '/services/data', handler: handlers.versions },
+  { method: 'GET', url: V, handler: handlers.resources },
+  { method: 'GET', url: `${V}/sobjects`, handler: handlers.describeGlobal },
+  { method: 'GET', url: `${V}/sobjects/:name/describe`, handler: handlers.describe },
+  { method: 'GET', url: `${V}/sobjects/:name`, handler: handlers.objectInfo },
+  { method: 'GET', url: `${V}/sobjects/:name/:id`, handler: handlers.record },
+  { method: 'GET', url: `${V}/query`, handler: query.first },
+  // A wildcard, not a parameter: a locator carries its SOQL (up to 100,000 characters) and is longer than any id.
+  { method: 'GET', url: `${V}/query/*`, handler: query.next },
+  { method: 'GET', url: `${V}/queryAll`, handler: queryAll.first },
+  { method: 'GET', url: `${V}/queryAll/*`, handler: queryAll.next },
+  { method: 'GET', url: `${V}/limits`, handler: handlers.limits },
+];
 
 export async function registerRestRoutes(app: FastifyInstance, s: RestSurfaceOptions): Promise<void> {
   await app.register(async (scope) => {
     scope.setErrorHandler(errorHandler(renderRestError));
-
-    const session = async (request: FastifyRequest): Promise<Session> => {
-      const found = await s.auth.resolve(tokenOf(request));
-      if (!found) throw RestErrors.invalidSession();
-      s.usage.count(found.orgId);
-      return found;
-    };
-    const version = (request: FastifyRequest): string => {
-      const text = (request.params as { version: string }).version;
-      const m = /^v(\d{2,3}\.\d)$/.exec(text);
-      const v = m ? Number(m[1]) : NaN;
-      if (v < s.minVersion) throw new ApiError('UNSUPPORTED_API_VERSION', `Invalid API version: ${text}`, 410);
-      if (!m || v > s.maxVersion) throw RestErrors.notFound();
-      return m[1];
-    };
-    const json = (value: JsonValue) => wire(200, JSON_TYPE, writeJson(value));
-
-    scope.get('/services/data', async (_request, reply) => sendWire(reply, json(versionList(s.minVersion, s.maxVersion))));
-
-    scope.get('/services/data/:version', async (request, reply) => {
-      const v = version(request);
-      const sess = await session(request);
-      return sendWire(reply, json(resourceMap(v, `${baseUrlOf(request)}/id/${sess.orgId}/${sess.userId}`)));
-    });
-
-    scope.get('/services/data/:version/sobjects', async (request, reply) => {
-      const v = version(request);
-      const schema = await s.schemas.forOrg((await session(request)).orgId);
-      return sendWire(reply, json(describeGlobal(v, schema.objects)));
-    });
-
-    scope.get('/services/data/:version/sobjects/:name/describe', async (request, reply) => {
-      const v = version(request);
-      const schema = await s.schemas.forOrg((await session(request)).orgId);
-      const o = schema.object((request.params as { name: string }).name);
-      if (!o) throw RestErrors.notFound();
-      return sendWire(reply, json(describeObject(v, o, schema.childRelationships(o))));
-    });
-
-    scope.get('/services/data/:version/sobjects/:name', async (request, reply) => {
-      const v = version(request);
-      const schema = await s.schemas.forOrg((await session(request)).orgId);
-      const o = schema.object((request.params as { name: string }).name);
-      if (!o) throw RestErrors.notFound();
-      const all = describeGlobal(v, [o]) as { sobjects: JsonValue[] };
-      return sendWire(reply, json({ objectDescribe: all.sobjects[0], recentItems: [] }));
-    });
-
-    scope.get('/services/data/:version/sobjects/:name/:id', async (request, reply) => {
-      const v = version(request);
-      const schema = await s.schemas.forOrg((await session(request)).orgId);
-      const { name, id } = request.params as { name: string; id: string };
-      const o = schema.object(name);
-      const recordId = normalizeId(id);
-      if (!o || !recordId) throw RestErrors.notFound();
-      const row = await s.records.getRecord(o, recordId);
-      if (!row || row.IsDeleted === 1) throw RestErrors.notFound();
-      return sendWire(reply, json(recordJson(v, o, row)));
-    });
-
-    for (const resource of ['query', 'queryAll'] as const) {
-      const includeDeleted = resource === 'queryAll';
-      const run = async (request: FastifyRequest, from: { soql: string } | Locator) => {
-        const v = version(request);
-        const sess = await session(request);
-        try {
-          return json(await s.queries.run(sess.orgId, v, from, includeDeleted));
-        } catch (err) {
-          if (err instanceof SoqlError) throw new ApiError(err.code, err.message, 400);
-          throw err;
-        }
-      };
-      scope.get(`/services/data/:version/${resource}`, async (request, reply) => {
-        const q = (request.query as { q?: string }).q;
-        if (!q) throw new ApiError('MALFORMED_QUERY', 'A query string has to be specified', 400);
-        return sendWire(reply, await run(request, { soql: q }));
-      });
-      // A wildcard, not a parameter: a locator carries its SOQL (up to 100,000 characters) and is longer than any id.
-      scope.get(`/services/data/:version/${resource}/*`, async (request, reply) => {
-        const locator = decodeLocator((request.params as { '*': string })['*']);
-        if (!locator) throw new ApiError('INVALID_QUERY_LOCATOR', 'invalid query locator', 400);
-        return sendWire(reply, await run(request, locator));
-      });
-    }
-
-    scope.get('/services/data/:version/limits', async (request, reply) => {
-      version(request);
-      const sess = await session(request);
-      const batches = await s.bulk.countBatchesSince(sess.orgId, Date.now() - 24 * 3600_000);
-      return sendWire(reply, json(limitsJson({
-        dailyApiRequests: { max: s.dailyApiRequests, used: s.usage.last24h(sess.orgId) },
-        dailyBulkApiBatches: { max: s.dailyBatches, used: batches },
-      })));
-    });
+    registerRouteTable(scope, ROUTES, s);
   });
 }

@@ -2,7 +2,7 @@
 // one for chunk transactions, one for a streaming query cursor, one spare), the tables created or migrated on the
 // API side, and — on request — a LISTEN connection that wakes this process's workers when any process queues a batch.
 import pg from 'pg';
-import type { StoreConfig, Stores } from '../open.js';
+import type { StoreConfig, Stores } from '../stores.js';
 import { createPool, exclusively, migrate } from './database.js';
 import { BATCH_QUEUED_CHANNEL, PostgresBulkStore } from './bulk-store.js';
 import { PostgresOrgStore } from './org-store.js';
