@@ -1,5 +1,6 @@
 // Applies one 200-record chunk of a DML batch (insert, update, upsert, delete, hardDelete) inside the chunk's
-// transaction, returning one result per input row in input order (bulk-v1.md §10.3, §11).
+// transaction, returning one result per input row in input order (Bulk API Developer Guide, "Limits", "Handle
+// Failed Records in Batches").
 //
 // Rows are column-indexed: a batch's header fixes which fields its rows can set (its RowLayout, worked out once per
 // batch), and each row keeps its typed values in an array by that layout's slots. Every per-row step (coercion,

@@ -1,6 +1,7 @@
 // Resolves a batch's header: plain field names, and relationship columns that set a lookup through the parent's
 // external id or other indexed field (`Account.External_Id__c`, `Parent__r.Code__c`, polymorphic `Lead:Who.Email`).
-// Bad headers fail the whole batch, as Salesforce does (bulk-v1.md §6.2, §7.1).
+// Bad headers fail the whole batch, as Salesforce does (Bulk API Developer Guide, "Relationship Fields in a Header
+// Row", "Interpret Batch State").
 import type { FieldDef, ObjectDef } from '../org/schema.js';
 import type { OrgSchema } from '../org/registry.js';
 import { BatchFailure } from '../jobs/errors.js';

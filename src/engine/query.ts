@@ -1,6 +1,7 @@
 // Runs a Bulk 1.0 query batch: check the SOQL against the org's schema, compile it to one SQL statement, stream
 // the rows into result files of bounded size (stored in 1 MB chunks), and complete the batch with its row count.
-// With PK chunking the original batch is split into Id-range chunk batches instead (bulk-v1.md §10.6).
+// With PK chunking the original batch is split into Id-range chunk batches instead (Bulk API Developer Guide,
+// "PK Chunking").
 import { composeQuery, parseQuery } from '@jetstreamapp/soql-parser-js';
 import type { ClaimedBatch } from '../store/types.js';
 import { checkSoql } from '../soql/check.js';
@@ -111,7 +112,7 @@ async function runQuery(claim: ClaimedBatch, checked: CheckedQuery, o: Processor
 
 /**
  * PK chunking is off for queries with ORDER BY or LIMIT, filtering on a field whose name contains "id", or with a
- * subquery (bulk-v1.md §10.6: it works only for queries without subqueries).
+ * subquery (Bulk API guide, "PK Chunking": it works only for queries without subqueries).
  */
 function pkChunkingApplies(q: CheckedQuery): boolean {
   return q.orderBy.length === 0 && q.limit === undefined && !q.filtersOnIdField && !(q.where && hasSubquery(q.where));

@@ -1,4 +1,5 @@
-// The Bulk API 1.0 domain: jobs, batches, their states and transitions (bulk-v1.md §4, §15).
+// The Bulk API 1.0 domain: jobs, batches, their states and transitions (Bulk API Developer Guide, "JobInfo",
+// "BatchInfo", "Interpret Batch State").
 
 export type Operation = 'insert' | 'update' | 'upsert' | 'delete' | 'hardDelete' | 'query' | 'queryAll';
 export const OPERATIONS: readonly Operation[] = ['insert', 'update', 'upsert', 'delete', 'hardDelete', 'query', 'queryAll'];
@@ -42,7 +43,7 @@ export interface PkChunking {
   startRow?: string;
 }
 
-/** Sums over the job's batches (bulk-v1.md §4.1): never stored, always derived. */
+/** Sums over the job's batches (Bulk API guide, "JobInfo"): never stored, always derived. */
 export interface JobCounters {
   numberBatchesQueued: number;
   numberBatchesInProgress: number;

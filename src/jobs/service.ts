@@ -147,7 +147,10 @@ export class BulkService {
     return this.info(await this.visibleJob(session, jobId));
   }
 
-  /** Close or abort (bulk-v1.md §2 R3): Open→Closed, Open/Closed→Aborted, repeating the current state is a no-op. */
+  /**
+   * Close or abort (Bulk API Developer Guide, "Step Three: Close a Job", "Step Five: Abort a Job"): Open→Closed,
+   * Open/Closed→Aborted, repeating the current state is a no-op (docs/compatibility.md).
+   */
   async updateJob(session: Session, jobId: string, req: JobRequest): Promise<JobInfo> {
     const job = await this.visibleJob(session, jobId);
     for (const key of Object.keys(req)) {
@@ -260,7 +263,7 @@ function isBlank(body: Buffer): boolean {
 
 /**
  * Sforce-Enable-PKChunking: `TRUE`/`FALSE` (any case), or `chunkSize=N; parent=Obj; startRow=Id`, spaces and a
- * trailing `;` allowed (bulk-v1.md §5, §10.6).
+ * trailing `;` allowed (Bulk API guide, "PK Chunking"; Data Loader and salesforce-bulk send these forms).
  */
 export function parsePkChunking(header: string | undefined): PkChunking | null {
   if (header === undefined || header.trim() === '') return null;

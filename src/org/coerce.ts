@@ -1,5 +1,6 @@
 // Field coercion: a raw input value (CSV text, XML text, JSON value) becomes the typed value stored in the
-// record table, or a record-level error with Salesforce's status code and message (bulk-v1.md §11).
+// record table, or a record-level error with Salesforce's status code and message (the SOAP API status codes that
+// the Bulk API Developer Guide's "Errors" page refers to; messages as real orgs word them).
 import type { RecordError } from '../jobs/model.js';
 import { parseSfDate, parseSfDateTimeIso } from '../wire/dates.js';
 import { normalizeId } from '../wire/ids.js';

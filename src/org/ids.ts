@@ -1,6 +1,7 @@
 // The id generator: `keyPrefix + pod (2 chars) + "0" + a 9-character base-62 counter`, plus the 3-character
-// checksum (objects.md §2). Counters live in the store so ids stay unique across restarts, worker threads
-// and processes; each generator reserves a block at a time so that a 10,000-row batch costs one reservation.
+// checksum of Salesforce's 18-character ids (SOAP API Developer Guide, "Field Types"); the layout after the prefix
+// is localforce's (docs/compatibility.md). Counters live in the store so ids stay unique across restarts, worker
+// threads and processes; each generator reserves a block at a time so that a 10,000-row batch costs one reservation.
 import { base62, to18 } from '../wire/ids.js';
 
 export interface IdCounterStore {

@@ -1,4 +1,5 @@
-// The default org's schema: the standard objects of spec/objects.md with their system fields.
+// The default org's schema: the standard objects of docs/schema.md with their system fields, after the Object
+// Reference for the Salesforce Platform and real orgs' describe output.
 // Names are case-insensitive, as in Salesforce: lookups go through lower-cased maps.
 
 export type FieldType =
@@ -120,7 +121,7 @@ export function field(name: string, type: FieldType, o: FieldOpts = {}): FieldDe
 const ref = (name: string, to: string, rel: string, o: FieldOpts = {}) =>
   field(name, 'reference', { referenceTo: [to], relationshipName: rel, ...o });
 
-/** System fields every object has (objects.md §1). OwnerId is added per object. */
+/** System fields every object has (Object Reference, "System Fields"). OwnerId is added per object. */
 export function systemFields(owned: boolean, ownerTo: string[] = ['User']): FieldDef[] {
   return [
     field('Id', 'id', { readOnly: true, idLookup: true, label: 'Record ID' }),

@@ -1,6 +1,6 @@
 // A small JSON writer. JSON.stringify cannot write `36.0` for a number (Salesforce's apiVersion is the JSON
-// number 36.0, bulk-v1.md §3), and key order matters to diff-based tests, so objects are written in the
-// insertion order their codec chose.
+// number 36.0: Bulk API Developer Guide, "JobInfo"), and key order matters to diff-based tests, so objects are
+// written in the insertion order their codec chose.
 
 /** A number that must be written with one decimal place, like Salesforce's apiVersion. */
 export class OneDecimal {

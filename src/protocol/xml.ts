@@ -1,7 +1,8 @@
 // Salesforce's Bulk 1.0 XML layout, written by hand because clients (and `sf`, which prints the parsed XML)
 // see its exact shape: the declaration and the root's opening tag on one line, the default namespace on the
 // next line after three spaces, children indented one space per level, the closing root tag at column 0,
-// no trailing newline, and a self-closing root when it has no children (bulk-v1.md §3).
+// no trailing newline (docs/compatibility.md), and a self-closing root when it has no children, as in the real
+// responses CumulusCI recorded.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export const DATALOAD_NS = 'http://www.force.com/2009/06/asyncapi/dataload';

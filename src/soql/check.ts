@@ -11,7 +11,7 @@ import { SoqlError, SoqlErrors, offsetOf, positionAt, positionOf, type Position 
 import type { CheckedQuery, Condition, FieldPath, Scalar, SelectColumn } from './model.js';
 
 export interface CheckOptions {
-  /** Bulk API queries refuse more than REST ones (soql.md §3). */
+  /** Bulk API queries refuse more than REST ones (Bulk API Developer Guide, "Use Bulk Query"). */
   surface: 'bulk' | 'rest';
   includeDeleted: boolean;
   now: number;

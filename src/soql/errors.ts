@@ -1,6 +1,7 @@
 // SOQL errors as Salesforce words them: a code (MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE, …) and a message
 // that, for positional errors, starts with a caret block: the query line, a caret under the bad token,
-// `ERROR at Row:r:Column:c`, then the text (soql.md §6). No windowing: the whole line is echoed.
+// `ERROR at Row:r:Column:c`, then the text, as real orgs answer REST queries. No windowing: the whole line is
+// echoed (docs/compatibility.md).
 
 export class SoqlError extends Error {
   constructor(readonly code: string, message: string) {

@@ -23,7 +23,7 @@ const async = (code: string, message: string, status = 400) => new ApiError(code
 /** The database is restarting or unreachable (store/unavailable.ts): every surface answers 503 with this. */
 export const UNAVAILABLE_MESSAGE = 'localforce cannot reach its database right now (restarting or unreachable); retry shortly'; // localforce wording
 
-/** Bulk API 1.0 exception codes (bulk-v1.md §6.1). Every one is HTTP 400 unless noted. */
+/** Bulk API 1.0 exception codes (Bulk API Developer Guide, "Errors"). Every one is HTTP 400 unless noted. */
 export const AsyncErrors = {
   invalidSessionId: () => async('InvalidSessionId', 'Invalid session id'),
   invalidUrl: (found: string) => async('InvalidUrl', `Failed to parse URL. Was expecting 'job' but found:${found}`),
@@ -52,7 +52,10 @@ export const AsyncErrors = {
   serverUnavailable: () => async('ServerUnavailable', UNAVAILABLE_MESSAGE, 503), // localforce wording
 };
 
-/** OAuth 2.0 token endpoint errors (rest-auth.md §7): rendered as {error, error_description}. */
+/**
+ * OAuth 2.0 token endpoint errors (REST API Developer Guide, "Understanding the Username-Password OAuth
+ * Authentication Flow"): rendered as {error, error_description}.
+ */
 export const OAuthErrors = {
   authenticationFailure: () => new ApiError('invalid_grant', 'authentication failure', 400),
   invalidClientId: () => new ApiError('invalid_client_id', 'client identifier invalid', 400),
@@ -62,7 +65,7 @@ export const OAuthErrors = {
   serverUnavailable: () => new ApiError('temporarily_unavailable', UNAVAILABLE_MESSAGE, 503),
 };
 
-/** SOAP faults (rest-auth.md §9): HTTP 500 with faultcode sf:<code>. */
+/** SOAP faults (SOAP API Developer Guide, "login()"): HTTP 500 with faultcode sf:<code>. */
 export const SoapErrors = {
   invalidLogin: () =>
     new ApiError('INVALID_LOGIN', 'Invalid username, password, security token; or user locked out.', 500),

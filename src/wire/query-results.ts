@@ -1,5 +1,6 @@
-// Query result files in Salesforce's formats (bulk-v1.md §8.3): CSV with every value quoted and a header of the
-// fields as written in SELECT; XML `queryResult` with nested relationship sObjects; JSON records with attributes.
+// Query result files in Salesforce's formats (Bulk API Developer Guide, "Use Bulk Query"): CSV with every value
+// quoted and a header of the fields as written in SELECT; XML `queryResult` with nested relationship sObjects; JSON
+// records with attributes.
 // A writer renders one row at a time so result files stream without holding rows in memory.
 import type { FieldDef } from '../org/schema.js';
 import { csvCell } from './csv.js';

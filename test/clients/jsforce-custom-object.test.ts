@@ -1,7 +1,7 @@
-// The custom-object scenario of issue 3, end to end with unmodified jsforce 3.10.16 (clients.md §2): a schema file
-// (YAML) with a parent and a child custom object, parents (and one child) seeded from a folder of CSVs, children
-// upserted by their external id with lookups by the parent's external id (`Warehouse__r.Code__c`), results read
-// back, the stored lookups checked in the database, and the objects described through jsforce's REST calls.
+// The custom-object scenario of issue 3, end to end with unmodified jsforce 3.10.16: a schema file (YAML) with a
+// parent and a child custom object, parents (and one child) seeded from a folder of CSVs, children upserted by their
+// external id with lookups by the parent's external id (`Warehouse__r.Code__c`), results read back, the stored
+// lookups checked in the database, and the objects described through jsforce's REST calls.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';

@@ -1,7 +1,7 @@
-// Bulk API 1.0 end to end with the real, unmodified jsforce 3.10.16 (clients.md §2): SOAP and OAuth2 password
-// logins, conn.bulk.load for insert / update / upsert / delete / hardDelete, the manual job API (createJob,
-// createBatch, list, check, close, abort), a bad token, the re-login jsforce does after a session is revoked, and a
-// 1,000-row batch. Every test checks what jsforce hands back and, where it matters, the rows stored in the database.
+// Bulk API 1.0 end to end with the real, unmodified jsforce 3.10.16: SOAP and OAuth2 password logins, conn.bulk.load
+// for insert / update / upsert / delete / hardDelete, the manual job API (createJob, createBatch, list, check, close,
+// abort), a bad token, the re-login jsforce does after a session is revoked, and a 1,000-row batch. Every test checks
+// what jsforce hands back and, where it matters, the rows stored in the database.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -35,7 +35,7 @@ interface LoadOutcome {
   closed: JobInfo;
 }
 
-/** An 18-character id from 15 characters (the checksum of bulk-v1.md §12), written here independently of src/. */
+/** An 18-character id from 15 characters (Salesforce's case checksum), written here independently of src/. */
 function id18(id15: string): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
   let suffix = '';
@@ -238,7 +238,7 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
     it('fails an unknown well-formed id with INVALID_CROSS_REFERENCE_KEY and a malformed id with MALFORMED_ID', async () => {
       const unknown = id18('001ZZ9999999999');
       assert.equal(await countWhere(server, '"Id" = ?', unknown), 0);
-      // An 18-char id whose first 15 characters disagree in case with its checksum (bulk-v1.md §12).
+      // An 18-char id whose first 15 characters disagree in case with its checksum (Salesforce answers MALFORMED_ID).
       const letter = ids[3].slice(3, 15).search(/[A-Za-z]/) + 3;
       assert.ok(letter >= 3, `no letter to flip in ${ids[3]}`);
       const flipped = ids[3][letter] === ids[3][letter].toUpperCase() ? ids[3][letter].toLowerCase() : ids[3][letter].toUpperCase();

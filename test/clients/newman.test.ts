@@ -1,6 +1,7 @@
 // newman 6.2.2 (the Postman CLI) runs test/clients/postman/localforce-bulk.postman_collection.json — the Salesforce
-// Platform APIs collection's SOAP/OAuth logins and Bulk API 1.0 requests (clients.md §4.2) — against the real server.
-// The collection's own pm.test assertions must all pass, and every request must answer with the status Salesforce uses.
+// Platform APIs collection's SOAP/OAuth logins and Bulk API 1.0 requests (forcedotcom/postman-salesforce-apis, the
+// 2021 snapshot) — against the real server. The collection's own pm.test assertions must all pass, and every request
+// must answer with the status Salesforce uses.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -44,7 +45,10 @@ const newman = require('newman') as Newman;
 const COLLECTION = fileURLToPath(new URL('../../../test/clients/postman/localforce-bulk.postman_collection.json', import.meta.url));
 const VERSION = '62.0';
 
-/** Request name → the status Salesforce answers with (bulk-v1.md §1.7: 201 for job and batch create, 200 otherwise). */
+/**
+ * Request name → the status Salesforce answers with (201 for job and batch create, 200 otherwise: the Bulk API
+ * Developer Guide's "HTTP Status Codes" in its older editions, and CumulusCI's recorded responses).
+ */
 const EXPECTED: [name: string, status: number][] = [
   ['SOAP Login', 200],
   ['OAuth Username Password', 200],

@@ -1,11 +1,13 @@
-// The seed request, replayed as its curl command shows it (/work/shared/seeds/000_fab8541e98ed0f91.txt):
+// The seed request (Chilkat's sample of the Postman collection's Bulk 1.0 batch-list request), replayed as its curl
+// command shows it:
 //
 //   curl -X GET -H "Authorization: Bearer <access_token>" -H "X-SFDC-Session: {{_accessToken}}"
 //        -H "Accept-Encoding: gzip" -H "Content-Encoding: gzip" https://domain.com/services/async/{{version}}/job/{{_jobId}}/batch
 //
 // node:http is used (not fetch, which decompresses) so the raw response is visible: status, exact Content-Type,
 // Content-Encoding and the gzip bytes. The inflated body is compared byte for byte with a golden file once the dynamic
-// values are replaced by placeholders (bulk-v1.md §2 R5, §3).
+// values are replaced by placeholders (Bulk API Developer Guide, "Get Information for All Batches in a Job"; the
+// layout of real responses as CumulusCI recorded them).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
@@ -205,7 +207,7 @@ test('seed request with a bad token → 400 InvalidSessionId error document (XML
   assert.equal(r.headers['content-type'], 'application/xml');
   assert.equal(inflate(r), expected);
 
-  // Both headers sent: X-SFDC-Session wins (bulk-v1.md §1.2), so a bad session with a good Bearer is still refused…
+  // Both headers sent: X-SFDC-Session wins (docs/compatibility.md): a bad session with a good Bearer is still refused…
   const r2 = await rawGet(listUrl(jobId), seedHeaders(token, bad));
   assert.equal(r2.status, 400);
   assert.equal(inflate(r2), expected);

@@ -1,6 +1,7 @@
 // Field types of the emulated org, over real HTTP into the real database: a custom object declared through the
-// control plane with one field of each type; every accepted value is checked as the typed value stored in its
-// column, every rejected value by its Salesforce status code, message and field list (bulk-v1.md §7, §11; issue 3).
+// control plane with one field of each type; every accepted value is checked as the typed value stored in its column,
+// every rejected value by its Salesforce status code, message and field list (Bulk API Developer Guide, "Prepare CSV
+// Files", "Handle Failed Records in Batches"; issue 3).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
-// Relationships of the emulated org over real HTTP and the real database: lookups by Id and by the parent's
-// external id (CSV headers, nested XML, nested JSON), batch failures for bad relationship headers, upsert's three
-// outcomes, duplicate keys in a chunk, delete / hardDelete and the hard-delete permission (bulk-v1.md §7, §10.3, §11).
+// Relationships of the emulated org over real HTTP and the real database: lookups by Id and by the parent's external
+// id (CSV headers, nested XML, nested JSON), batch failures for bad relationship headers, upsert's three outcomes,
+// duplicate keys in a chunk, delete / hardDelete and the hard-delete permission (Bulk API Developer Guide,
+// "Relationship Fields in a Header Row", "Limits", "Handle Failed Records in Batches").
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, TEST_TOKEN } from '../helpers/server.js';
@@ -156,7 +157,8 @@ describe('parent not found, or found twice', () => {
     assert.deepEqual(run.results[0].errors, [{ statusCode: 'INVALID_FIELD', message: 'Foreign key external ID: D9 not found for field Code__c in entity Depot__c', fields: [] }]);
   });
 
-  it('writes an error without fields as CODE:message:-- in a CSV result (bulk-v1.md §11)', async () => {
+  // The CSV error cell of the Bulk API guide's "Handle Failed Records in Batches".
+  it('writes an error without fields as CODE:message:-- in a CSV result, as Salesforce does', async () => {
     const run = await bulk.run({ operation: 'insert', object: 'Contact' }, 'LastName,Account.External_Id__c\nNo Such Parent,NOPE\n');
     assert.equal(run.results[0].raw, 'INVALID_FIELD:Foreign key external ID: NOPE not found for field External_Id__c in entity Account:--');
   });

@@ -1,9 +1,10 @@
-// PK chunking of Bulk 1.0 query jobs (bulk-v1.md §10.6, §13.3, R5, R7), over real HTTP: a 10,000-row Account table
-// (one 10,000-row CSV insert batch), a query job created with `Sforce-Enable-PKChunking: chunkSize=1000` and the
-// batch `SELECT Id, Name FROM Account`. The original batch becomes NotProcessed and is listed first, ten chunk
-// batches follow, each Completed with 1,000 rows; each chunk's request is the original SOQL plus its Id range; the
-// results hold every id exactly once; the job counters leave the original out. Chunking is off with ORDER BY or a
-// filter on an Id field; startRow sets the first chunk's lower bound.
+// PK chunking of Bulk 1.0 query jobs (Bulk API Developer Guide, "PK Chunking", "Walk Through a Bulk Query Sample
+// Using PK Chunking"), over real HTTP: a 10,000-row Account table (one 10,000-row CSV insert batch), a query job
+// created with `Sforce-Enable-PKChunking: chunkSize=1000` and the batch `SELECT Id, Name FROM Account`. The original
+// batch becomes NotProcessed and is listed first, ten chunk batches follow, each Completed with 1,000 rows; each
+// chunk's request is the original SOQL plus its Id range; the results hold every id exactly once; the job counters
+// leave the original out. Chunking is off with ORDER BY or a filter on an Id field; startRow sets the first chunk's
+// lower bound.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, TEST_TOKEN } from '../helpers/server.js';

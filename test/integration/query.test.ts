@@ -1,8 +1,9 @@
 // SOQL query jobs over real HTTP on a seeded org (issue 4): a table of statements with the exact rows they must
 // return, each run through the Bulk 1.0 query path (job, batch = SOQL, poll, result-list, result files) and through
 // REST /query; bad statements with their exact errors on both surfaces; the result formats (CSV quoting and null
-// form, XML queryResult and JSON records against golden files, bulk-v1.md §8.2–8.3); zero rows; queryAll and
-// deleted records; result files split past maxResultFileBytes; REST paging by 2,000 with nextRecordsUrl.
+// form, XML queryResult and JSON records against golden files, Bulk API Developer Guide, "Use Bulk Query"); zero
+// rows; queryAll and deleted records; result files split past maxResultFileBytes; REST paging by 2,000 with
+// nextRecordsUrl.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -168,7 +169,8 @@ const sortRows = (rows: string[][]) => [...rows].sort((a, b) => JSON.stringify(a
 const names = (...n: string[]) => n.map((x) => [x]);
 
 const CASES: Case[] = [
-  // = (case-insensitive) and !=, with nulls matching != (soql.md §2 decision)
+  // = (case-insensitive) and !=, with nulls matching != (SOQL and SOSL Reference, "Comparison Operators"; the nulls
+  // are docs/compatibility.md's decision)
   { soql: "SELECT Name FROM Account WHERE Industry = 'technology'", rows: names('Acme', 'acme labs') },
   { soql: "SELECT Name FROM Account WHERE Industry != 'Technology'", rows: names('Globex', 'Initech', 'Umbrella', "O'Brien & Sons") },
   { soql: "SELECT Name FROM Account WHERE Name = 'O\\'Brien & Sons'", rows: names("O'Brien & Sons") },
@@ -300,7 +302,7 @@ const BAD: BadCase[] = [
   { soql: 'SELECT Id, FROM Account', code: 'MALFORMED_QUERY', message: "\nSELECT Id, FROM Account\n           ^\nERROR at Row:1:Column:12\nunexpected token: 'FROM'", surfaces: ['bulk', 'rest'] },
   { soql: 'SELECT Id, Acount.Name FROM Contact', code: 'INVALID_FIELD', message: /^\nSELECT Id, Acount\.Name FROM Contact\n {11}\^\nERROR at Row:1:Column:12\nDidn't understand relationship 'Acount' in field path\./, surfaces: ['bulk', 'rest'] },
   { soql: "SELECT Name FROM Account WHERE Name INCLUDES ('a')", code: 'INVALID_QUERY_FILTER_OPERATOR', message: /^\n.*\n {31}\^\nERROR at Row:1:Column:32\n/, surfaces: ['bulk', 'rest'] },
-  // What Bulk refuses (soql.md §3)
+  // What Bulk refuses (Bulk API guide, "Use Bulk Query")
   { soql: 'SELECT COUNT() FROM Account', code: 'FUNCTIONALITY_NOT_ENABLED', message: /not supported in Bulk Query$/, surfaces: ['bulk'] },
   { soql: 'SELECT Industry FROM Account GROUP BY Industry', code: 'FUNCTIONALITY_NOT_ENABLED', message: /^GROUP BY is not supported in Bulk Query$/, surfaces: ['bulk'] },
   { soql: 'SELECT Id FROM Account LIMIT 5 OFFSET 1', code: 'FUNCTIONALITY_NOT_ENABLED', message: /^OFFSET is not supported in Bulk Query$/, surfaces: ['bulk'] },
@@ -348,7 +350,7 @@ describe('query: bad statements and their exact errors', () => {
   }
 });
 
-describe('query: result formats (bulk-v1.md §8.2–8.3)', () => {
+describe('query: result formats (Bulk API Developer Guide, "Use Bulk Query")', () => {
   it('CSV: every value quoted, "" escaping, embedded newlines kept, "" for null and empty, the header as written, LF endings', async () => {
     const soql = "SELECT Name, Description, BillingCity, Industry, AnnualRevenue FROM Account WHERE Name IN ('Acme', 'Globex', 'O\\'Brien & Sons') ORDER BY Name";
     const run = await bulkQuery(server, soql);
@@ -398,7 +400,7 @@ describe('query: result formats (bulk-v1.md §8.2–8.3)', () => {
     assert.match(body, /<Account__r xsi:nil="true"\/>/);
   });
 
-  it('XML: zero rows is an empty queryResult in the §3 layout (bulk-v1.md §8.3 decision, golden)', async () => {
+  it('XML: zero rows is an empty queryResult in the Bulk XML layout (docs/compatibility.md, golden)', async () => {
     const run = await bulkQuery(server, "SELECT Id FROM Account WHERE Name = 'nobody'", { contentType: 'XML' });
     assertGolden('query-empty.xml', run.files[0].body);
   });

@@ -1,6 +1,7 @@
-// The REST surface clients call around Bulk (rest-auth.md §2–§6), over real HTTP: versions, the resource map,
-// describeGlobal, describe (Account and a custom object, field by field against the shapes of §5), record reads,
-// limits, and the JSON error arrays.
+// The REST surface clients call around Bulk (REST API Developer Guide, "Versions", "Resources by Version", "Describe
+// Global", "sObject Describe", "Limits"), over real HTTP: versions, the resource map, describeGlobal, describe
+// (Account and a custom object, field by field against the shapes sObject Describe shows), record reads, limits, and
+// the JSON error arrays.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -69,7 +70,7 @@ const fieldOf = (d: { fields: Field[] }, name: string): Field => {
   return f;
 };
 const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
-/** "Required" in UI terms (rest-auth.md §5): createable && !nillable && !defaultedOnCreate. */
+/** "Required" in UI terms, read from sObject Describe's field flags: createable && !nillable && !defaultedOnCreate. */
 const required = (d: { fields: Field[] }) => d.fields.filter((f) => f.createable && !f.nillable && !f.defaultedOnCreate).map((f) => f.name);
 
 describe('GET /services/data', () => {
@@ -123,7 +124,7 @@ describe('GET /sobjects (describeGlobal)', () => {
     'isInterface', 'isSubtype', 'keyPrefix', 'label', 'labelPlural', 'layoutable', 'mergeable', 'mruEnabled', 'name', 'queryable', 'replicateable',
     'retrieveable', 'searchable', 'triggerable', 'undeletable', 'updateable', 'urls'];
 
-  it('lists every object with the keys of rest-auth.md §4', async () => {
+  it('lists every object with the keys of Describe Global (REST API Developer Guide)', async () => {
     const r = await rest(server.url, TEST_TOKEN, '/v62.0/sobjects');
     assert.equal(r.status, 200);
     const doc = r.json();
@@ -162,7 +163,10 @@ describe('GET /sobjects/{name}/describe', () => {
     'retrieveable', 'searchLayoutable', 'searchable', 'sobjectDescribeOption', 'supportedScopes', 'triggerable', 'undeletable', 'updateable', 'urls'];
   const URL_KEYS = ['sobject', 'describe', 'rowTemplate', 'listviews', 'layouts', 'compactLayouts', 'approvalLayouts', 'quickActions', 'uiDetailTemplate', 'uiEditTemplate', 'uiNewRecord'];
 
-  /** rest-auth.md §5, real v62 Account.Name, for an org without person accounts (nillable false, no extraTypeInfo or compound name). */
+  /**
+   * sObject Describe, real v62 Account.Name, for an org without person accounts (nillable false, no extraTypeInfo or
+   * compound name).
+   */
   const ACCOUNT_NAME = {
     aggregatable: true, aiPredictionField: false, autoNumber: false, byteLength: 765, calculated: false, calculatedFormula: null, cascadeDelete: false, caseSensitive: false,
     compoundFieldName: null, controllerName: null, createable: true, custom: false, defaultValue: null, defaultValueFormula: null, defaultedOnCreate: false,
@@ -227,7 +231,7 @@ describe('GET /sobjects/{name}/describe', () => {
     for (const n of ['Account.ParentId:ChildAccounts', 'Opportunity.AccountId:Opportunities', 'Case.AccountId:Cases', 'Invoice__c.Account__c:Invoices__r']) assert.ok(names.includes(n), n);
   });
 
-  it('describes numbers, picklists and booleans as §5 shows', async () => {
+  it('describes numbers, picklists and booleans as sObject Describe shows', async () => {
     const account = await describeOf('Account');
     assert.deepEqual(pick(fieldOf(account, 'AnnualRevenue'), ['type', 'precision', 'scale', 'soapType', 'digits', 'length']), { type: 'currency', precision: 18, scale: 0, soapType: 'xsd:double', digits: 0, length: 0 });
     assert.deepEqual(pick(fieldOf(account, 'NumberOfEmployees'), ['type', 'digits', 'precision', 'scale', 'soapType']), { type: 'int', digits: 8, precision: 0, scale: 0, soapType: 'xsd:int' });
@@ -243,7 +247,7 @@ describe('GET /sobjects/{name}/describe', () => {
     assert.equal(fieldOf(await describeOf('Contact'), 'Email').idLookup, true);
   });
 
-  it('marks exactly the required fields of the standard objects (objects.md)', async () => {
+  it('marks exactly the required fields of the standard objects (Salesforce Object Reference)', async () => {
     assert.deepEqual(required(await describeOf('Account')), ['Name']);
     assert.deepEqual(required(await describeOf('Contact')), ['LastName']);
     assert.deepEqual(required(await describeOf('Lead')).sort(), ['Company', 'LastName']);
@@ -252,7 +256,7 @@ describe('GET /sobjects/{name}/describe', () => {
     assert.deepEqual(required(await describeOf('User')).sort(), ['Alias', 'Email', 'EmailEncodingKey', 'LanguageLocaleKey', 'LastName', 'LocaleSidKey', 'ProfileId', 'TimeZoneSidKey', 'Username']);
   });
 
-  it('describes a custom object: system fields, then its custom fields, each typed as §5 says', async () => {
+  it('describes a custom object: system fields, then its custom fields, each typed as describe says', async () => {
     const d = await describeOf('Invoice__c');
     assert.deepEqual(pick(d, ['name', 'label', 'labelPlural', 'keyPrefix', 'custom']), { name: 'Invoice__c', label: 'Invoice', labelPlural: 'Invoices', keyPrefix: 'a00', custom: true });
     const names = d.fields.map((f) => f.name);

@@ -1,6 +1,7 @@
-// Unit tests of the SOQL checker and the SQLite compiler on the standard schema (soql.md): the boolean tree rebuilt
-// from the parser's flat WHERE chain, Salesforce's AND/OR rule, the caret-block messages of soql.md §6, what Bulk
-// refuses (soql.md §3), literals typed into parameters, and the date literal ranges at a fixed `now` (UTC).
+// Unit tests of the SOQL checker and the SQLite compiler on the standard schema (SOQL and SOSL Reference): the
+// boolean tree rebuilt from the parser's flat WHERE chain, Salesforce's AND/OR rule, the caret-block messages real
+// orgs answer with, what Bulk refuses (Bulk API Developer Guide, "Use Bulk Query"), literals typed into parameters,
+// and the date literal ranges at a fixed `now` (UTC).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
@@ -66,12 +67,12 @@ function columnOf(text: string, needle: string, nth = 0): number {
   return at + 1;
 }
 
-/** The caret block of soql.md §6 for a single-line query. */
+/** Salesforce's caret block (`ERROR at Row:1:Column:c`) for a single-line query. */
 const caretBlock = (soql: string, column: number, text: string) => `\n${soql}\n${' '.repeat(column - 1)}^\nERROR at Row:1:Column:${column}\n${text}`;
 
 const NO_SUCH_COLUMN_TAIL = "If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.";
 
-describe('SOQL: the WHERE tree rebuilt from the parser chain (soql.md §4.3)', () => {
+describe('SOQL: the WHERE tree rebuilt from the parser chain (@jetstreamapp/soql-parser-js\'s flat WHERE)', () => {
   const cases: [string, string, string][] = [
     ['Contact', "(Email != null AND NOT Name LIKE 'A%') OR Account.Industry IN ('Tech','Energy')",
       '((Email != null AND NOT(Name LIKE "A%")) OR Account.Industry IN ["Tech","Energy"])'],
@@ -123,7 +124,7 @@ describe('SOQL: the WHERE tree rebuilt from the parser chain (soql.md §4.3)', (
       assert.deepEqual(names("(Name = 'a' OR Name = 'b') AND Type = 'x'"), [1, 3]);
       assert.deepEqual(names("Name = 'a' OR (Name = 'b' AND Type = 'x')"), [1, 2, 3]);
       assert.deepEqual(names("NOT (Name = 'a' OR Name = 'b')"), [5, 6]);
-      // Two-valued logic (soql.md §2): null != 'x' is true, and NOT of a false null comparison is true.
+      // Two-valued logic (docs/compatibility.md): null != 'x' is true, and NOT of a false null comparison is true.
       assert.deepEqual(names("Type != 'x'"), [2, 4, 6]);
       assert.deepEqual(names("NOT Type = 'x'"), [2, 4, 6]);
       assert.deepEqual(names('Site = null'), [2, 4]);
@@ -135,7 +136,7 @@ describe('SOQL: the WHERE tree rebuilt from the parser chain (soql.md §4.3)', (
   });
 });
 
-describe('SOQL: AND and OR mixed without parentheses (soql.md §2, §4.3)', () => {
+describe('SOQL: AND and OR mixed without parentheses (SOQL reference, "Logical Operators")', () => {
   const cases: [string, string, number][] = [
     ["SELECT Id FROM Account WHERE Name = 'a' OR Name = 'b' AND Type = 'c'", ' AND ', 0],
     ["SELECT Id FROM Account WHERE Name = 'a' AND Name = 'b' OR Type = 'c'", ' OR ', 0],
@@ -166,7 +167,7 @@ describe('SOQL: AND and OR mixed without parentheses (soql.md §2, §4.3)', () =
   });
 });
 
-describe('SOQL: caret messages (soql.md §6)', () => {
+describe('SOQL: caret messages (Salesforce\'s "ERROR at Row:r:Column:c" block)', () => {
   it('INVALID_FIELD exactly as Salesforce words it', () => {
     const err = errorOf('SELECT Bacon__c FROM Account LIMIT 2', 'rest');
     assert.equal(err.code, 'INVALID_FIELD');
@@ -247,7 +248,7 @@ describe('SOQL: caret messages (soql.md §6)', () => {
   });
 });
 
-describe('SOQL: what Bulk refuses (soql.md §3)', () => {
+describe('SOQL: what Bulk refuses (Bulk API guide, "Use Bulk Query")', () => {
   const refused: [string, string][] = [
     ['GROUP BY', 'SELECT Industry FROM Account GROUP BY Industry'],
     ['HAVING', 'SELECT Industry FROM Account GROUP BY Industry HAVING COUNT(Id) > 1'],
@@ -289,7 +290,7 @@ describe('SOQL: what Bulk refuses (soql.md §3)', () => {
   });
 });
 
-describe('SOQL: semi-join restrictions (soql.md §2)', () => {
+describe('SOQL: semi-join restrictions (SOQL reference, "Comparison Operators")', () => {
   it('refuses a semi-join whose left operand is neither an Id nor a reference field', () => {
     const err = errorOf('SELECT Id FROM Account WHERE Name IN (SELECT LastName FROM Contact)');
     assert.equal(err.code, 'INVALID_QUERY_FILTER_OPERATOR');
@@ -317,7 +318,7 @@ describe('SOQL: semi-join restrictions (soql.md §2)', () => {
 describe('SOQL: literals become typed parameters', () => {
   const params = (soql: string) => compileSqlite(bulk(soql)).params;
 
-  it('unescapes string literals (soql.md §1 escapes)', () => {
+  it('unescapes string literals (SOQL reference, "Quoted String Escape Sequences")', () => {
     assert.deepEqual(params(String.raw`SELECT Id FROM Account WHERE Name = 'O\'Brien'`), ["O'Brien"]);
     assert.deepEqual(params(String.raw`SELECT Id FROM Account WHERE Name = 'a\\b\"c\n\r\t'`), ['a\\b"c\n\r\t']);
     assert.deepEqual(params(String.raw`SELECT Id FROM Account WHERE Name = 'x\by\fz'`), ['x\by\fz']);
@@ -364,7 +365,7 @@ describe('SOQL: literals become typed parameters', () => {
     assert.deepEqual(q.orderBy.map((o) => [pathText(o.path), o.descending, o.nullsLast]), [['Name', true, false]]);
   });
 
-  it('orders nulls first ascending and last descending unless NULLS is given (soql.md §2)', () => {
+  it('orders nulls first ascending and last descending unless NULLS is given (SOQL reference, "ORDER BY")', () => {
     const sql = compileSqlite(bulk('SELECT Id FROM Account ORDER BY Name, Site DESC, Phone ASC NULLS LAST, Fax DESC NULLS FIRST')).sql;
     assert.match(sql, /ORDER BY t0\."Name" COLLATE NOCASE ASC NULLS FIRST, t0\."Site" COLLATE NOCASE DESC NULLS LAST, t0\."Phone" COLLATE NOCASE ASC NULLS LAST, t0\."Fax" COLLATE NOCASE DESC NULLS FIRST$/);
   });
@@ -384,7 +385,7 @@ describe('SOQL: literals become typed parameters', () => {
   });
 });
 
-describe('SOQL: date literal ranges, UTC, at a fixed now (soql.md §2)', () => {
+describe('SOQL: date literal ranges, UTC, at a fixed now (SOQL reference, "Date Formats and Date Literals")', () => {
   // NOW = Wednesday 2024-05-15 12:00Z; weeks start on Sunday (2024-05-12).
   const ranges: [string, string, string][] = [
     ['TODAY', '2024-05-15', '2024-05-16'],
@@ -431,7 +432,8 @@ describe('SOQL: date literal ranges, UTC, at a fixed now (soql.md §2)', () => {
     });
   }
 
-  // Listed in soql.md §2 but not in the table above: these are the ones localforce must also know.
+  // Listed in "Date Formats and Date Literals" but not in the table above: these are the ones localforce must also
+  // know.
   const more: [string, string, string][] = [
     ['LAST_90_DAYS', '2024-02-15', '2024-05-16'],
     ['NEXT_90_DAYS', '2024-05-16', '2024-08-14'],
