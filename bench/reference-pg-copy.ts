@@ -8,7 +8,6 @@
 //
 // Started with fork(file, [databaseUrl, rowCount]); on { type: 'run' } it copies one batch and replies { ms, rows }.
 // The table accumulates across runs, as localforce's does across batches.
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

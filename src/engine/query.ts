@@ -9,7 +9,6 @@ import { SoqlError } from '../soql/errors.js';
 import type { CheckedQuery, Condition } from '../soql/model.js';
 import { csvWriter, jsonWriter, NO_RECORDS, xmlWriter, type ResultWriter } from '../wire/query-results.js';
 import { KEY_PREFIX } from '../org/ids.js';
-import { normalizeId } from '../wire/ids.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import { failBatch, type ProcessorOptions } from './batch-run.js';
 import { BatchFailure } from '../jobs/errors.js';

@@ -26,7 +26,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { checkSoql } from '../../src/soql/check.js';
 import { compileSqlite } from '../../src/soql/sqlite.js';
 import { compilePostgres } from '../../src/soql/postgres.js';

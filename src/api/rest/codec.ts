@@ -1,10 +1,11 @@
 // REST (/services/data) shapes: the version list, the resource map, describeGlobal, describe, records, limits
-// (rest-auth.md §2–§6). Describe output is generated from the org's schema.
+// (REST API Developer Guide, "Versions", "Resources by Version", "Describe Global", "sObject Describe", "Limits").
+// Describe output is generated from the org's schema.
 import type { FieldDef, ObjectDef } from '../../org/schema.js';
 import type { ChildRelationship } from '../../org/registry.js';
 import type { JsonValue } from '../../wire/json.js';
 
-/** Summer '14 = 31.0, then three releases a year (rest-auth.md §2). */
+/** Summer '14 = 31.0, then three releases a year (REST API Developer Guide, "Versions"). */
 export function versionLabel(v: number): string {
   const n = v - 31;
   const season = ['Summer', 'Winter', 'Spring'][n % 3];
