@@ -20,7 +20,8 @@ module.exports = {
     {
       name: 'domain-never-imports-surfaces',
       severity: 'error',
-      comment: 'jobs, engine, org, soql, wire and store know nothing of HTTP: they never import api, server, http or cli.',
+      comment:
+        'jobs, engine, org, soql, wire and store know nothing of HTTP: they never import api, server, http or cli.',
       from: { path: '^src/(jobs|engine|org|soql|wire|store)' },
       to: { path: '^src/(api|server|http|cli|config)' },
     },
@@ -41,7 +42,8 @@ module.exports = {
     {
       name: 'api-never-imports-server',
       severity: 'error',
-      comment: 'server wires the surfaces together; a surface never imports the server back (shared glue is in src/http).',
+      comment:
+        'server wires the surfaces together; a surface never imports the server back (shared glue is in src/http).',
       from: { path: '^src/api' },
       to: { path: '^src/server' },
     },

@@ -31,7 +31,11 @@ export interface BatchStatus {
 export class BulkClient {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   private readonly base: URL;
-  constructor(base: string, readonly token: string, readonly version = '62.0') {
+  constructor(
+    base: string,
+    readonly token: string,
+    readonly version = '62.0',
+  ) {
     this.base = new URL(base);
   }
 
@@ -39,16 +43,24 @@ export class BulkClient {
     return `/services/async/${this.version}${p}`;
   }
 
-  request(method: string, path: string, headers: Record<string, string> = {}, body?: Buffer | string): Promise<Response> {
+  request(
+    method: string,
+    path: string,
+    headers: Record<string, string> = {},
+    body?: Buffer | string,
+  ): Promise<Response> {
     return new Promise((resolve, reject) => {
       const h: Record<string, string | number> = { 'X-SFDC-Session': this.token, ...headers };
       if (body !== undefined) h['Content-Length'] = Buffer.byteLength(body);
-      const req = http.request({ agent: this.agent, host: this.base.hostname, port: this.base.port, method, path, headers: h }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      });
+      const req = http.request(
+        { agent: this.agent, host: this.base.hostname, port: this.base.port, method, path, headers: h },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -63,7 +75,12 @@ export class BulkClient {
 
   /** Posts a CSV batch (or a query job's SOQL); resolves when the 201 has arrived, with the time it arrived (performance.now()). */
   async addBatch(jobId: string, csv: Buffer | string): Promise<{ batchId: string; at: number }> {
-    const r = await this.request('POST', this.path(`/job/${jobId}/batch`), { 'Content-Type': 'text/csv; charset=UTF-8' }, csv);
+    const r = await this.request(
+      'POST',
+      this.path(`/job/${jobId}/batch`),
+      { 'Content-Type': 'text/csv; charset=UTF-8' },
+      csv,
+    );
     const at = performance.now();
     if (r.status !== 201) throw new Error(`add batch: ${r.status} ${r.body.toString().slice(0, 500)}`);
     return { batchId: parseBatchInfo(r.body.toString(), formatOf(r)).id, at };
@@ -83,11 +100,17 @@ export class BulkClient {
   }
 
   /** Polls every `intervalMs` until the batch is Completed or Failed; resolves with the time the final state was seen. */
-  async waitForBatch(jobId: string, batchId: string, intervalMs: number, timeoutMs = 120_000): Promise<BatchStatus & { at: number }> {
+  async waitForBatch(
+    jobId: string,
+    batchId: string,
+    intervalMs: number,
+    timeoutMs = 120_000,
+  ): Promise<BatchStatus & { at: number }> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const s = await this.batchStatus(jobId, batchId);
-      if (s.state === 'Completed' || s.state === 'Failed' || s.state === 'NotProcessed') return { ...s, at: performance.now() };
+      if (s.state === 'Completed' || s.state === 'Failed' || s.state === 'NotProcessed')
+        return { ...s, at: performance.now() };
       if (performance.now() > deadline) throw new Error(`batch ${batchId} still ${s.state} after ${timeoutMs} ms`);
       await sleep(intervalMs);
     }
@@ -112,26 +135,40 @@ export class BulkClient {
    * Streams one query result file and discards it, counting bytes and line feeds (every data row ends in one; the
    * extract's values hold none). Resolves when the last byte has arrived, with that time (performance.now()).
    */
-  streamResult(jobId: string, batchId: string, resultId: string): Promise<{ bytes: number; lines: number; at: number; head: string }> {
+  streamResult(
+    jobId: string,
+    batchId: string,
+    resultId: string,
+  ): Promise<{ bytes: number; lines: number; at: number; head: string }> {
     return new Promise((resolve, reject) => {
       const path = this.path(`/job/${jobId}/batch/${batchId}/result/${resultId}`);
-      const req = http.request({ agent: this.agent, host: this.base.hostname, port: this.base.port, method: 'GET', path, headers: { 'X-SFDC-Session': this.token } }, (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          reject(new Error(`result ${resultId}: ${res.statusCode}`));
-          return;
-        }
-        let bytes = 0;
-        let lines = 0;
-        let head = '';
-        res.on('data', (c: Buffer) => {
-          if (bytes === 0) head = c.toString('utf8', 0, Math.min(c.length, 200));
-          bytes += c.length;
-          for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) lines++;
-        });
-        res.on('end', () => resolve({ bytes, lines, at: performance.now(), head }));
-        res.on('error', reject);
-      });
+      const req = http.request(
+        {
+          agent: this.agent,
+          host: this.base.hostname,
+          port: this.base.port,
+          method: 'GET',
+          path,
+          headers: { 'X-SFDC-Session': this.token },
+        },
+        (res) => {
+          if (res.statusCode !== 200) {
+            res.resume();
+            reject(new Error(`result ${resultId}: ${res.statusCode}`));
+            return;
+          }
+          let bytes = 0;
+          let lines = 0;
+          let head = '';
+          res.on('data', (c: Buffer) => {
+            if (bytes === 0) head = c.toString('utf8', 0, Math.min(c.length, 200));
+            bytes += c.length;
+            for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) lines++;
+          });
+          res.on('end', () => resolve({ bytes, lines, at: performance.now(), head }));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end();
     });

@@ -10,28 +10,103 @@ export type Cell = string | number;
 
 /** CSV header, in the order the cells of a row are generated. */
 export const ACCOUNT_COLUMNS = [
-  'Name', 'Type', 'BillingStreet', 'BillingCity', 'BillingState', 'BillingPostalCode', 'BillingCountry',
-  'ShippingStreet', 'ShippingCity', 'ShippingState', 'ShippingPostalCode', 'ShippingCountry',
-  'Phone', 'Fax', 'AccountNumber', 'Website', 'Sic', 'Industry', 'AnnualRevenue', 'NumberOfEmployees',
-  'Ownership', 'TickerSymbol', 'Description', 'Rating', 'Site', 'AccountSource',
+  'Name',
+  'Type',
+  'BillingStreet',
+  'BillingCity',
+  'BillingState',
+  'BillingPostalCode',
+  'BillingCountry',
+  'ShippingStreet',
+  'ShippingCity',
+  'ShippingState',
+  'ShippingPostalCode',
+  'ShippingCountry',
+  'Phone',
+  'Fax',
+  'AccountNumber',
+  'Website',
+  'Sic',
+  'Industry',
+  'AnnualRevenue',
+  'NumberOfEmployees',
+  'Ownership',
+  'TickerSymbol',
+  'Description',
+  'Rating',
+  'Site',
+  'AccountSource',
 ] as const;
 
-const TYPES = ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'];
-const INDUSTRIES = ['Agriculture', 'Apparel', 'Banking', 'Biotechnology', 'Chemicals', 'Communications', 'Construction', 'Consulting', 'Education', 'Electronics', 'Energy', 'Engineering', 'Entertainment', 'Finance', 'Food & Beverage', 'Healthcare', 'Insurance', 'Manufacturing', 'Media', 'Retail', 'Technology', 'Transportation', 'Utilities'];
+const TYPES = [
+  'Prospect',
+  'Customer - Direct',
+  'Customer - Channel',
+  'Channel Partner / Reseller',
+  'Installation Partner',
+  'Technology Partner',
+  'Other',
+];
+const INDUSTRIES = [
+  'Agriculture',
+  'Apparel',
+  'Banking',
+  'Biotechnology',
+  'Chemicals',
+  'Communications',
+  'Construction',
+  'Consulting',
+  'Education',
+  'Electronics',
+  'Energy',
+  'Engineering',
+  'Entertainment',
+  'Finance',
+  'Food & Beverage',
+  'Healthcare',
+  'Insurance',
+  'Manufacturing',
+  'Media',
+  'Retail',
+  'Technology',
+  'Transportation',
+  'Utilities',
+];
 const OWNERSHIP = ['Public', 'Private', 'Subsidiary', 'Other'];
 const RATINGS = ['Hot', 'Warm', 'Cold'];
 const SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
-const CITIES = ['San Francisco', 'New York', 'Chicago', 'Austin', 'Seattle', 'Boston', 'Denver', 'Atlanta', 'Portland', 'San Diego', 'Toronto', 'London'];
+const CITIES = [
+  'San Francisco',
+  'New York',
+  'Chicago',
+  'Austin',
+  'Seattle',
+  'Boston',
+  'Denver',
+  'Atlanta',
+  'Portland',
+  'San Diego',
+  'Toronto',
+  'London',
+];
 const STATES = ['CA', 'NY', 'IL', 'TX', 'WA', 'MA', 'CO', 'GA', 'OR', 'ON'];
 const COUNTRIES = ['United States', 'Canada', 'United Kingdom'];
-const STREETS = ['Market Street', 'Main Street', 'Broadway', 'Elm Avenue', 'Oak Boulevard', 'Pine Road', 'Harbor Drive', 'Mission Street'];
+const STREETS = [
+  'Market Street',
+  'Main Street',
+  'Broadway',
+  'Elm Avenue',
+  'Oak Boulevard',
+  'Pine Road',
+  'Harbor Drive',
+  'Mission Street',
+];
 const WORDS = (
-  'account customer renewal contract pipeline quarterly revenue forecast enterprise platform integration support '
-  + 'onboarding migration expansion strategic partner regional office headquarters procurement compliance security '
-  + 'analytics dashboard subscription license upgrade discount negotiation stakeholder executive sponsor roadmap '
-  + 'deployment rollout training workshop feedback escalation resolution priority milestone deliverable invoice'
+  'account customer renewal contract pipeline quarterly revenue forecast enterprise platform integration support ' +
+  'onboarding migration expansion strategic partner regional office headquarters procurement compliance security ' +
+  'analytics dashboard subscription license upgrade discount negotiation stakeholder executive sponsor roadmap ' +
+  'deployment rollout training workshop feedback escalation resolution priority milestone deliverable invoice'
 ).split(' ');
-
 
 function description(rnd: () => number, target: number, n: number): string {
   const parts: string[] = [`Account ${n} notes: `];
@@ -41,8 +116,10 @@ function description(rnd: () => number, target: number, n: number): string {
     const w = WORDS[Math.floor(rnd() * WORDS.length)];
     let piece = w;
     sentence++;
-    if (sentence % 11 === 0) piece = `${w}, "${WORDS[Math.floor(rnd() * WORDS.length)]}"`; // commas and quotes, to be quoted in CSV
-    else if (sentence % 17 === 0) piece = `${w}.\n`; // a line break inside a long-text value
+    if (sentence % 11 === 0)
+      piece = `${w}, "${WORDS[Math.floor(rnd() * WORDS.length)]}"`; // commas and quotes, to be quoted in CSV
+    else if (sentence % 17 === 0)
+      piece = `${w}.\n`; // a line break inside a long-text value
     else if (sentence % 7 === 0) piece = `${w},`;
     parts.push(piece);
     len += piece.length + 1;
@@ -154,7 +231,12 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
  * `count` rows of valid raw values (as a client writes them in CSV), numbered from `offset` so that batches of
  * different rounds never repeat a unique Code__c. `accountIds` are existing Accounts the lookups point at.
  */
-export function generateMixed(count: number, offset: number, accountIds: readonly string[], seed = 20240602): string[][] {
+export function generateMixed(
+  count: number,
+  offset: number,
+  accountIds: readonly string[],
+  seed = 20240602,
+): string[][] {
   const rnd = prng(seed + offset);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const word = () => WORDS[Math.floor(rnd() * WORDS.length)];

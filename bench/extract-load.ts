@@ -13,9 +13,35 @@ import Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
 import { base62, to18 } from '../src/wire/ids.js';
 
-const INDUSTRIES = ['Agriculture', 'Banking', 'Chemicals', 'Construction', 'Education', 'Energy', 'Finance', 'Healthcare', 'Insurance', 'Manufacturing', 'Media', 'Retail', 'Technology', 'Utilities'];
+const INDUSTRIES = [
+  'Agriculture',
+  'Banking',
+  'Chemicals',
+  'Construction',
+  'Education',
+  'Energy',
+  'Finance',
+  'Healthcare',
+  'Insurance',
+  'Manufacturing',
+  'Media',
+  'Retail',
+  'Technology',
+  'Utilities',
+];
 const TYPES = ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Other'];
-const CITIES = ['San Francisco', 'New York', 'Chicago', 'Austin', 'Seattle', 'Boston', 'Denver', 'Atlanta', 'Toronto', 'London'];
+const CITIES = [
+  'San Francisco',
+  'New York',
+  'Chicago',
+  'Austin',
+  'Seattle',
+  'Boston',
+  'Denver',
+  'Atlanta',
+  'Toronto',
+  'London',
+];
 
 /** The id localforce's IdGenerator gives the n-th Account of pod `Lf`. */
 export const accountId = (n: number) => to18('001Lf0' + base62(n, 9));
@@ -27,23 +53,41 @@ export function loadAccountsDirectly(dbFile: string, count: number): number {
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = OFF'); // setup only: the file is checkpointed and closed before localforce opens it again
-    const userId = db.prepare(`SELECT l.user_id FROM lf_login l JOIN lf_org o ON o.id = l.org_id WHERE o.is_default = 1 LIMIT 1`).pluck(true).get() as string | undefined;
+    const userId = db
+      .prepare(`SELECT l.user_id FROM lf_login l JOIN lf_org o ON o.id = l.org_id WHERE o.is_default = 1 LIMIT 1`)
+      .pluck(true)
+      .get() as string | undefined;
     if (!userId) throw new Error('extract setup: no default org user in the database');
     const existing = db.prepare('SELECT COUNT(*) FROM "Account"').pluck(true).get() as number;
     if (existing !== 0) throw new Error(`extract setup: Account already holds ${existing} rows`);
-    const insert = db.prepare(`INSERT INTO "Account" ("Id", "IsDeleted", "CreatedDate", "CreatedById", "LastModifiedDate", "LastModifiedById",
+    const insert =
+      db.prepare(`INSERT INTO "Account" ("Id", "IsDeleted", "CreatedDate", "CreatedById", "LastModifiedDate", "LastModifiedById",
       "SystemModstamp", "OwnerId", "Name", "Type", "Industry", "NumberOfEmployees", "BillingCity") VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const now = new Date().toISOString();
     const step = 100_000;
     for (let from = 1; from <= count; from += step) {
       db.transaction(() => {
         for (let n = from; n < from + step && n <= count; n++) {
-          insert.run(accountId(n), now, userId, now, userId, now, userId, `Extract Account ${String(n).padStart(7, '0')}`,
-            TYPES[n % TYPES.length], INDUSTRIES[(n * 7) % INDUSTRIES.length], 1 + ((n * 7919) % 250_000), CITIES[(n * 3) % CITIES.length]);
+          insert.run(
+            accountId(n),
+            now,
+            userId,
+            now,
+            userId,
+            now,
+            userId,
+            `Extract Account ${String(n).padStart(7, '0')}`,
+            TYPES[n % TYPES.length],
+            INDUSTRIES[(n * 7) % INDUSTRIES.length],
+            1 + ((n * 7919) % 250_000),
+            CITIES[(n * 3) % CITIES.length],
+          );
         }
       })();
     }
-    db.prepare('INSERT INTO lf_id_counter (prefix, next) VALUES (?, ?) ON CONFLICT (prefix) DO UPDATE SET next = max(next, excluded.next)').run('001', count + 1);
+    db.prepare(
+      'INSERT INTO lf_id_counter (prefix, next) VALUES (?, ?) ON CONFLICT (prefix) DO UPDATE SET next = max(next, excluded.next)',
+    ).run('001', count + 1);
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
     db.close();

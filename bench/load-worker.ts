@@ -23,23 +23,45 @@ async function runPhase(phase: LoadPhase): Promise<LoadResult> {
   const end = measureStart + phase.durationMs;
 
   // CPU and event-loop snapshots at the start and end of the measured window.
-  let cpu0 = { server: NaN, client: process.cpuUsage(), elu: performance.eventLoopUtilization(), at: measureStart, machine: machineCpu() };
+  let cpu0 = {
+    server: NaN,
+    client: process.cpuUsage(),
+    elu: performance.eventLoopUtilization(),
+    at: measureStart,
+    machine: machineCpu(),
+  };
   const snapshot = setTimeout(() => {
-    cpu0 = { server: procCpuSeconds(phase.serverPid), client: process.cpuUsage(), elu: performance.eventLoopUtilization(), at: performance.now(), machine: machineCpu() };
+    cpu0 = {
+      server: procCpuSeconds(phase.serverPid),
+      client: process.cpuUsage(),
+      elu: performance.eventLoopUtilization(),
+      at: performance.now(),
+      machine: machineCpu(),
+    };
   }, phase.warmupMs);
 
   const once = () =>
     new Promise<void>((resolve) => {
       const start = performance.now();
       const req = http.request(
-        { agent, host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', headers: phase.headers },
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname + url.search,
+          method: 'GET',
+          headers: phase.headers,
+        },
         (res) => {
           // Bodies are small and length-delimited: check the declared length and discard the bytes (cheapest for the client).
           const n = Number(res.headers['content-length'] ?? -1);
           res.resume();
           res.on('end', () => {
             const t = performance.now();
-            if (res.statusCode !== (phase.expectStatus ?? 200) || (phase.expectBytes !== undefined && n !== phase.expectBytes)) {
+            if (
+              res.statusCode !== (phase.expectStatus ?? 200) ||
+              (phase.expectBytes !== undefined && n !== phase.expectBytes)
+            ) {
               errors++;
               firstError ||= `status ${res.statusCode}, ${n} bytes`;
             } else if (start >= measureStart) {

@@ -17,10 +17,19 @@ parentPort!.on('message', () => (stopping = true));
 function once(): Promise<{ ms: number; ok: boolean; error?: string }> {
   return new Promise((resolve) => {
     const start = performance.now();
-    const req = http.request({ agent, host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', headers: o.headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ ms: performance.now() - start, ok: res.statusCode === 200, error: res.statusCode === 200 ? undefined : `status ${res.statusCode}` }));
-    });
+    const req = http.request(
+      { agent, host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', headers: o.headers },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({
+            ms: performance.now() - start,
+            ok: res.statusCode === 200,
+            error: res.statusCode === 200 ? undefined : `status ${res.statusCode}`,
+          }),
+        );
+      },
+    );
     req.on('error', (err) => resolve({ ms: performance.now() - start, ok: false, error: err.message }));
     req.end();
   });
@@ -43,18 +52,25 @@ async function run(): Promise<PollerResult> {
     if (r.ok) {
       lat.push(r.ms);
       at.push(start - t0);
-    }
-    else {
+    } else {
       errors++;
       firstError ??= r.error;
     }
   }
   agent.destroy();
   const sorted = Float64Array.from(lat).sort();
-  const slowest = lat.map((ms, i) => ({ atMs: Math.round(at[i]), ms: Math.round(ms * 10) / 10 })).sort((a, b) => b.ms - a.ms).slice(0, 5);
+  const slowest = lat
+    .map((ms, i) => ({ atMs: Math.round(at[i]), ms: Math.round(ms * 10) / 10 }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5);
   return {
-    polls: sorted.length, errors, firstError,
-    p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.length ? sorted[sorted.length - 1] : NaN, slowest,
+    polls: sorted.length,
+    errors,
+    firstError,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.length ? sorted[sorted.length - 1] : NaN,
+    slowest,
   };
 }
 

@@ -65,7 +65,20 @@ export interface LocalforceOptions {
 export async function spawnLocalforce(o: LocalforceOptions = {}): Promise<Child> {
   const port = await freePort();
   const storage = o.database ? ['--database', o.database] : o.dataDir ? ['--data', o.dataDir] : ['--memory'];
-  const args = [...(o.nodeArgs ?? []), CLI, 'serve', ...storage, '--host', '127.0.0.1', '--port', String(port), '--token', TOKEN, '--log-level', 'silent'];
+  const args = [
+    ...(o.nodeArgs ?? []),
+    CLI,
+    'serve',
+    ...storage,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--token',
+    TOKEN,
+    '--log-level',
+    'silent',
+  ];
   if (o.workers) args.push('--workers', String(o.workers));
   if (o.schema) args.push('--schema', o.schema);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -94,7 +107,9 @@ export async function spawnLocalforce(o: LocalforceOptions = {}): Promise<Child>
 }
 
 export async function spawnReferenceServer(body: Buffer, headers: Record<string, string>): Promise<Child> {
-  const child = fork(fileURLToPath(new URL('./reference-server.js', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL('./reference-server.js', import.meta.url)), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   track(child);
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { port: number }).port));
@@ -118,8 +133,13 @@ export interface Reference<Req, Res> {
   stop(): Promise<void>;
 }
 
-export async function spawnReference<Req extends object, Res>(script: string, args: string[]): Promise<Reference<Req, Res>> {
-  const child = fork(fileURLToPath(new URL(script, import.meta.url)), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function spawnReference<Req extends object, Res>(
+  script: string,
+  args: string[],
+): Promise<Reference<Req, Res>> {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), args, {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   track(child);
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
@@ -149,6 +169,9 @@ export async function spawnReference<Req extends object, Res>(script: string, ar
 }
 
 export async function spawnReferenceInsert(dbFile: string, rows: number): Promise<ReferenceInsert> {
-  const ref = await spawnReference<object, { ms: number; rows: number }>('./reference-insert.js', [dbFile, String(rows)]);
+  const ref = await spawnReference<object, { ms: number; rows: number }>('./reference-insert.js', [
+    dbFile,
+    String(rows),
+  ]);
   return { pid: ref.pid, run: () => ref.run({}), stop: ref.stop };
 }

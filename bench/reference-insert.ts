@@ -20,15 +20,29 @@ const account = STANDARD_OBJECTS.find((o) => o.name === 'Account')!;
 const db = new Database(dbFile);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
-db.exec(`CREATE TABLE IF NOT EXISTS "Account" (${account.fields.map((f) => `${quoteIdent(f.name)} ${columnType(f)}${f.name === 'Id' ? ' PRIMARY KEY' : ''}`).join(', ')})`);
+db.exec(
+  `CREATE TABLE IF NOT EXISTS "Account" (${account.fields.map((f) => `${quoteIdent(f.name)} ${columnType(f)}${f.name === 'Id' ? ' PRIMARY KEY' : ''}`).join(', ')})`,
+);
 for (const f of account.fields) {
-  if (f.externalId || (f.idLookup && f.name !== 'Id')) db.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdent(`Account_${f.name}_idx`)} ON "Account" (${quoteIdent(f.name)})`);
+  if (f.externalId || (f.idLookup && f.name !== 'Id'))
+    db.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdent(`Account_${f.name}_idx`)} ON "Account" (${quoteIdent(f.name)})`);
 }
 
-const SYSTEM = ['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp', 'OwnerId'];
+const SYSTEM = [
+  'Id',
+  'IsDeleted',
+  'CreatedDate',
+  'CreatedById',
+  'LastModifiedDate',
+  'LastModifiedById',
+  'SystemModstamp',
+  'OwnerId',
+];
 const provided = new Set<string>(ACCOUNT_COLUMNS);
 const columns = account.fields.filter((f) => provided.has(f.name) || SYSTEM.includes(f.name)).map((f) => f.name);
-const insert = db.prepare(`INSERT INTO "Account" (${columns.map(quoteIdent).join(',')}) VALUES (${columns.map(() => '?').join(',')})`);
+const insert = db.prepare(
+  `INSERT INTO "Account" (${columns.map(quoteIdent).join(',')}) VALUES (${columns.map(() => '?').join(',')})`,
+);
 
 const data = generateAccounts(count);
 const ids = new IdGenerator({ reserveIds: async () => 1 }, 'Rf');
@@ -42,11 +56,20 @@ function typedRows(): Cell[][] {
     ACCOUNT_COLUMNS.forEach((c, i) => byName.set(c, cells[i]));
     return columns.map((c) => {
       switch (c) {
-        case 'Id': return ids.format('001', nextId++);
-        case 'IsDeleted': return 0;
-        case 'CreatedDate': case 'LastModifiedDate': case 'SystemModstamp': return now;
-        case 'CreatedById': case 'LastModifiedById': case 'OwnerId': return userId;
-        default: return byName.get(c)!;
+        case 'Id':
+          return ids.format('001', nextId++);
+        case 'IsDeleted':
+          return 0;
+        case 'CreatedDate':
+        case 'LastModifiedDate':
+        case 'SystemModstamp':
+          return now;
+        case 'CreatedById':
+        case 'LastModifiedById':
+        case 'OwnerId':
+          return userId;
+        default:
+          return byName.get(c)!;
       }
     });
   });

@@ -21,7 +21,9 @@ import { MIXED_COLUMNS, MIXED_OBJECT, MIXED_SCHEMA, generateMixed } from './data
 
 const [dbFile, countText] = process.argv.slice(2);
 const count = Number(countText);
-const shape = buildShapes([{ object: MIXED_SCHEMA.objects[0], keyPrefix: 'a00' }]).find((s) => s.name === MIXED_OBJECT)!;
+const shape = buildShapes([{ object: MIXED_SCHEMA.objects[0], keyPrefix: 'a00' }]).find(
+  (s) => s.name === MIXED_OBJECT,
+)!;
 const object = makeObject(shape, MIXED_OBJECT);
 
 const db = new Database(dbFile);
@@ -29,26 +31,49 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 ensureRecordTables(db, [object]);
 
-const SYSTEM = ['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp', 'OwnerId'];
+const SYSTEM = [
+  'Id',
+  'IsDeleted',
+  'CreatedDate',
+  'CreatedById',
+  'LastModifiedDate',
+  'LastModifiedById',
+  'SystemModstamp',
+  'OwnerId',
+];
 const provided = new Set(MIXED_COLUMNS);
 const columns = object.fields.filter((f) => provided.has(f.name) || SYSTEM.includes(f.name));
-const insert = db.prepare(`INSERT INTO ${quoteIdent(object.table)} (${columns.map((f) => quoteIdent(f.name)).join(',')}) VALUES (${columns.map(() => '?').join(',')})`);
+const insert = db.prepare(
+  `INSERT INTO ${quoteIdent(object.table)} (${columns.map((f) => quoteIdent(f.name)).join(',')}) VALUES (${columns.map(() => '?').join(',')})`,
+);
 const position = new Map(MIXED_COLUMNS.map((c, i) => [c, i]));
 
 const ids = new IdGenerator({ reserveIds: async () => 1 }, 'Rf');
 const userId = ids.format('005', 1);
 let nextId = 1;
-const ctx: CoerceContext = { object, lineEnding: null, prefixOf: (name) => (name === 'Account' ? '001' : name === MIXED_OBJECT ? 'a00' : undefined) };
+const ctx: CoerceContext = {
+  object,
+  lineEnding: null,
+  prefixOf: (name) => (name === 'Account' ? '001' : name === MIXED_OBJECT ? 'a00' : undefined),
+};
 
 function typedRows(offset: number, accountIds: string[]): DbValue[][] {
   const now = new Date().toISOString();
   return generateMixed(count, offset, accountIds).map((cells) =>
     columns.map((f): DbValue => {
       switch (f.name) {
-        case 'Id': return ids.format(object.keyPrefix, nextId++);
-        case 'IsDeleted': return 0;
-        case 'CreatedDate': case 'LastModifiedDate': case 'SystemModstamp': return now;
-        case 'CreatedById': case 'LastModifiedById': case 'OwnerId': return userId;
+        case 'Id':
+          return ids.format(object.keyPrefix, nextId++);
+        case 'IsDeleted':
+          return 0;
+        case 'CreatedDate':
+        case 'LastModifiedDate':
+        case 'SystemModstamp':
+          return now;
+        case 'CreatedById':
+        case 'LastModifiedById':
+        case 'OwnerId':
+          return userId;
       }
       const r = coerceValue(f, cells[position.get(f.name)!], ctx);
       if ('error' in r) throw new Error(`reference: invalid ${f.name}: ${r.error.message}`);

@@ -25,10 +25,21 @@ const account = standardSchema('00DLf0000000001', true).object('Account')!;
 const pool = createPool({ url, max: 2, name: 'localforce-bench-reference' });
 await ensureRecordTables(pool, [account]);
 
-const SYSTEM = ['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp', 'OwnerId'];
+const SYSTEM = [
+  'Id',
+  'IsDeleted',
+  'CreatedDate',
+  'CreatedById',
+  'LastModifiedDate',
+  'LastModifiedById',
+  'SystemModstamp',
+  'OwnerId',
+];
 const provided = new Set<string>(ACCOUNT_COLUMNS);
 // As localforce's insertColumns (src/engine/dml.ts): provided fields, fields with a default, checkboxes, system fields.
-const columns = account.fields.filter((f) => provided.has(f.name) || f.defaultValue !== undefined || f.type === 'boolean' || SYSTEM.includes(f.name));
+const columns = account.fields.filter(
+  (f) => provided.has(f.name) || f.defaultValue !== undefined || f.type === 'boolean' || SYSTEM.includes(f.name),
+);
 const copySql = `COPY ${quoteIdent(account.table)} (${columns.map((f) => quoteIdent(f.name)).join(', ')}) FROM STDIN`;
 
 const data = generateAccounts(count);
@@ -45,13 +56,22 @@ function typedRows(): Value[][] {
     ACCOUNT_COLUMNS.forEach((c, i) => byName.set(c, cells[i]));
     return columns.map((f): Value => {
       switch (f.name) {
-        case 'Id': return ids.format('001', nextId++);
-        case 'IsDeleted': return 0;
-        case 'CreatedDate': case 'LastModifiedDate': case 'SystemModstamp': return now;
-        case 'CreatedById': case 'LastModifiedById': case 'OwnerId': return userId;
+        case 'Id':
+          return ids.format('001', nextId++);
+        case 'IsDeleted':
+          return 0;
+        case 'CreatedDate':
+        case 'LastModifiedDate':
+        case 'SystemModstamp':
+          return now;
+        case 'CreatedById':
+        case 'LastModifiedById':
+        case 'OwnerId':
+          return userId;
       }
       if (byName.has(f.name)) return byName.get(f.name)!;
-      if (f.defaultValue !== undefined) return typeof f.defaultValue === 'boolean' ? (f.defaultValue ? 1 : 0) : f.defaultValue;
+      if (f.defaultValue !== undefined)
+        return typeof f.defaultValue === 'boolean' ? (f.defaultValue ? 1 : 0) : f.defaultValue;
       return f.type === 'boolean' ? 0 : null;
     });
   });
@@ -66,7 +86,10 @@ function copyText(rows: readonly Value[][]): string {
       const v = row[i];
       if (v === null) out += '\\N';
       else if (typeof v === 'number') out += String(v);
-      else out += /[\\\t\n\r]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v;
+      else
+        out += /[\\\t\n\r]/.test(v)
+          ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+          : v;
     }
     out += '\n';
   }

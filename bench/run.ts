@@ -43,9 +43,25 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { BulkClient, type BatchStatus } from './client.js';
-import { accountsCsv, generateAccounts, generateMixed, MIXED_COLUMNS, MIXED_OBJECT, MIXED_SCHEMA, toCsv } from './data.js';
+import {
+  accountsCsv,
+  generateAccounts,
+  generateMixed,
+  MIXED_COLUMNS,
+  MIXED_OBJECT,
+  MIXED_SCHEMA,
+  toCsv,
+} from './data.js';
 import { IntervalPoller, LoadGenerator, type LoadPhase, type LoadResult, type PollerResult } from './load.js';
-import { TOKEN, killAll, spawnLocalforce, spawnReference, spawnReferenceInsert, spawnReferenceServer, type Child } from './processes.js';
+import {
+  TOKEN,
+  killAll,
+  spawnLocalforce,
+  spawnReference,
+  spawnReferenceInsert,
+  spawnReferenceServer,
+  type Child,
+} from './processes.js';
 import { median, procMemoryMb, round, sleep } from './stats.js';
 import { loadAccountsDirectly } from './extract-load.js';
 import { checkSoql } from '../src/soql/check.js';
@@ -89,9 +105,11 @@ const log = (line: string) => process.stdout.write(line + '\n');
 const rotated = <T>(xs: readonly T[], r: number): T[] => xs.map((_, i) => xs[(i + r) % xs.length]);
 
 function phaseLine(r: LoadResult): string {
-  return `    ${r.label.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(6)} ms`
-    + `  server cpu ${r.serverCpuPct.toFixed(0).padStart(3)}%  loadgen elu ${(r.clientElu * 100).toFixed(0).padStart(3)}%  steal ${r.stealPct.toFixed(0).padStart(2)}%`
-    + `${r.errors ? `  ERRORS ${r.errors} (${r.firstError})` : ''}`;
+  return (
+    `    ${r.label.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(6)} ms` +
+    `  server cpu ${r.serverCpuPct.toFixed(0).padStart(3)}%  loadgen elu ${(r.clientElu * 100).toFixed(0).padStart(3)}%  steal ${r.stealPct.toFixed(0).padStart(2)}%` +
+    `${r.errors ? `  ERRORS ${r.errors} (${r.firstError})` : ''}`
+  );
 }
 
 interface PhaseSummary {
@@ -159,12 +177,33 @@ async function pollsSection(load: LoadGenerator, lf: Child, bulk: BulkClient, jo
     const check = await new BulkClient(ref.url, TOKEN).request('GET', path);
     if (!check.body.equals(captured.body)) throw new Error('reference server body differs');
 
-    const base = { headers: { 'X-SFDC-Session': TOKEN }, connections: CONFIG.connections, warmupMs: CONFIG.warmupMs, durationMs: CONFIG.phaseMs };
+    const base = {
+      headers: { 'X-SFDC-Session': TOKEN },
+      connections: CONFIG.connections,
+      warmupMs: CONFIG.warmupMs,
+      durationMs: CONFIG.phaseMs,
+    };
     const phases: Record<string, LoadPhase> = {
-      'raw node:http': { ...base, label: 'raw node:http', url: ref.url + path, serverPid: ref.pid, expectBytes: captured.body.length },
-      localforce: { ...base, label: 'localforce', url: lf.url + path, serverPid: lf.pid, expectBytes: captured.body.length },
+      'raw node:http': {
+        ...base,
+        label: 'raw node:http',
+        url: ref.url + path,
+        serverPid: ref.pid,
+        expectBytes: captured.body.length,
+      },
+      localforce: {
+        ...base,
+        label: 'localforce',
+        url: lf.url + path,
+        serverPid: lf.pid,
+        expectBytes: captured.body.length,
+      },
       'localforce gzip': {
-        ...base, label: 'localforce gzip', url: lf.url + path, serverPid: lf.pid, expectBytes: gz.body.length,
+        ...base,
+        label: 'localforce gzip',
+        url: lf.url + path,
+        serverPid: lf.pid,
+        expectBytes: gz.body.length,
         headers: { ...base.headers, 'Accept-Encoding': 'gzip' },
       },
     };
@@ -183,15 +222,27 @@ async function pollsSection(load: LoadGenerator, lf: Child, bulk: BulkClient, jo
     const raw = summarize(byLabel['raw node:http']);
     const plain = summarize(byLabel.localforce);
     const gzip = summarize(byLabel['localforce gzip']);
-    const perRound = (a: string, b: string, k: 'rps' | 'p99') => byLabel[a].map((x, i) => round(x[k] / byLabel[b][i][k]));
+    const perRound = (a: string, b: string, k: 'rps' | 'p99') =>
+      byLabel[a].map((x, i) => round(x[k] / byLabel[b][i][k]));
     if (raw.loadgenElu >= 0.9) {
-      notes.push(`the raw node:http reference was load-generator bound (loadgen event loop ${Math.round(raw.loadgenElu * 100)}% busy, raw server ${raw.serverCpuPct}% CPU): `
-        + 'its true capacity is higher, so the polls ratio overstates localforce');
+      notes.push(
+        `the raw node:http reference was load-generator bound (loadgen event loop ${Math.round(raw.loadgenElu * 100)}% busy, raw server ${raw.serverCpuPct}% CPU): ` +
+          'its true capacity is higher, so the polls ratio overstates localforce',
+      );
     }
-    results.polls = { jobBatches: CONFIG.statusBatches, bodyBytes: captured.body.length, gzipBytes: gz.body.length, summary: { raw, localforce: plain, gzip }, phases: byLabel };
+    results.polls = {
+      jobBatches: CONFIG.statusBatches,
+      bodyBytes: captured.body.length,
+      gzipBytes: gz.body.length,
+      summary: { raw, localforce: plain, gzip },
+      phases: byLabel,
+    };
     const p99Ratio = plain.p99 / raw.p99;
     ratios.push({
-      name: 'polls/s localforce vs raw node:http', value: plain.rps / raw.rps, target: '≥ 0.50', pass: plain.rps / raw.rps >= 0.5,
+      name: 'polls/s localforce vs raw node:http',
+      value: plain.rps / raw.rps,
+      target: '≥ 0.50',
+      pass: plain.rps / raw.rps >= 0.5,
       extras: [{ name: 'p99', value: p99Ratio, unit: 'x', target: '≤ 2x', pass: p99Ratio <= 2 }],
       perRound: perRound('localforce', 'raw node:http', 'rps'),
     });
@@ -199,8 +250,19 @@ async function pollsSection(load: LoadGenerator, lf: Child, bulk: BulkClient, jo
     // machine, so a throughput ratio alone moves with whichever of them the scheduler favoured in that window.
     const cpuPerPoll = (rs: LoadResult[]) => median(rs.map((x) => x.serverCpuPct / x.rps));
     ratios.push({
-      name: 'gzip polls/s vs uncompressed', value: gzip.rps / plain.rps, target: '≥ 0.90', pass: gzip.rps / plain.rps >= 0.9,
-      extras: [{ name: 'server CPU per poll', value: cpuPerPoll(byLabel['localforce gzip']) / cpuPerPoll(byLabel.localforce), unit: 'x', target: '', pass: true }],
+      name: 'gzip polls/s vs uncompressed',
+      value: gzip.rps / plain.rps,
+      target: '≥ 0.90',
+      pass: gzip.rps / plain.rps >= 0.9,
+      extras: [
+        {
+          name: 'server CPU per poll',
+          value: cpuPerPoll(byLabel['localforce gzip']) / cpuPerPoll(byLabel.localforce),
+          unit: 'x',
+          target: '',
+          pass: true,
+        },
+      ],
       perRound: perRound('localforce gzip', 'localforce', 'rps'),
     });
   } finally {
@@ -223,7 +285,8 @@ interface IngestBatch {
  * posts `ingest.csv` batches back to back, each waited for until Completed ('during ingest').
  */
 async function pollsIdleVsIngesting(
-  load: LoadGenerator, phase: LoadPhase,
+  load: LoadGenerator,
+  phase: LoadPhase,
   ingest: { client: BulkClient; job: string; csv: Buffer; rows: number },
   labels: { round: string; idle: string; busy: string; batches: string },
 ): Promise<{ byLabel: Record<'idle' | 'during ingest', LoadResult[]>; ingestRounds: IngestBatch[][] }> {
@@ -249,7 +312,12 @@ async function pollsIdleVsIngesting(
             const { batchId, at } = await ingest.client.addBatch(ingest.job, ingest.csv);
             firstPosted();
             const s = await ingest.client.waitForBatch(ingest.job, batchId, CONFIG.ingestPollMs);
-            batches.push({ postMs: round(at - t0, 1), processMs: round(s.at - at, 1), state: s.state, processed: s.processed });
+            batches.push({
+              postMs: round(at - t0, 1),
+              processMs: round(s.at - at, 1),
+              state: s.state,
+              processed: s.processed,
+            });
           }
         } finally {
           firstPosted(); // a failure surfaces at `await loop` below, not as an unhandled rejection
@@ -262,25 +330,44 @@ async function pollsIdleVsIngesting(
       await loop;
       byLabel['during ingest'].push(res);
       ingestRounds.push(batches);
-      log(phaseLine(res) + `  [${batches.length} ${labels.batches}, ${median(batches.map((b) => b.processMs)).toFixed(0)} ms each]`);
-      if (batches.some((b) => b.state !== 'Completed' || b.processed !== ingest.rows)) throw new Error(`ingest batch did not complete: ${JSON.stringify(batches)}`);
+      log(
+        phaseLine(res) +
+          `  [${batches.length} ${labels.batches}, ${median(batches.map((b) => b.processMs)).toFixed(0)} ms each]`,
+      );
+      if (batches.some((b) => b.state !== 'Completed' || b.processed !== ingest.rows))
+        throw new Error(`ingest batch did not complete: ${JSON.stringify(batches)}`);
     }
   }
   return { byLabel, ingestRounds };
 }
 
-async function ingestSection(load: LoadGenerator, lf: Child, bulk: BulkClient, pollJobId: string, csv: Buffer): Promise<void> {
+async function ingestSection(
+  load: LoadGenerator,
+  lf: Child,
+  bulk: BulkClient,
+  pollJobId: string,
+  csv: Buffer,
+): Promise<void> {
   const ingestJob = await bulk.createJob();
   const phase: LoadPhase = {
-    label: '', url: lf.url + bulk.path(`/job/${pollJobId}/batch`), headers: { 'X-SFDC-Session': TOKEN }, serverPid: lf.pid,
-    connections: CONFIG.connections, warmupMs: CONFIG.warmupMs, durationMs: CONFIG.phaseMs,
+    label: '',
+    url: lf.url + bulk.path(`/job/${pollJobId}/batch`),
+    headers: { 'X-SFDC-Session': TOKEN },
+    serverPid: lf.pid,
+    connections: CONFIG.connections,
+    warmupMs: CONFIG.warmupMs,
+    durationMs: CONFIG.phaseMs,
   };
   // A separate client on its own connections: POST a batch, wait for Completed, POST the next.
   const ingestClient = new BulkClient(lf.url, TOKEN);
   let measured: Awaited<ReturnType<typeof pollsIdleVsIngesting>>;
   try {
-    measured = await pollsIdleVsIngesting(load, phase, { client: ingestClient, job: ingestJob, csv, rows: CONFIG.batchRows },
-      { round: 'round', idle: 'polls idle', busy: 'polls during ingest', batches: 'batches' });
+    measured = await pollsIdleVsIngesting(
+      load,
+      phase,
+      { client: ingestClient, job: ingestJob, csv, rows: CONFIG.batchRows },
+      { round: 'round', idle: 'polls idle', busy: 'polls during ingest', batches: 'batches' },
+    );
   } finally {
     ingestClient.close();
   }
@@ -288,9 +375,16 @@ async function ingestSection(load: LoadGenerator, lf: Child, bulk: BulkClient, p
   const idle = summarize(byLabel.idle);
   const busy = summarize(byLabel['during ingest']);
   const p99s = byLabel['during ingest'].map((x) => x.p99);
-  results.ingest = { summary: { idle, duringIngest: busy, duringIngestP99Max: round(Math.max(...p99s)) }, phases: byLabel, ingestBatches: ingestRounds };
+  results.ingest = {
+    summary: { idle, duringIngest: busy, duringIngestP99Max: round(Math.max(...p99s)) },
+    phases: byLabel,
+    ingestBatches: ingestRounds,
+  };
   ratios.push({
-    name: 'polls/s during 10k-row ingest vs idle', value: busy.rps / idle.rps, target: '≥ 0.30', pass: busy.rps / idle.rps >= 0.3,
+    name: 'polls/s during 10k-row ingest vs idle',
+    value: busy.rps / idle.rps,
+    target: '≥ 0.30',
+    pass: busy.rps / idle.rps >= 0.3,
     extras: [{ name: 'p99', value: busy.p99, unit: ' ms', target: '≤ 50 ms', pass: busy.p99 <= 50 }],
     perRound: byLabel['during ingest'].map((x, i) => round(x.rps / byLabel.idle[i].rps)),
   });
@@ -304,18 +398,23 @@ async function e2eSection(csv: Buffer): Promise<void> {
   const bulk = new BulkClient(lf.url, TOKEN);
   const dir = mkdtempSync(join(tmpdir(), 'localforce-bench-ref-'));
   const ref = await spawnReferenceInsert(join(dir, 'reference.sqlite'), CONFIG.batchRows);
-  const rows: { round: number | 'warmup'; localforce?: Record<string, number>; reference?: Record<string, number> }[] = [];
+  const rows: { round: number | 'warmup'; localforce?: Record<string, number>; reference?: Record<string, number> }[] =
+    [];
   try {
     const job = await bulk.createJob();
     const runLocalforce = async () => {
       const t0 = performance.now();
       const { batchId, at } = await bulk.addBatch(job, csv);
       const s = await bulk.waitForBatch(job, batchId, CONFIG.e2ePollMs);
-      if (s.state !== 'Completed' || s.processed !== CONFIG.batchRows || s.failed !== 0) throw new Error(`e2e batch: ${JSON.stringify(s)}`);
+      if (s.state !== 'Completed' || s.processed !== CONFIG.batchRows || s.failed !== 0)
+        throw new Error(`e2e batch: ${JSON.stringify(s)}`);
       const wallMs = s.at - at;
       return {
-        recordsPerSec: round(CONFIG.batchRows / (wallMs / 1000), 0), wallMs: round(wallMs, 1), postMs: round(at - t0, 1),
-        postToCompletedMs: round(s.at - t0, 1), totalProcessingTime: s.totalProcessingTime,
+        recordsPerSec: round(CONFIG.batchRows / (wallMs / 1000), 0),
+        wallMs: round(wallMs, 1),
+        postMs: round(at - t0, 1),
+        postToCompletedMs: round(s.at - t0, 1),
+        totalProcessingTime: s.totalProcessingTime,
       };
     };
     const runReference = async () => {
@@ -325,7 +424,9 @@ async function e2eSection(csv: Buffer): Promise<void> {
     // Warm-up: one batch each (JIT, page cache), reported in the JSON only. Also checks the results of one batch.
     const warm = { round: 'warmup' as const, localforce: await runLocalforce(), reference: await runReference() };
     rows.push(warm);
-    log(`  warm-up     localforce ${warm.localforce.recordsPerSec} rec/s (${warm.localforce.wallMs} ms)   raw sqlite ${warm.reference.recordsPerSec} rec/s (${warm.reference.ms} ms)`);
+    log(
+      `  warm-up     localforce ${warm.localforce.recordsPerSec} rec/s (${warm.localforce.wallMs} ms)   raw sqlite ${warm.reference.recordsPerSec} rec/s (${warm.reference.ms} ms)`,
+    );
     for (let r = 0; r < CONFIG.e2eRounds; r++) {
       const row: (typeof rows)[number] = { round: r + 1 };
       for (const which of rotated(['reference', 'localforce'] as const, r)) {
@@ -335,8 +436,10 @@ async function e2eSection(csv: Buffer): Promise<void> {
       }
       rows.push(row);
       const l = row.localforce!;
-      log(`  round ${r + 1}/${CONFIG.e2eRounds}   localforce ${String(l.recordsPerSec).padStart(6)} rec/s (201→Completed ${l.wallMs} ms, POST ${l.postMs} ms, totalProcessingTime ${l.totalProcessingTime} ms)`
-        + `   raw sqlite ${String(row.reference!.recordsPerSec).padStart(6)} rec/s (${row.reference!.ms} ms)`);
+      log(
+        `  round ${r + 1}/${CONFIG.e2eRounds}   localforce ${String(l.recordsPerSec).padStart(6)} rec/s (201→Completed ${l.wallMs} ms, POST ${l.postMs} ms, totalProcessingTime ${l.totalProcessingTime} ms)` +
+          `   raw sqlite ${String(row.reference!.recordsPerSec).padStart(6)} rec/s (${row.reference!.ms} ms)`,
+      );
     }
   } finally {
     bulk.close();
@@ -348,9 +451,11 @@ async function e2eSection(csv: Buffer): Promise<void> {
   const lfRate = median(measured.map((r) => r.localforce!.recordsPerSec));
   const refRate = median(measured.map((r) => r.reference!.recordsPerSec));
   results.e2e = {
-    csvBytes: csv.length, rows: CONFIG.batchRows,
+    csvBytes: csv.length,
+    rows: CONFIG.batchRows,
     summary: {
-      localforceRecordsPerSec: lfRate, referenceRecordsPerSec: refRate,
+      localforceRecordsPerSec: lfRate,
+      referenceRecordsPerSec: refRate,
       localforceWallMs: median(measured.map((r) => r.localforce!.wallMs)),
       localforcePostMs: median(measured.map((r) => r.localforce!.postMs)),
       localforceTotalProcessingTime: median(measured.map((r) => r.localforce!.totalProcessingTime)),
@@ -359,7 +464,10 @@ async function e2eSection(csv: Buffer): Promise<void> {
     rounds: rows,
   };
   ratios.push({
-    name: '10k-row batch records/s vs raw SQLite', value: lfRate / refRate, target: '≥ 0.40', pass: lfRate / refRate >= 0.4,
+    name: '10k-row batch records/s vs raw SQLite',
+    value: lfRate / refRate,
+    target: '≥ 0.40',
+    pass: lfRate / refRate >= 0.4,
     perRound: measured.map((r) => round(r.localforce!.recordsPerSec / r.reference!.recordsPerSec)),
   });
 }
@@ -382,32 +490,54 @@ async function mixedSection(): Promise<void> {
   writeFileSync(schemaFile, JSON.stringify(MIXED_SCHEMA, null, 2));
   const lf = await spawnLocalforce({ nodeArgs: CONFIG.serverNodeArgs, schema: schemaFile });
   const bulk = new BulkClient(lf.url, TOKEN);
-  const ref = await spawnReference<{ offset: number; accountIds: string[] }, { ms: number; rows: number }>('./reference-mixed.js', [join(dir, 'reference.sqlite'), String(rows)]);
-  const measured: { round: number | 'warmup'; offset: number; csvBytes: number; localforce?: MixedRun; reference?: { recordsPerSec: number; ms: number } }[] = [];
+  const ref = await spawnReference<{ offset: number; accountIds: string[] }, { ms: number; rows: number }>(
+    './reference-mixed.js',
+    [join(dir, 'reference.sqlite'), String(rows)],
+  );
+  const measured: {
+    round: number | 'warmup';
+    offset: number;
+    csvBytes: number;
+    localforce?: MixedRun;
+    reference?: { recordsPerSec: number; ms: number };
+  }[] = [];
   try {
     // The Accounts the lookups point at (checked by localforce: they must exist).
     const parents = await bulk.createJob('Account');
-    const { batchId: parentBatch } = await bulk.addBatch(parents, accountsCsv(generateAccounts(CONFIG.mixedParents, 11)));
+    const { batchId: parentBatch } = await bulk.addBatch(
+      parents,
+      accountsCsv(generateAccounts(CONFIG.mixedParents, 11)),
+    );
     const ps = await bulk.waitForBatch(parents, parentBatch, 20);
-    const accountIds = (await bulk.batchResults(parents, parentBatch)).map((line) => /^"(\w{18})","true"/.exec(line)?.[1]).filter((id): id is string => !!id);
-    if (ps.state !== 'Completed' || accountIds.length !== CONFIG.mixedParents) throw new Error(`mixed: parent Accounts: ${JSON.stringify(ps)}, ${accountIds.length} ids`);
+    const accountIds = (await bulk.batchResults(parents, parentBatch))
+      .map((line) => /^"(\w{18})","true"/.exec(line)?.[1])
+      .filter((id): id is string => !!id);
+    if (ps.state !== 'Completed' || accountIds.length !== CONFIG.mixedParents)
+      throw new Error(`mixed: parent Accounts: ${JSON.stringify(ps)}, ${accountIds.length} ids`);
 
     const job = await bulk.createJob(MIXED_OBJECT);
     // Each run inserts fresh rows (Code__c is unique): run k gets rows numbered from k × 10,000, on both sides.
-    const csvFor = (offset: number) => Buffer.from(toCsv(MIXED_COLUMNS, generateMixed(rows, offset, accountIds)), 'utf8');
+    const csvFor = (offset: number) =>
+      Buffer.from(toCsv(MIXED_COLUMNS, generateMixed(rows, offset, accountIds)), 'utf8');
     const runLocalforce = async (offset: number): Promise<MixedRun & { csvBytes: number }> => {
       const csv = csvFor(offset); // built outside the timed section
       const t0 = performance.now();
       const { batchId, at } = await bulk.addBatch(job, csv);
       const s = await bulk.waitForBatch(job, batchId, CONFIG.e2ePollMs);
       if (s.state !== 'Completed' || s.processed !== rows || s.failed !== 0) {
-        const firstFailure = s.failed ? (await bulk.batchResults(job, batchId)).find((l) => !l.includes('"true"')) : undefined;
+        const firstFailure = s.failed
+          ? (await bulk.batchResults(job, batchId)).find((l) => !l.includes('"true"'))
+          : undefined;
         throw new Error(`mixed batch: ${JSON.stringify(s)}${firstFailure ? `; first failure: ${firstFailure}` : ''}`);
       }
       const wallMs = s.at - at;
       return {
-        recordsPerSec: round(rows / (wallMs / 1000), 0), wallMs: round(wallMs, 1), postMs: round(at - t0, 1),
-        postToCompletedMs: round(s.at - t0, 1), totalProcessingTime: s.totalProcessingTime, csvBytes: csv.length,
+        recordsPerSec: round(rows / (wallMs / 1000), 0),
+        wallMs: round(wallMs, 1),
+        postMs: round(at - t0, 1),
+        postToCompletedMs: round(s.at - t0, 1),
+        totalProcessingTime: s.totalProcessingTime,
+        csvBytes: csv.length,
       };
     };
     const runReference = async (offset: number) => {
@@ -415,11 +545,21 @@ async function mixedSection(): Promise<void> {
       return { recordsPerSec: round(n / (ms / 1000), 0), ms: round(ms, 1) };
     };
     const warmLf = await runLocalforce(0);
-    const warm = { round: 'warmup' as const, offset: 0, csvBytes: warmLf.csvBytes, localforce: warmLf, reference: await runReference(0) };
+    const warm = {
+      round: 'warmup' as const,
+      offset: 0,
+      csvBytes: warmLf.csvBytes,
+      localforce: warmLf,
+      reference: await runReference(0),
+    };
     measured.push(warm);
-    log(`  schema: ${MIXED_OBJECT} with ${MIXED_SCHEMA.objects[0].fields!.length} custom fields (${[...new Set(MIXED_SCHEMA.objects[0].fields!.map((f) => f.type))].join(', ')}); `
-      + `batch ${rows} rows, ${(warm.csvBytes / 1e6).toFixed(2)} MB CSV`);
-    log(`  warm-up     localforce ${warm.localforce.recordsPerSec} rec/s (${warm.localforce.wallMs} ms)   raw sqlite ${warm.reference.recordsPerSec} rec/s (${warm.reference.ms} ms)`);
+    log(
+      `  schema: ${MIXED_OBJECT} with ${MIXED_SCHEMA.objects[0].fields!.length} custom fields (${[...new Set(MIXED_SCHEMA.objects[0].fields!.map((f) => f.type))].join(', ')}); ` +
+        `batch ${rows} rows, ${(warm.csvBytes / 1e6).toFixed(2)} MB CSV`,
+    );
+    log(
+      `  warm-up     localforce ${warm.localforce.recordsPerSec} rec/s (${warm.localforce.wallMs} ms)   raw sqlite ${warm.reference.recordsPerSec} rec/s (${warm.reference.ms} ms)`,
+    );
     for (let r = 0; r < CONFIG.mixedRounds; r++) {
       const offset = (r + 1) * rows;
       const row: (typeof measured)[number] = { round: r + 1, offset, csvBytes: 0 };
@@ -434,8 +574,10 @@ async function mixedSection(): Promise<void> {
       }
       measured.push(row);
       const l = row.localforce!;
-      log(`  round ${r + 1}/${CONFIG.mixedRounds}   localforce ${String(l.recordsPerSec).padStart(6)} rec/s (201→Completed ${l.wallMs} ms, POST ${l.postMs} ms, totalProcessingTime ${l.totalProcessingTime} ms)`
-        + `   raw sqlite ${String(row.reference!.recordsPerSec).padStart(6)} rec/s (${row.reference!.ms} ms)`);
+      log(
+        `  round ${r + 1}/${CONFIG.mixedRounds}   localforce ${String(l.recordsPerSec).padStart(6)} rec/s (201→Completed ${l.wallMs} ms, POST ${l.postMs} ms, totalProcessingTime ${l.totalProcessingTime} ms)` +
+          `   raw sqlite ${String(row.reference!.recordsPerSec).padStart(6)} rec/s (${row.reference!.ms} ms)`,
+      );
     }
   } finally {
     bulk.close();
@@ -447,9 +589,13 @@ async function mixedSection(): Promise<void> {
   const lfRate = median(m.map((r) => r.localforce!.recordsPerSec));
   const refRate = median(m.map((r) => r.reference!.recordsPerSec));
   results.mixed = {
-    object: MIXED_OBJECT, fields: MIXED_SCHEMA.objects[0].fields, rows, csvBytes: median(m.map((r) => r.csvBytes)),
+    object: MIXED_OBJECT,
+    fields: MIXED_SCHEMA.objects[0].fields,
+    rows,
+    csvBytes: median(m.map((r) => r.csvBytes)),
     summary: {
-      localforceRecordsPerSec: lfRate, referenceRecordsPerSec: refRate,
+      localforceRecordsPerSec: lfRate,
+      referenceRecordsPerSec: refRate,
       localforceWallMs: median(m.map((r) => r.localforce!.wallMs)),
       localforcePostMs: median(m.map((r) => r.localforce!.postMs)),
       localforceTotalProcessingTime: median(m.map((r) => r.localforce!.totalProcessingTime)),
@@ -458,7 +604,10 @@ async function mixedSection(): Promise<void> {
     rounds: measured,
   };
   ratios.push({
-    name: '10k-row 20 mixed-type fields records/s vs raw SQLite', value: lfRate / refRate, target: '≥ 0.40', pass: lfRate / refRate >= 0.4,
+    name: '10k-row 20 mixed-type fields records/s vs raw SQLite',
+    value: lfRate / refRate,
+    target: '≥ 0.40',
+    pass: lfRate / refRate >= 0.4,
     perRound: m.map((r) => round(r.localforce!.recordsPerSec / r.reference!.recordsPerSec)),
   });
 }
@@ -508,17 +657,28 @@ async function extractSection(): Promise<void> {
   const first = await spawnLocalforce({ dataDir });
   await first.stop();
   const loadMs = loadAccountsDirectly(dbFile, rows);
-  log(`  loaded ${rows.toLocaleString('en-US')} Accounts into ${dbFile} in ${(loadMs / 1000).toFixed(1)} s (directly, server stopped)`);
+  log(
+    `  loaded ${rows.toLocaleString('en-US')} Accounts into ${dbFile} in ${(loadMs / 1000).toFixed(1)} s (directly, server stopped)`,
+  );
   const lf = await spawnLocalforce({ nodeArgs: CONFIG.serverNodeArgs, dataDir });
   const bulk = new BulkClient(lf.url, TOKEN);
-  const ref = await spawnReference<{ sql: string; header: string[] }, { ms: number; rows: number; bytes: number }>('./reference-extract.js', [dbFile, join(dir, 'reference.csv')]);
+  const ref = await spawnReference<{ sql: string; header: string[] }, { ms: number; rows: number; bytes: number }>(
+    './reference-extract.js',
+    [dbFile, join(dir, 'reference.csv')],
+  );
   // The reference runs the very statement localforce's SOQL compiler produces for the query (the hidden trailing Id
   // column that XML/JSON results need is selected but, as in localforce's CSV, not written).
   const schema = standardSchema('00DLf0000000001', true);
-  const compiled = compileSqlite(checkSoql(EXTRACT_SOQL, schema, { surface: 'bulk', includeDeleted: false, now: Date.now() }));
+  const compiled = compileSqlite(
+    checkSoql(EXTRACT_SOQL, schema, { surface: 'bulk', includeDeleted: false, now: Date.now() }),
+  );
   if (compiled.params.length) throw new Error('extract: unexpected parameters');
   const header = compiled.layout.columns.map((c) => c.header);
-  const measured: { round: number | 'warmup'; localforce?: ExtractRun; reference?: { rowsPerSec: number; ms: number; bytes: number } }[] = [];
+  const measured: {
+    round: number | 'warmup';
+    localforce?: ExtractRun;
+    reference?: { rowsPerSec: number; ms: number; bytes: number };
+  }[] = [];
   let peakMb = NaN;
   try {
     const job = await bulk.createJob('Account', 'query', 'CSV');
@@ -526,7 +686,12 @@ async function extractSection(): Promise<void> {
       const rss = rssSampler(lf.pid);
       const t0 = performance.now();
       const { batchId, at } = await bulk.addBatch(job, EXTRACT_SOQL);
-      const poller = new IntervalPoller({ url: lf.url + bulk.path(`/job/${job}/batch/${batchId}`), headers: { 'X-SFDC-Session': TOKEN }, intervalMs: CONFIG.statusPollMs, maxMs: CONFIG.extractTimeoutMs });
+      const poller = new IntervalPoller({
+        url: lf.url + bulk.path(`/job/${job}/batch/${batchId}`),
+        headers: { 'X-SFDC-Session': TOKEN },
+        intervalMs: CONFIG.statusPollMs,
+        maxMs: CONFIG.extractTimeoutMs,
+      });
       let polls: PollerResult | undefined;
       try {
         const s = await bulk.waitForBatch(job, batchId, CONFIG.extractPollMs, CONFIG.extractTimeoutMs);
@@ -537,7 +702,8 @@ async function extractSection(): Promise<void> {
         let last = s.at;
         for (const id of resultIds) {
           const r = await bulk.streamResult(job, batchId, id);
-          if (!r.head.startsWith(header.map((h) => `"${h}"`).join(','))) throw new Error(`extract: result ${id} starts ${JSON.stringify(r.head.slice(0, 80))}`);
+          if (!r.head.startsWith(header.map((h) => `"${h}"`).join(',')))
+            throw new Error(`extract: result ${id} starts ${JSON.stringify(r.head.slice(0, 80))}`);
           bytes += r.bytes;
           lines += r.lines - 1; // each file has its header line
           last = r.at;
@@ -546,9 +712,17 @@ async function extractSection(): Promise<void> {
         if (lines !== rows) throw new Error(`extract: ${lines} data rows read, expected ${rows}`);
         const wallMs = last - t0;
         return {
-          rowsPerSec: round(rows / (wallMs / 1000), 0), wallMs: round(wallMs, 1), postMs: round(at - t0, 1), queryMs: round(s.at - t0, 1),
-          downloadMs: round(last - s.at, 1), totalProcessingTime: s.totalProcessingTime, files: resultIds.length, bytes, rows: lines,
-          rssMaxMb: round(rss.stop(), 1), polls: { ...polls, p50: round(polls.p50), p99: round(polls.p99), max: round(polls.max) },
+          rowsPerSec: round(rows / (wallMs / 1000), 0),
+          wallMs: round(wallMs, 1),
+          postMs: round(at - t0, 1),
+          queryMs: round(s.at - t0, 1),
+          downloadMs: round(last - s.at, 1),
+          totalProcessingTime: s.totalProcessingTime,
+          files: resultIds.length,
+          bytes,
+          rows: lines,
+          rssMaxMb: round(rss.stop(), 1),
+          polls: { ...polls, p50: round(polls.p50), p99: round(polls.p99), max: round(polls.max) },
         };
       } finally {
         if (!polls) await poller.stop();
@@ -561,15 +735,18 @@ async function extractSection(): Promise<void> {
       return { rowsPerSec: round(r.rows / (r.ms / 1000), 0), ms: round(r.ms, 1), bytes: r.bytes };
     };
     const line = (l: ExtractRun, raw: { rowsPerSec: number; ms: number }) =>
-      `localforce ${String(l.rowsPerSec).padStart(7)} rows/s (${(l.wallMs / 1000).toFixed(2)} s: query ${(l.queryMs / 1000).toFixed(2)} s + download ${(l.downloadMs / 1000).toFixed(2)} s, `
-      + `${l.files} file${l.files === 1 ? '' : 's'} ${(l.bytes / 1e6).toFixed(1)} MB, server RSS ≤ ${l.rssMaxMb.toFixed(0)} MB, polls p99 ${l.polls.p99.toFixed(1)} ms max ${l.polls.max.toFixed(1)} ms)`
-      + `   raw sqlite ${String(raw.rowsPerSec).padStart(7)} rows/s (${(raw.ms / 1000).toFixed(2)} s)`;
+      `localforce ${String(l.rowsPerSec).padStart(7)} rows/s (${(l.wallMs / 1000).toFixed(2)} s: query ${(l.queryMs / 1000).toFixed(2)} s + download ${(l.downloadMs / 1000).toFixed(2)} s, ` +
+      `${l.files} file${l.files === 1 ? '' : 's'} ${(l.bytes / 1e6).toFixed(1)} MB, server RSS ≤ ${l.rssMaxMb.toFixed(0)} MB, polls p99 ${l.polls.p99.toFixed(1)} ms max ${l.polls.max.toFixed(1)} ms)` +
+      `   raw sqlite ${String(raw.rowsPerSec).padStart(7)} rows/s (${(raw.ms / 1000).toFixed(2)} s)`;
     log(`  query: ${EXTRACT_SOQL}  →  ${compiled.sql}`);
     for (let w = 0; w < CONFIG.extractWarmup; w++) {
       const row = { round: 'warmup' as const, localforce: await runLocalforce(), reference: await runReference() };
       measured.push(row);
       log(`  warm-up     ${line(row.localforce, row.reference)}`);
-      if (row.localforce.bytes !== row.reference.bytes) notes.push(`extract: localforce's result files hold ${row.localforce.bytes} bytes, the reference's CSV ${row.reference.bytes}`);
+      if (row.localforce.bytes !== row.reference.bytes)
+        notes.push(
+          `extract: localforce's result files hold ${row.localforce.bytes} bytes, the reference's CSV ${row.reference.bytes}`,
+        );
     }
     for (let r = 0; r < CONFIG.extractRounds; r++) {
       const row: (typeof measured)[number] = { round: r + 1 };
@@ -591,29 +768,42 @@ async function extractSection(): Promise<void> {
   }
   const m = measured.filter((r) => r.round !== 'warmup');
   const pollErrors = measured.filter((r) => r.localforce!.polls.errors);
-  if (pollErrors.length) notes.push(`extract: status polls failed (${pollErrors.map((r) => `${r.localforce!.polls.errors} × ${r.localforce!.polls.firstError}`).join('; ')})`);
+  if (pollErrors.length)
+    notes.push(
+      `extract: status polls failed (${pollErrors.map((r) => `${r.localforce!.polls.errors} × ${r.localforce!.polls.firstError}`).join('; ')})`,
+    );
   const lfRate = median(m.map((r) => r.localforce!.rowsPerSec));
   const refRate = median(m.map((r) => r.reference!.rowsPerSec));
   const pollP99 = median(m.map((r) => r.localforce!.polls.p99));
   const peak = Math.max(peakMb, ...measured.map((r) => r.localforce!.rssMaxMb));
   results.extract = {
-    soql: EXTRACT_SOQL, sql: compiled.sql, rows, loadMs: round(loadMs, 0),
+    soql: EXTRACT_SOQL,
+    sql: compiled.sql,
+    rows,
+    loadMs: round(loadMs, 0),
     summary: {
-      localforceRowsPerSec: lfRate, referenceRowsPerSec: refRate,
+      localforceRowsPerSec: lfRate,
+      referenceRowsPerSec: refRate,
       localforceWallMs: median(m.map((r) => r.localforce!.wallMs)),
       localforceQueryMs: median(m.map((r) => r.localforce!.queryMs)),
       localforceDownloadMs: median(m.map((r) => r.localforce!.downloadMs)),
       localforceTotalProcessingTime: median(m.map((r) => r.localforce!.totalProcessingTime)),
       referenceMs: median(m.map((r) => r.reference!.ms)),
       resultBytes: median(m.map((r) => r.localforce!.bytes)),
-      serverPeakRssMb: round(peak, 1), serverVmHWMMb: round(peakMb, 1),
-      pollP50: median(m.map((r) => r.localforce!.polls.p50)), pollP99, pollMax: Math.max(...m.map((r) => r.localforce!.polls.max)),
+      serverPeakRssMb: round(peak, 1),
+      serverVmHWMMb: round(peakMb, 1),
+      pollP50: median(m.map((r) => r.localforce!.polls.p50)),
+      pollP99,
+      pollMax: Math.max(...m.map((r) => r.localforce!.polls.max)),
       pollErrors: m.reduce((n, r) => n + r.localforce!.polls.errors, 0),
     },
     rounds: measured,
   };
   ratios.push({
-    name: `${rows % 1_000_000 ? `${rows / 1000}k` : `${rows / 1_000_000}M`}-row Account extract rows/s vs raw SQLite`, value: lfRate / refRate, target: '≥ 0.50', pass: lfRate / refRate >= 0.5,
+    name: `${rows % 1_000_000 ? `${rows / 1000}k` : `${rows / 1_000_000}M`}-row Account extract rows/s vs raw SQLite`,
+    value: lfRate / refRate,
+    target: '≥ 0.50',
+    pass: lfRate / refRate >= 0.5,
     extras: [
       { name: 'peak RSS', value: peak, unit: ' MB', target: '< 300 MB', pass: peak < 300 },
       { name: 'status p99', value: pollP99, unit: ' ms', target: '≤ 50 ms', pass: pollP99 <= 50 },
@@ -670,7 +860,11 @@ async function pgSection(load: LoadGenerator, csv: Buffer, small: Buffer): Promi
   await pgAdmin(`CREATE DATABASE ${refDb}`);
   const children: { stop(): Promise<void> }[] = [];
   const clients: BulkClient[] = [];
-  const ingestRows: { round: number | 'warmup'; localforce?: Record<string, number>; reference?: Record<string, number> }[] = [];
+  const ingestRows: {
+    round: number | 'warmup';
+    localforce?: Record<string, number>;
+    reference?: Record<string, number>;
+  }[] = [];
   let byLabel: Record<'idle' | 'during ingest', LoadResult[]> = { idle: [], 'during ingest': [] };
   let ingestRounds: IngestBatch[][] = [];
   try {
@@ -679,12 +873,17 @@ async function pgSection(load: LoadGenerator, csv: Buffer, small: Buffer): Promi
     children.push(a);
     const b = await spawnLocalforce({ nodeArgs: CONFIG.serverNodeArgs, database: pgDatabaseUrl(lfDb) });
     children.push(b);
-    const ref = await spawnReference<object, { ms: number; rows: number }>('./reference-pg-copy.js', [pgDatabaseUrl(refDb), String(rows)]);
+    const ref = await spawnReference<object, { ms: number; rows: number }>('./reference-pg-copy.js', [
+      pgDatabaseUrl(refDb),
+      String(rows),
+    ]);
     children.push(ref);
     const viaA = new BulkClient(a.url, TOKEN);
     const viaB = new BulkClient(b.url, TOKEN);
     clients.push(viaA, viaB);
-    log(`  processes: A pid ${a.pid} ${a.url}, B pid ${b.pid} ${b.url}, one worker thread each; databases ${lfDb} (localforce), ${refDb} (reference)`);
+    log(
+      `  processes: A pid ${a.pid} ${a.url}, B pid ${b.pid} ${b.url}, one worker thread each; databases ${lfDb} (localforce), ${refDb} (reference)`,
+    );
 
     // 7a: one batch at a time through A (polled through A, as measurement 4), beside the raw COPY.
     const job = await viaA.createJob();
@@ -696,7 +895,7 @@ async function pgSection(load: LoadGenerator, csv: Buffer, small: Buffer): Promi
       let inProgressAt = NaN;
       let progressAt = NaN;
       let s: BatchStatus;
-      for (const deadline = at + 120_000; ;) {
+      for (const deadline = at + 120_000; ; ) {
         s = await viaA.batchStatus(job, batchId);
         const now = performance.now();
         if (s.state !== 'Queued' && Number.isNaN(inProgressAt)) inProgressAt = now;
@@ -706,12 +905,17 @@ async function pgSection(load: LoadGenerator, csv: Buffer, small: Buffer): Promi
         await sleep(CONFIG.e2ePollMs);
       }
       const doneAt = performance.now();
-      if (s.state !== 'Completed' || s.processed !== rows || s.failed !== 0) throw new Error(`pg batch: ${JSON.stringify(s)}`);
+      if (s.state !== 'Completed' || s.processed !== rows || s.failed !== 0)
+        throw new Error(`pg batch: ${JSON.stringify(s)}`);
       const wallMs = doneAt - at;
       return {
-        recordsPerSec: round(rows / (wallMs / 1000), 0), wallMs: round(wallMs, 1), postMs: round(at - t0, 1),
-        postToCompletedMs: round(doneAt - t0, 1), totalProcessingTime: s.totalProcessingTime,
-        toInProgressMs: round(inProgressAt - at, 1), toFirstCommitMs: round(progressAt - at, 1),
+        recordsPerSec: round(rows / (wallMs / 1000), 0),
+        wallMs: round(wallMs, 1),
+        postMs: round(at - t0, 1),
+        postToCompletedMs: round(doneAt - t0, 1),
+        totalProcessingTime: s.totalProcessingTime,
+        toInProgressMs: round(inProgressAt - at, 1),
+        toFirstCommitMs: round(progressAt - at, 1),
       };
     };
     const runReference = async () => {
@@ -720,8 +924,8 @@ async function pgSection(load: LoadGenerator, csv: Buffer, small: Buffer): Promi
       return { recordsPerSec: round(n / (ms / 1000), 0), ms: round(ms, 1) };
     };
     const line = (l: Record<string, number>, r: Record<string, number>) =>
-      `localforce ${String(l.recordsPerSec).padStart(6)} rec/s (201→Completed ${l.wallMs} ms: InProgress at ${l.toInProgressMs}, records at ${l.toFirstCommitMs}; `
-      + `POST ${l.postMs} ms, totalProcessingTime ${l.totalProcessingTime} ms)   raw COPY ${String(r.recordsPerSec).padStart(6)} rec/s (${r.ms} ms)`;
+      `localforce ${String(l.recordsPerSec).padStart(6)} rec/s (201→Completed ${l.wallMs} ms: InProgress at ${l.toInProgressMs}, records at ${l.toFirstCommitMs}; ` +
+      `POST ${l.postMs} ms, totalProcessingTime ${l.totalProcessingTime} ms)   raw COPY ${String(r.recordsPerSec).padStart(6)} rec/s (${r.ms} ms)`;
     const warm = { round: 'warmup' as const, localforce: await runLocalforce(), reference: await runReference() };
     ingestRows.push(warm);
     log(`  warm-up     ${line(warm.localforce, warm.reference)}`);
@@ -744,21 +948,35 @@ async function pgSection(load: LoadGenerator, csv: Buffer, small: Buffer): Promi
       if (s.state !== 'Completed') throw new Error(`pg setup batch ${s.state}: ${s.stateMessage}`);
     }
     const phase: LoadPhase = {
-      label: '', url: b.url + viaB.path(`/job/${pollJob}/batch`), headers: { 'X-SFDC-Session': TOKEN }, serverPid: b.pid,
-      connections: CONFIG.connections, warmupMs: CONFIG.warmupMs, durationMs: CONFIG.phaseMs,
+      label: '',
+      url: b.url + viaB.path(`/job/${pollJob}/batch`),
+      headers: { 'X-SFDC-Session': TOKEN },
+      serverPid: b.pid,
+      connections: CONFIG.connections,
+      warmupMs: CONFIG.warmupMs,
+      durationMs: CONFIG.phaseMs,
     };
     const check = await viaB.request('GET', viaB.path(`/job/${pollJob}/batch`));
-    if (check.status !== 200 || (check.body.toString().match(/<batchInfo>/g) ?? []).length !== CONFIG.statusBatches) throw new Error(`pg: B's batch list: ${check.status} ${check.body}`);
+    if (check.status !== 200 || (check.body.toString().match(/<batchInfo>/g) ?? []).length !== CONFIG.statusBatches)
+      throw new Error(`pg: B's batch list: ${check.status} ${check.body}`);
     phase.expectBytes = check.body.length;
     const ingestJob = await viaA.createJob();
     await load.run({ ...phase, label: 'warm-up', warmupMs: 0, durationMs: 1500 });
-    ({ byLabel, ingestRounds } = await pollsIdleVsIngesting(load, phase, { client: viaA, job: ingestJob, csv, rows },
-      { round: 'polls round', idle: 'B polls, idle', busy: 'B polls, A ingesting', batches: 'batches through A' }));
+    ({ byLabel, ingestRounds } = await pollsIdleVsIngesting(
+      load,
+      phase,
+      { client: viaA, job: ingestJob, csv, rows },
+      { round: 'polls round', idle: 'B polls, idle', busy: 'B polls, A ingesting', batches: 'batches through A' },
+    ));
   } finally {
     for (const c of clients) c.close();
     for (const c of children.reverse()) await c.stop();
-    await pgAdmin(`DROP DATABASE IF EXISTS ${lfDb} WITH (FORCE)`).catch((err: Error) => notes.push(`pg: drop ${lfDb}: ${err.message}`));
-    await pgAdmin(`DROP DATABASE IF EXISTS ${refDb} WITH (FORCE)`).catch((err: Error) => notes.push(`pg: drop ${refDb}: ${err.message}`));
+    await pgAdmin(`DROP DATABASE IF EXISTS ${lfDb} WITH (FORCE)`).catch((err: Error) =>
+      notes.push(`pg: drop ${lfDb}: ${err.message}`),
+    );
+    await pgAdmin(`DROP DATABASE IF EXISTS ${refDb} WITH (FORCE)`).catch((err: Error) =>
+      notes.push(`pg: drop ${refDb}: ${err.message}`),
+    );
   }
   const m = ingestRows.filter((r) => r.round !== 'warmup');
   const lfRate = median(m.map((r) => r.localforce!.recordsPerSec));
@@ -766,27 +984,37 @@ async function pgSection(load: LoadGenerator, csv: Buffer, small: Buffer): Promi
   const idle = summarize(byLabel.idle);
   const busy = summarize(byLabel['during ingest']);
   results.pg = {
-    rows, csvBytes: csv.length,
+    rows,
+    csvBytes: csv.length,
     summary: {
-      localforceRecordsPerSec: lfRate, referenceRecordsPerSec: refRate,
+      localforceRecordsPerSec: lfRate,
+      referenceRecordsPerSec: refRate,
       localforceWallMs: median(m.map((r) => r.localforce!.wallMs)),
       localforcePostMs: median(m.map((r) => r.localforce!.postMs)),
       localforceTotalProcessingTime: median(m.map((r) => r.localforce!.totalProcessingTime)),
       localforceToInProgressMs: median(m.map((r) => r.localforce!.toInProgressMs)),
       localforceToFirstCommitMs: median(m.map((r) => r.localforce!.toFirstCommitMs)),
       referenceMs: median(m.map((r) => r.reference!.ms)),
-      pollsIdleB: idle, pollsDuringIngestB: busy, pollsDuringIngestP99Max: round(Math.max(...byLabel['during ingest'].map((x) => x.p99))),
+      pollsIdleB: idle,
+      pollsDuringIngestB: busy,
+      pollsDuringIngestP99Max: round(Math.max(...byLabel['during ingest'].map((x) => x.p99))),
     },
     rounds: ingestRows,
     pollPhases: byLabel,
     ingestBatches: ingestRounds,
   };
   ratios.push({
-    name: 'PostgreSQL 10k-row batch records/s vs raw COPY', value: lfRate / refRate, target: '≥ 0.60', pass: lfRate / refRate >= 0.6,
+    name: 'PostgreSQL 10k-row batch records/s vs raw COPY',
+    value: lfRate / refRate,
+    target: '≥ 0.60',
+    pass: lfRate / refRate >= 0.6,
     perRound: m.map((r) => round(r.localforce!.recordsPerSec / r.reference!.recordsPerSec)),
   });
   ratios.push({
-    name: 'PostgreSQL polls/s via B, A ingesting vs idle', value: busy.rps / idle.rps, target: '', pass: true,
+    name: 'PostgreSQL polls/s via B, A ingesting vs idle',
+    value: busy.rps / idle.rps,
+    target: '',
+    pass: true,
     extras: [
       { name: 'p99', value: busy.p99, unit: ' ms', target: '', pass: true },
       { name: 'idle p99', value: idle.p99, unit: ' ms', target: '', pass: true },
@@ -800,11 +1028,15 @@ async function pgSection(load: LoadGenerator, csv: Buffer, small: Buffer): Promi
 async function main(): Promise<void> {
   const started = performance.now();
   log(`localforce benchmark — node ${process.version}, ${cpus().length} cpus (${cpus()[0]?.model ?? '?'})`);
-  log(`  ${CONFIG.rounds} interleaved rounds × ${CONFIG.phaseMs} ms phases (+${CONFIG.warmupMs} ms warm-up), ${CONFIG.connections} keep-alive connections`);
+  log(
+    `  ${CONFIG.rounds} interleaved rounds × ${CONFIG.phaseMs} ms phases (+${CONFIG.warmupMs} ms warm-up), ${CONFIG.connections} keep-alive connections`,
+  );
 
   const csv = Buffer.from(accountsCsv(generateAccounts(CONFIG.batchRows)), 'utf8');
   if (csv.length >= 10_000_000) throw new Error(`benchmark CSV too large: ${csv.length}`);
-  log(`  batch: ${CONFIG.batchRows} Account rows, ${(csv.length / 1e6).toFixed(2)} MB CSV (${Math.round(csv.length / CONFIG.batchRows)} bytes/row)`);
+  log(
+    `  batch: ${CONFIG.batchRows} Account rows, ${(csv.length / 1e6).toFixed(2)} MB CSV (${Math.round(csv.length / CONFIG.batchRows)} bytes/row)`,
+  );
   const small = Buffer.from(accountsCsv(generateAccounts(10, 7)), 'utf8');
 
   const load = new LoadGenerator();
@@ -838,15 +1070,21 @@ async function main(): Promise<void> {
       await e2eSection(csv);
     }
     if (CONFIG.only.has('mixed')) {
-      log('\n[5] 10,000-row CSV batch, custom object with 20 mixed-type fields, 201 → Completed, vs raw better-sqlite3 INSERT in one transaction');
+      log(
+        '\n[5] 10,000-row CSV batch, custom object with 20 mixed-type fields, 201 → Completed, vs raw better-sqlite3 INSERT in one transaction',
+      );
       await mixedSection();
     }
     if (CONFIG.only.has('extract')) {
-      log(`\n[6] ${CONFIG.extractRows.toLocaleString('en-US')}-row Account extract, Bulk 1.0 query (CSV), batch POST → last result byte, vs raw better-sqlite3 SELECT to a CSV file`);
+      log(
+        `\n[6] ${CONFIG.extractRows.toLocaleString('en-US')}-row Account extract, Bulk 1.0 query (CSV), batch POST → last result byte, vs raw better-sqlite3 SELECT to a CSV file`,
+      );
       await extractSection();
     }
     if (CONFIG.only.has('pg')) {
-      log(`\n[7] PostgreSQL, two processes A and B on one database: 10,000-row CSV Account batch through A, 201 → Completed, vs a raw COPY FROM STDIN; polls through B while A ingests`);
+      log(
+        `\n[7] PostgreSQL, two processes A and B on one database: 10,000-row CSV Account batch through A, 201 → Completed, vs a raw COPY FROM STDIN; polls through B while A ingests`,
+      );
       await pgSection(load, csv, small);
     }
   } finally {
@@ -857,7 +1095,10 @@ async function main(): Promise<void> {
   log('\nSummary (medians of interleaved rounds; ratio = localforce / reference)');
   // Two decimals, or three when two would round a miss into the target (0.398 → "0.40").
   // An empty target: measured and reported, no target (shown as such, never a MISS).
-  const shown = (r: Ratio) => (r.pass || Number(r.value.toFixed(2)) < Number(r.target.replace(/[^\d.]/g, '')) ? r.value.toFixed(2) : r.value.toFixed(3));
+  const shown = (r: Ratio) =>
+    r.pass || Number(r.value.toFixed(2)) < Number(r.target.replace(/[^\d.]/g, ''))
+      ? r.value.toFixed(2)
+      : r.value.toFixed(3);
   for (const r of ratios) {
     let line = `  ${(r.name + ' ').padEnd(52, '.')} ${shown(r)}x ${r.target ? `(target ${r.target}) ${r.pass ? 'ok  ' : 'MISS'}` : '(no target)'}`;
     for (const x of r.extras ?? []) {
@@ -879,7 +1120,11 @@ async function main(): Promise<void> {
     config: { ...CONFIG, only: [...CONFIG.only] },
     totalSeconds: round(totalS, 1),
     notes,
-    ratios: ratios.map((r) => ({ ...r, value: round(r.value), extras: r.extras?.map((x) => ({ ...x, value: round(x.value) })) })),
+    ratios: ratios.map((r) => ({
+      ...r,
+      value: round(r.value),
+      extras: r.extras?.map((x) => ({ ...x, value: round(x.value) })),
+    })),
     ...results,
   };
   writeFileSync(join(out, 'latest.json'), JSON.stringify(json, null, 2) + '\n');

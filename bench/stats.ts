@@ -52,6 +52,7 @@ export function machineCpu(): { busy: number; steal: number; total: number } {
   }
 }
 
-export const round = (x: number, digits = 2): number => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x);
+export const round = (x: number, digits = 2): number =>
+  Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -16,7 +16,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = (p) => join(root, 'dist', 'test', p);
 const args = process.argv.slice(2);
-for (const a of args) if (a !== '--sqlite-only' && a !== '--postgres-only') fail(`unknown option ${a} (--sqlite-only, --postgres-only)`);
+for (const a of args)
+  if (a !== '--sqlite-only' && a !== '--postgres-only') fail(`unknown option ${a} (--sqlite-only, --postgres-only)`);
 const runSqlite = !args.includes('--postgres-only');
 const runPostgres = !args.includes('--sqlite-only');
 
@@ -49,13 +50,27 @@ process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 function runTier(name, backend, paths) {
   const tap = join(scratch, `${backend}.tap`);
   const reporter = process.stdout.isTTY ? 'spec' : 'tap';
-  process.stdout.write(`\n=== ${name} tier: LOCALFORCE_TEST_BACKEND=${backend} node --test --test-concurrency=1 ${paths.map((p) => p.slice(root.length)).join(' ')}\n`);
+  process.stdout.write(
+    `\n=== ${name} tier: LOCALFORCE_TEST_BACKEND=${backend} node --test --test-concurrency=1 ${paths.map((p) => p.slice(root.length)).join(' ')}\n`,
+  );
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--test', '--test-concurrency=1', `--test-reporter=${reporter}`, '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...paths], {
-      cwd: root,
-      env: { ...process.env, LOCALFORCE_TEST_BACKEND: backend },
-      stdio: 'inherit',
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--test',
+        '--test-concurrency=1',
+        `--test-reporter=${reporter}`,
+        '--test-reporter-destination=stdout',
+        '--test-reporter=tap',
+        `--test-reporter-destination=${tap}`,
+        ...paths,
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, LOCALFORCE_TEST_BACKEND: backend },
+        stdio: 'inherit',
+      },
+    );
     child.on('exit', (code, signal) => {
       const counts = { pass: 0, fail: 0, skipped: 0, cancelled: 0 };
       try {
@@ -94,10 +109,15 @@ if (runPostgres) {
 process.stdout.write('\n');
 for (const r of results) {
   const outcome = r.status === 0 ? 'passed' : r.signal ? `killed by ${r.signal}` : `failed (exit ${r.status})`;
-  process.stdout.write(`${r.name} tier ${outcome}: ${r.pass} passed, ${r.fail} failed, ${r.skipped} skipped, ${r.cancelled} cancelled\n`);
+  process.stdout.write(
+    `${r.name} tier ${outcome}: ${r.pass} passed, ${r.fail} failed, ${r.skipped} skipped, ${r.cancelled} cancelled\n`,
+  );
   if (r.status !== 0) exitCode = 1;
 }
 if (skipReason) process.stdout.write(`PostgreSQL tier skipped: ${skipReason}\n`);
 const total = (key) => results.reduce((n, r) => n + r[key], 0);
-if (results.length) process.stdout.write(`tests: ${total('pass')} passed, ${total('fail') + total('cancelled')} failed, ${total('skipped')} skipped\n`);
+if (results.length)
+  process.stdout.write(
+    `tests: ${total('pass')} passed, ${total('fail') + total('cancelled')} failed, ${total('skipped')} skipped\n`,
+  );
 process.exit(exitCode);

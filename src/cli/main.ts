@@ -4,11 +4,19 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { startServer } from '../server/server.js';
 import { LOCALFORCE_VERSION } from '../config/server-config.js';
 import {
-  configFromOptions, defaultOf, helpOf, OptionValueError, parseWholeNumber, SERVE_OPTIONS, type ServeOption,
+  configFromOptions,
+  defaultOf,
+  helpOf,
+  OptionValueError,
+  parseWholeNumber,
+  SERVE_OPTIONS,
+  type ServeOption,
 } from '../config/options.js';
 import { redactDatabaseUrl } from '../store/database-url.js';
 
-const program = new Command('localforce').description("A local server that speaks Salesforce's Bulk API").version(LOCALFORCE_VERSION);
+const program = new Command('localforce')
+  .description("A local server that speaks Salesforce's Bulk API")
+  .version(LOCALFORCE_VERSION);
 
 /** Commander words a refusal its own way ("option '--port <port>' argument 'x' is invalid. …") for this error only. */
 function wholeNumber(min: number): (text: string) => number {
@@ -39,43 +47,42 @@ for (const option of SERVE_OPTIONS) {
   attributes.set(option, built.attributeName());
 }
 
-serve
-  .action(async (opts: Record<string, unknown>) => {
-    const config = configFromOptions((option) => {
-      const attribute = attributes.get(option);
-      return attribute === undefined ? undefined : opts[attribute];
-    });
-    const memory = config.memory ?? false;
-    const server = await startServer(config);
-    const { org, url } = server;
-    const seed = server.seeded
-      ? `loaded from ${config.seedDir}`
-      : 'not loaded: the org already existed (seed data goes into a new org only)';
-    process.stdout.write(
-      [
-        '',
-        `localforce ${LOCALFORCE_VERSION} is listening on ${url}`,
-        `  org id        ${org.orgId}`,
-        `  username      ${org.username}`,
-        `  password      ${org.password ?? '(not --password: the one set when this org was created)'}`,
-        `  access token  ${org.token}`,
-        ...(config.seedDir ? [`  seed          ${seed}`] : []),
-        `  data          ${server.databaseUrl ? redactDatabaseUrl(server.databaseUrl) : memory ? '(memory: removed on exit)' : server.dbFile}`,
-        '',
-        'Connect with jsforce:',
-        `  new jsforce.Connection({ instanceUrl: '${url}', accessToken: '${org.token}', version: '62.0' })`,
-        'or with curl:',
-        `  curl -H 'X-SFDC-Session: ${org.token}' ${url}/services/async/62.0/job/<jobId>/batch`,
-        '',
-      ].join('\n') + '\n',
-    );
-    const stop = async () => {
-      await server.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+serve.action(async (opts: Record<string, unknown>) => {
+  const config = configFromOptions((option) => {
+    const attribute = attributes.get(option);
+    return attribute === undefined ? undefined : opts[attribute];
   });
+  const memory = config.memory ?? false;
+  const server = await startServer(config);
+  const { org, url } = server;
+  const seed = server.seeded
+    ? `loaded from ${config.seedDir}`
+    : 'not loaded: the org already existed (seed data goes into a new org only)';
+  process.stdout.write(
+    [
+      '',
+      `localforce ${LOCALFORCE_VERSION} is listening on ${url}`,
+      `  org id        ${org.orgId}`,
+      `  username      ${org.username}`,
+      `  password      ${org.password ?? '(not --password: the one set when this org was created)'}`,
+      `  access token  ${org.token}`,
+      ...(config.seedDir ? [`  seed          ${seed}`] : []),
+      `  data          ${server.databaseUrl ? redactDatabaseUrl(server.databaseUrl) : memory ? '(memory: removed on exit)' : server.dbFile}`,
+      '',
+      'Connect with jsforce:',
+      `  new jsforce.Connection({ instanceUrl: '${url}', accessToken: '${org.token}', version: '62.0' })`,
+      'or with curl:',
+      `  curl -H 'X-SFDC-Session: ${org.token}' ${url}/services/async/62.0/job/<jobId>/batch`,
+      '',
+    ].join('\n') + '\n',
+  );
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+});
 
 program.parseAsync().catch((err: Error) => {
   process.stderr.write(`localforce: ${err.message}\n`);

@@ -7,7 +7,15 @@
 // checks, the INSERT row) then indexes arrays instead of building a Map per row: a 10,000-row batch of 20 fields
 // sets 200,000 values.
 import type { Job, RecordError, RecordResult } from '../jobs/model.js';
-import { coerceCell, coerceValue, isRecordError, matchKey, recordError, type CoerceContext, type DbValue } from '../org/coerce.js';
+import {
+  coerceCell,
+  coerceValue,
+  isRecordError,
+  matchKey,
+  recordError,
+  type CoerceContext,
+  type DbValue,
+} from '../org/coerce.js';
 import type { FieldDef, ObjectDef } from '../org/schema.js';
 import { normalizeId } from '../wire/ids.js';
 import { formatAutoNumber } from '../org/ids.js';
@@ -128,7 +136,13 @@ function checkWritable(ctx: ChunkContext, p: Prepared, creating: boolean): void 
   const { fields } = ctx.layout;
   for (const s of creating ? ctx.layout.notCreateable : ctx.layout.notUpdateable) {
     if (p.values[s] === undefined) continue;
-    p.errors.push(recordError('INVALID_FIELD_FOR_INSERT_UPDATE', `${ctx.object.name}: bad field names on insert/update call: ${fields[s].name}`, [fields[s].name]));
+    p.errors.push(
+      recordError(
+        'INVALID_FIELD_FOR_INSERT_UPDATE',
+        `${ctx.object.name}: bad field names on insert/update call: ${fields[s].name}`,
+        [fields[s].name],
+      ),
+    );
   }
 }
 
@@ -153,7 +167,12 @@ function missingRequired(ctx: ChunkContext, p: Prepared, creating: boolean): voi
  * Relationship columns: each cell names a parent by an indexed field; the lookup gets the parent's id. A blank cell
  * leaves the lookup alone, `#N/A` clears it.
  */
-async function resolveRelationships(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[], prepared: Prepared[]): Promise<void> {
+async function resolveRelationships(
+  ctx: ChunkContext,
+  tx: RecordTx,
+  rows: RecordRow[],
+  prepared: Prepared[],
+): Promise<void> {
   const { relationships, relationshipSlots } = ctx.layout;
   for (let r = 0; r < relationships.length; r++) {
     const rel = relationships[r];
@@ -166,9 +185,12 @@ async function resolveRelationships(ctx: ChunkContext, tx: RecordTx, rows: Recor
     const matches = new Map<string, string[]>();
     if (rel.lookup.name === 'Id') {
       const ids = [...wanted].map((v) => normalizeId(v)).filter((v): v is string => v !== undefined);
-      for (const [id, state] of await tx.findIds(rel.target, ids)) if (!state.isDeleted) matches.set(id.toLowerCase(), [id]);
+      for (const [id, state] of await tx.findIds(rel.target, ids))
+        if (!state.isDeleted) matches.set(id.toLowerCase(), [id]);
     } else if (wanted.size) {
-      const typed = [...wanted].map((v) => coerceValue(rel.lookup, v, ctx.coerce)).flatMap((r) => ('value' in r && r.value !== null ? [String(r.value)] : []));
+      const typed = [...wanted]
+        .map((v) => coerceValue(rel.lookup, v, ctx.coerce))
+        .flatMap((r) => ('value' in r && r.value !== null ? [String(r.value)] : []));
       for (const [key, ids] of await tx.findByField(rel.target, rel.lookup, typed)) matches.set(key, ids);
     }
     rows.forEach((row, i) => {
@@ -183,8 +205,22 @@ async function resolveRelationships(ctx: ChunkContext, tx: RecordTx, rows: Recor
       const key = rel.lookup.name === 'Id' ? (normalizeId(text) ?? text).toLowerCase() : matchKey(rel.lookup, text);
       const ids = matches.get(key) ?? [];
       if (ids.length === 1) p.values[slot] = ids[0];
-      else if (ids.length === 0) p.errors.push(recordError('INVALID_FIELD', `Foreign key external ID: ${text} not found for field ${rel.lookup.name} in entity ${rel.target.name}`, []));
-      else p.errors.push(recordError('DUPLICATE_EXTERNAL_ID', `${rel.target.name} - ${rel.lookup.name}: more than one record found for external id field: [${ids.join(', ')}]`, [rel.reference.name]));
+      else if (ids.length === 0)
+        p.errors.push(
+          recordError(
+            'INVALID_FIELD',
+            `Foreign key external ID: ${text} not found for field ${rel.lookup.name} in entity ${rel.target.name}`,
+            [],
+          ),
+        );
+      else
+        p.errors.push(
+          recordError(
+            'DUPLICATE_EXTERNAL_ID',
+            `${rel.target.name} - ${rel.lookup.name}: more than one record found for external id field: [${ids.join(', ')}]`,
+            [rel.reference.name],
+          ),
+        );
     });
   }
 }
@@ -222,13 +258,19 @@ async function checkReferences(ctx: ChunkContext, tx: RecordTx, prepared: Prepar
     if (p.errors.length) continue;
     for (const { field, slot } of lookups) {
       const v = p.values[slot];
-      if (typeof v === 'string' && missing.has(v)) p.errors.push(recordError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [field.name]));
+      if (typeof v === 'string' && missing.has(v))
+        p.errors.push(recordError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [field.name]));
     }
   }
 }
 
 /** Unique fields: a value may appear once in the chunk and must not belong to another existing record. */
-async function checkUnique(ctx: ChunkContext, tx: RecordTx, prepared: Prepared[], selfIds: (string | undefined)[]): Promise<void> {
+async function checkUnique(
+  ctx: ChunkContext,
+  tx: RecordTx,
+  prepared: Prepared[],
+  selfIds: (string | undefined)[],
+): Promise<void> {
   for (const f of ctx.object.fields) {
     const slot = f.unique ? ctx.layout.slotOf.get(f) : undefined;
     if (slot === undefined) continue;
@@ -238,7 +280,14 @@ async function checkUnique(ctx: ChunkContext, tx: RecordTx, prepared: Prepared[]
       const v = p.values[slot];
       if (p.errors.length || v == null) return;
       const key = matchKey(f, v);
-      if (seen.has(key)) p.errors.push(recordError('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${selfIds[seen.get(key)!] ?? ''}`, [f.name]));
+      if (seen.has(key))
+        p.errors.push(
+          recordError(
+            'DUPLICATE_VALUE',
+            `duplicate value found: ${f.name} duplicates value on record with id: ${selfIds[seen.get(key)!] ?? ''}`,
+            [f.name],
+          ),
+        );
       else {
         seen.set(key, i);
         values.push(String(v));
@@ -251,7 +300,14 @@ async function checkUnique(ctx: ChunkContext, tx: RecordTx, prepared: Prepared[]
       const v = p.values[slot];
       if (p.errors.length || v == null) return;
       const owners = (existing.get(matchKey(f, v)) ?? []).filter((id) => id !== selfIds[i]);
-      if (owners.length) p.errors.push(recordError('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${owners[0]}`, [f.name]));
+      if (owners.length)
+        p.errors.push(
+          recordError(
+            'DUPLICATE_VALUE',
+            `duplicate value found: ${f.name} duplicates value on record with id: ${owners[0]}`,
+            [f.name],
+          ),
+        );
     });
   }
 }
@@ -261,7 +317,11 @@ async function checkUnique(ctx: ChunkContext, tx: RecordTx, prepared: Prepared[]
  * record's new id, its auto-number, the derived Name, or a value the same for every row (system fields, owner,
  * default, a checkbox's false, null).
  */
-type InsertFill = { kind: 'constant'; value: unknown } | { kind: 'id' } | { kind: 'autoNumber'; format: string; first: number } | { kind: 'derivedName' };
+type InsertFill =
+  | { kind: 'constant'; value: unknown }
+  | { kind: 'id' }
+  | { kind: 'autoNumber'; format: string; first: number }
+  | { kind: 'derivedName' };
 
 interface InsertColumn {
   name: string;
@@ -278,13 +338,20 @@ function insertPlan(ctx: ChunkContext): InsertColumn[] {
     const slot = slotOf.get(f) ?? -1;
     const first = ctx.autoNumbers.get(f);
     let fill: InsertFill | undefined;
-    if (first !== undefined) fill = { kind: 'autoNumber', format: f.autoNumberFormat!, first: f.autoNumberStart! - 1 + first };
+    if (first !== undefined)
+      fill = { kind: 'autoNumber', format: f.autoNumberFormat!, first: f.autoNumberStart! - 1 + first };
     else if (f.name === 'Id') fill = { kind: 'id' };
     else if (f.name === 'IsDeleted') fill = { kind: 'constant', value: 0 };
-    else if (f.name === 'CreatedDate' || f.name === 'LastModifiedDate' || f.name === 'SystemModstamp') fill = { kind: 'constant', value: ctx.nowIso };
-    else if (f.name === 'CreatedById' || f.name === 'LastModifiedById' || f.name === 'OwnerId') fill = { kind: 'constant', value: ctx.userId };
+    else if (f.name === 'CreatedDate' || f.name === 'LastModifiedDate' || f.name === 'SystemModstamp')
+      fill = { kind: 'constant', value: ctx.nowIso };
+    else if (f.name === 'CreatedById' || f.name === 'LastModifiedById' || f.name === 'OwnerId')
+      fill = { kind: 'constant', value: ctx.userId };
     else if (f.name === 'Name' && derivedName) fill = { kind: 'derivedName' };
-    else if (f.defaultValue !== undefined) fill = { kind: 'constant', value: typeof f.defaultValue === 'boolean' ? (f.defaultValue ? 1 : 0) : f.defaultValue };
+    else if (f.defaultValue !== undefined)
+      fill = {
+        kind: 'constant',
+        value: typeof f.defaultValue === 'boolean' ? (f.defaultValue ? 1 : 0) : f.defaultValue,
+      };
     // A checkbox is never null: false unless set.
     else if (f.type === 'boolean') fill = { kind: 'constant', value: 0 };
     else if (slot >= 0) fill = { kind: 'constant', value: null };
@@ -306,9 +373,15 @@ function insertRow(ctx: ChunkContext, plan: InsertColumn[], id: string, index: n
     }
     const fill = col.fill;
     switch (fill.kind) {
-      case 'constant': out[c] = fill.value; break;
-      case 'id': out[c] = id; break;
-      case 'autoNumber': out[c] = formatAutoNumber(fill.format, fill.first + index); break;
+      case 'constant':
+        out[c] = fill.value;
+        break;
+      case 'id':
+        out[c] = id;
+        break;
+      case 'autoNumber':
+        out[c] = formatAutoNumber(fill.format, fill.first + index);
+        break;
       case 'derivedName': {
         const first = valueOf(ctx, p, ctx.object.field('FirstName')!);
         const last = valueOf(ctx, p, ctx.object.field('LastName')!);
@@ -320,7 +393,12 @@ function insertRow(ctx: ChunkContext, plan: InsertColumn[], id: string, index: n
   return out;
 }
 
-async function insertRecords(ctx: ChunkContext, tx: RecordTx, items: { p: Prepared; index: number }[], results: RecordResult[]): Promise<void> {
+async function insertRecords(
+  ctx: ChunkContext,
+  tx: RecordTx,
+  items: { p: Prepared; index: number }[],
+  results: RecordResult[],
+): Promise<void> {
   if (!items.length) return;
   const plan = insertPlan(ctx);
   const rows: unknown[][] = new Array(items.length);
@@ -330,7 +408,11 @@ async function insertRecords(ctx: ChunkContext, tx: RecordTx, items: { p: Prepar
     rows[k] = insertRow(ctx, plan, id, index, p);
     results[index] = succeeded(id, true);
   }
-  await tx.insert(ctx.object, plan.map((c) => c.name), rows);
+  await tx.insert(
+    ctx.object,
+    plan.map((c) => c.name),
+    rows,
+  );
 }
 
 async function updateRecord(ctx: ChunkContext, tx: RecordTx, id: string, p: Prepared): Promise<void> {
@@ -345,7 +427,8 @@ async function updateRecord(ctx: ChunkContext, tx: RecordTx, id: string, p: Prep
   cols.push('LastModifiedDate', 'LastModifiedById', 'SystemModstamp');
   vals.push(ctx.nowIso, ctx.userId, ctx.nowIso);
   await tx.update(ctx.object, id, cols, vals);
-  if (hasDerivedName(ctx.object) && (cols.includes('FirstName') || cols.includes('LastName'))) await tx.refreshFullName(ctx.object, id);
+  if (hasDerivedName(ctx.object) && (cols.includes('FirstName') || cols.includes('LastName')))
+    await tx.refreshFullName(ctx.object, id);
 }
 
 /** Contact, Lead and User compute a read-only Name from FirstName and LastName. */
@@ -357,18 +440,28 @@ function hasDerivedName(o: ObjectDef): boolean {
 function parseRecordId(ctx: ChunkContext, text: string, forDelete: boolean): { id: string } | { error: RecordError } {
   const id = normalizeId(text);
   if (!id || id.slice(0, 3) !== ctx.object.keyPrefix) {
-    return { error: forDelete ? recordError('MALFORMED_ID', `bad id ${text}`, []) : recordError('MALFORMED_ID', `${ctx.object.label} ID: id value of incorrect type: ${text}`, ['Id']) };
+    return {
+      error: forDelete
+        ? recordError('MALFORMED_ID', `bad id ${text}`, [])
+        : recordError('MALFORMED_ID', `${ctx.object.label} ID: id value of incorrect type: ${text}`, ['Id']),
+    };
   }
   return { id };
 }
 
 export async function applyChunk(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[]): Promise<RecordResult[]> {
   switch (ctx.job.operation) {
-    case 'insert': return applyInsert(ctx, tx, rows);
-    case 'update': return applyUpdate(ctx, tx, rows);
-    case 'upsert': return applyUpsert(ctx, tx, rows);
-    case 'delete': case 'hardDelete': return applyDelete(ctx, tx, rows, ctx.job.operation === 'hardDelete');
-    default: throw new Error(`not a DML operation: ${ctx.job.operation}`);
+    case 'insert':
+      return applyInsert(ctx, tx, rows);
+    case 'update':
+      return applyUpdate(ctx, tx, rows);
+    case 'upsert':
+      return applyUpsert(ctx, tx, rows);
+    case 'delete':
+    case 'hardDelete':
+      return applyDelete(ctx, tx, rows, ctx.job.operation === 'hardDelete');
+    default:
+      throw new Error(`not a DML operation: ${ctx.job.operation}`);
   }
 }
 
@@ -376,7 +469,8 @@ async function applyInsert(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[]): 
   const prepared = rows.map((row) => prepareRow(ctx, row));
   await resolveRelationships(ctx, tx, rows, prepared);
   for (const p of prepared) {
-    if (p.idText !== undefined) p.errors.push(recordError('INVALID_FIELD_FOR_INSERT_UPDATE', 'cannot specify Id in an insert call', ['Id']));
+    if (p.idText !== undefined)
+      p.errors.push(recordError('INVALID_FIELD_FOR_INSERT_UPDATE', 'cannot specify Id in an insert call', ['Id']));
     checkWritable(ctx, p, true);
     missingRequired(ctx, p, true);
   }
@@ -455,7 +549,8 @@ async function applyUpsert(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[]): 
     const v = valueOf(ctx, p, key);
     if (v == null) {
       // A key that failed coercion already carries its own error (MALFORMED_ID, INVALID_TYPE…); only a blank key is missing.
-      if (!p.errors.some((e) => e.fields.includes(key.name))) p.errors.unshift(recordError('MISSING_ARGUMENT', `${key.name} not specified`, [key.name]));
+      if (!p.errors.some((e) => e.fields.includes(key.name)))
+        p.errors.unshift(recordError('MISSING_ARGUMENT', `${key.name} not specified`, [key.name]));
       return undefined;
     }
     return String(v);
@@ -463,16 +558,25 @@ async function applyUpsert(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[]): 
   // Duplicate keys inside one chunk fail every row that carries them.
   const counts = new Map<string, number>();
   const keyOf = (k: string) => matchKey(key, k);
-  keys.forEach((k, i) => k !== undefined && !prepared[i].errors.length && counts.set(keyOf(k), (counts.get(keyOf(k)) ?? 0) + 1));
+  keys.forEach(
+    (k, i) => k !== undefined && !prepared[i].errors.length && counts.set(keyOf(k), (counts.get(keyOf(k)) ?? 0) + 1),
+  );
   keys.forEach((k, i) => {
     if (k !== undefined && (counts.get(keyOf(k)) ?? 0) > 1) {
-      prepared[i].errors.push(byId ? recordError('DUPLICATE_VALUE', `Duplicate id specified: ${k}`, []) : recordError('DUPLICATE_VALUE', `Duplicate external id specified: ${k}`, [key.name]));
+      prepared[i].errors.push(
+        byId
+          ? recordError('DUPLICATE_VALUE', `Duplicate id specified: ${k}`, [])
+          : recordError('DUPLICATE_VALUE', `Duplicate external id specified: ${k}`, [key.name]),
+      );
     }
   });
   const live = [...counts.keys()];
   const matches = new Map<string, string[]>();
   if (byId) {
-    const found = await tx.findIds(ctx.object, keys.filter((k): k is string => k !== undefined));
+    const found = await tx.findIds(
+      ctx.object,
+      keys.filter((k): k is string => k !== undefined),
+    );
     for (const [id, s] of found) matches.set(keyOf(id), s.isDeleted ? [] : [id]);
     for (const k of keys) if (k !== undefined && !found.has(k)) matches.set(keyOf(k), []);
   } else if (live.length) {
@@ -488,7 +592,13 @@ async function applyUpsert(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[]): 
       return undefined;
     }
     if (ids.length > 1) {
-      p.errors.push(recordError('DUPLICATE_EXTERNAL_ID', `${ctx.object.name} - ${key.name}: more than one record found for external id field: [${ids.join(', ')}]`, [key.name]));
+      p.errors.push(
+        recordError(
+          'DUPLICATE_EXTERNAL_ID',
+          `${ctx.object.name} - ${key.name}: more than one record found for external id field: [${ids.join(', ')}]`,
+          [key.name],
+        ),
+      );
       return undefined;
     }
     return ids[0];
@@ -500,7 +610,12 @@ async function applyUpsert(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[]): 
     missingRequired(ctx, p, creating);
   });
   await checkReferences(ctx, tx, prepared);
-  await checkUnique(ctx, tx, prepared, prepared.map((_, i) => targetIds[i] ?? ctx.newIds[i]));
+  await checkUnique(
+    ctx,
+    tx,
+    prepared,
+    prepared.map((_, i) => targetIds[i] ?? ctx.newIds[i]),
+  );
   const results: RecordResult[] = new Array(rows.length);
   const inserts: { p: Prepared; index: number }[] = [];
   for (let i = 0; i < prepared.length; i++) {
@@ -529,7 +644,8 @@ async function applyDelete(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[], h
   const toDelete: string[] = [];
   const results = parsed.map((r): RecordResult => {
     if ('error' in r) return fail([r.error]);
-    if (ctx.object.name === 'User') return fail([recordError('INVALID_OPERATION', 'Users cannot be deleted; deactivate them instead', [])]);
+    if (ctx.object.name === 'User')
+      return fail([recordError('INVALID_OPERATION', 'Users cannot be deleted; deactivate them instead', [])]);
     if (seen.has(r.id)) return fail([recordError('DUPLICATE_VALUE', `Duplicate id specified: ${r.id}`, [])]);
     seen.add(r.id);
     const state = existing.get(r.id);

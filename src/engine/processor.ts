@@ -58,10 +58,16 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
     const chunkCount = Math.ceil(table.rowCount / o.chunkSize);
     // Slow on purpose (--chunk-delay): one chunk per commit, so progress shows chunk by chunk.
     const perCommit = o.chunkDelayMs > 0 ? 1 : Math.max(1, o.work.chunksPerCommit);
-    const coerce: CoerceContext = { object, lineEnding: job.lineEnding, prefixOf: (name) => schema.object(name)?.keyPrefix };
-    const cascades = schema.objects.flatMap((child) => child.fields
-      .filter((f) => f.type === 'reference' && f.cascadeDelete && f.referenceTo?.includes(object.name))
-      .map((field) => ({ object: child, field })));
+    const coerce: CoerceContext = {
+      object,
+      lineEnding: job.lineEnding,
+      prefixOf: (name) => schema.object(name)?.keyPrefix,
+    };
+    const cascades = schema.objects.flatMap((child) =>
+      child.fields
+        .filter((f) => f.type === 'reference' && f.cascadeDelete && f.referenceTo?.includes(object.name))
+        .map((field) => ({ object: child, field })),
+    );
     for (let first = claim.chunksDone; first < chunkCount; first += perCommit) {
       const last = Math.min(first + perCommit, chunkCount);
       // Each chunk keeps its own context (ids, auto-numbers). Ids are reserved outside the transaction, so a
@@ -71,11 +77,18 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
         const rows = table.rows(chunk * o.chunkSize, (chunk + 1) * o.chunkSize);
         const newIds = inserting ? await o.ids.next(object.keyPrefix, rows.length) : [];
         const autoNumbers = new Map<FieldDef, number>();
-        if (inserting) for (const f of object.fields) if (f.autoNumber) autoNumbers.set(f, await o.ids.reserveNumbers(`#${object.table}.${f.name}`, rows.length));
+        if (inserting)
+          for (const f of object.fields)
+            if (f.autoNumber) autoNumbers.set(f, await o.ids.reserveNumbers(`#${object.table}.${f.name}`, rows.length));
         chunks.push({
           rows,
           ctx: {
-            job, object, layout, newIds, externalIdField, autoNumbers,
+            job,
+            object,
+            layout,
+            newIds,
+            externalIdField,
+            autoNumbers,
             userId: job.createdById,
             nowIso: new Date(o.clock.now()).toISOString(),
             coerce,
@@ -84,18 +97,25 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
           },
         });
       }
-      const committed = await o.work.commitChunks(claim, first, last - first, o.leaseMs, () => o.clock.now(), async (tx) => {
-        const results = [];
-        let processed = 0;
-        for (const c of chunks) {
-          results.push(...(await applyChunk(c.ctx, tx, c.rows)));
-          processed += c.rows.length;
-        }
-        const now = o.clock.now();
-        const elapsedMs = now - chunkStart;
-        chunkStart = now;
-        return { results, processed, failed: results.filter((r) => !r.success).length, elapsedMs };
-      });
+      const committed = await o.work.commitChunks(
+        claim,
+        first,
+        last - first,
+        o.leaseMs,
+        () => o.clock.now(),
+        async (tx) => {
+          const results = [];
+          let processed = 0;
+          for (const c of chunks) {
+            results.push(...(await applyChunk(c.ctx, tx, c.rows)));
+            processed += c.rows.length;
+          }
+          const now = o.clock.now();
+          const elapsedMs = now - chunkStart;
+          chunkStart = now;
+          return { results, processed, failed: results.filter((r) => !r.success).length, elapsedMs };
+        },
+      );
       if (!committed) return; // the lease went to another worker; it owns the batch now
       if (o.chunkDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, o.chunkDelayMs));
     }

@@ -22,7 +22,11 @@ export async function processQueryBatch(claim: ClaimedBatch, o: ProcessorOptions
   const schema = await o.schemas.forOrg(job.orgId);
   let checked: CheckedQuery;
   try {
-    checked = checkSoql(soql, schema, { surface: 'bulk', includeDeleted: job.operation === 'queryAll', now: o.clock.now() });
+    checked = checkSoql(soql, schema, {
+      surface: 'bulk',
+      includeDeleted: job.operation === 'queryAll',
+      now: o.clock.now(),
+    });
   } catch (err) {
     if (!(err instanceof SoqlError)) throw err;
     await failBatch(claim, queryFailure(err.code, err.message), o, o.clock.now() - started);
@@ -51,7 +55,12 @@ function queryFailure(code: string, message: string): BatchFailure {
 /** Thrown when a store write finds the batch's lease gone: another worker owns the batch now, so this one stops. */
 class LeaseLost extends Error {}
 
-async function runQuery(claim: ClaimedBatch, checked: CheckedQuery, o: ProcessorOptions, started: number): Promise<void> {
+async function runQuery(
+  claim: ClaimedBatch,
+  checked: CheckedQuery,
+  o: ProcessorOptions,
+  started: number,
+): Promise<void> {
   const { job } = claim;
   const mustOwn = (stillOurs: boolean) => {
     if (!stillOurs) throw new LeaseLost();
@@ -60,26 +69,49 @@ async function runQuery(claim: ClaimedBatch, checked: CheckedQuery, o: Processor
   const compiled = o.compile(checked);
   const version = job.apiVersion.toFixed(1);
   const newWriter = (): ResultWriter =>
-    job.contentType.endsWith('JSON') ? jsonWriter(compiled.layout, checked.object.name, version)
-      : job.contentType.endsWith('XML') ? xmlWriter(compiled.layout, checked.object.name) : csvWriter(compiled.layout);
+    job.contentType.endsWith('JSON')
+      ? jsonWriter(compiled.layout, checked.object.name, version)
+      : job.contentType.endsWith('XML')
+        ? xmlWriter(compiled.layout, checked.object.name)
+        : csvWriter(compiled.layout);
 
   let fileSeq = 0;
   let totalRows = 0;
   let file = await openFile();
   async function openFile() {
     const writer = newWriter();
-    const f = { id: await o.ids.one(KEY_PREFIX.queryResult), writer, parts: [] as string[], pending: 0, bytes: 0, chunkSeq: 0, rows: 0 };
+    const f = {
+      id: await o.ids.one(KEY_PREFIX.queryResult),
+      writer,
+      parts: [] as string[],
+      pending: 0,
+      bytes: 0,
+      chunkSeq: 0,
+      rows: 0,
+    };
     push(f, writer.begin());
     return f;
   }
-  function push(f: Awaited<ReturnType<typeof openFile>> | { parts: string[]; pending: number; bytes: number }, text: string) {
+  function push(
+    f: Awaited<ReturnType<typeof openFile>> | { parts: string[]; pending: number; bytes: number },
+    text: string,
+  ) {
     f.parts.push(text);
     f.pending += text.length; // characters: when to write a chunk, roughly
     f.bytes += Buffer.byteLength(text, 'utf8'); // bytes, exactly: the file size limit is in bytes
   }
   async function flush(f: Awaited<ReturnType<typeof openFile>>, force: boolean) {
     if (f.pending === 0 || (!force && f.pending < CHUNK_BYTES)) return;
-    mustOwn(await o.work.appendResultChunk(claim, f.id, f.chunkSeq++, Buffer.from(f.parts.join(''), 'utf8'), o.leaseMs, o.clock.now()));
+    mustOwn(
+      await o.work.appendResultChunk(
+        claim,
+        f.id,
+        f.chunkSeq++,
+        Buffer.from(f.parts.join(''), 'utf8'),
+        o.leaseMs,
+        o.clock.now(),
+      ),
+    );
     f.parts = [];
     f.pending = 0;
   }

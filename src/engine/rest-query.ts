@@ -30,28 +30,48 @@ export function decodeLocator(text: string): Locator | undefined {
   try {
     const l = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Locator;
     const whole = (n: unknown) => n === undefined || (Number.isSafeInteger(n) && (n as number) >= 0);
-    return typeof l === 'object' && l !== null && typeof l.q === 'string' && Number.isSafeInteger(l.offset) && l.offset >= 0 && whole(l.total) && whole(l.now) ? l : undefined;
+    return typeof l === 'object' &&
+      l !== null &&
+      typeof l.q === 'string' &&
+      Number.isSafeInteger(l.offset) &&
+      l.offset >= 0 &&
+      whole(l.total) &&
+      whole(l.now)
+      ? l
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
 export class RestQueryService {
-  constructor(private readonly schemas: SchemaService, private readonly store: QueryStore, private readonly compile: SoqlCompiler, private readonly now: () => number) {}
+  constructor(
+    private readonly schemas: SchemaService,
+    private readonly store: QueryStore,
+    private readonly compile: SoqlCompiler,
+    private readonly now: () => number,
+  ) {}
 
   /** A page of results: the first (from the SOQL) or a later one (from the locator); throws SoqlError for a query Salesforce would refuse. */
-  async run(orgId: string, version: string, from: { soql: string } | Locator, includeDeleted: boolean): Promise<JsonValue> {
+  async run(
+    orgId: string,
+    version: string,
+    from: { soql: string } | Locator,
+    includeDeleted: boolean,
+  ): Promise<JsonValue> {
     const soql = 'soql' in from ? from.soql : from.q;
     const offset = 'soql' in from ? 0 : from.offset;
     const now = ('now' in from ? from.now : undefined) ?? this.now();
     const schema = await this.schemas.forOrg(orgId);
     const checked = checkSoql(soql, schema, { surface: 'rest', includeDeleted, now });
     const compiled = this.compile(checked);
-    const total = ('total' in from ? from.total : undefined) ?? await this.store.count(compiled.sql, compiled.params);
+    const total = ('total' in from ? from.total : undefined) ?? (await this.store.count(compiled.sql, compiled.params));
     const rows = await this.store.page(compiled.sql, compiled.params, PAGE_SIZE, offset);
     const done = rows.length < PAGE_SIZE || offset + rows.length >= total;
     const records = rows.map((r) => jsonRecord(compiled.layout, checked.object.name, version, r));
-    const next = done ? undefined : `/services/data/v${version}/${includeDeleted ? 'queryAll' : 'query'}/${encodeLocator({ q: soql, all: includeDeleted, offset: offset + rows.length, total, now })}`;
+    const next = done
+      ? undefined
+      : `/services/data/v${version}/${includeDeleted ? 'queryAll' : 'query'}/${encodeLocator({ q: soql, all: includeDeleted, offset: offset + rows.length, total, now })}`;
     return { totalSize: total, done, nextRecordsUrl: next, records };
   }
 }

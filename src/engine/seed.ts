@@ -33,7 +33,11 @@ export class SeedService {
 
   /** Inserts the CSV's rows as the given user and waits for the batch; one result per row. */
   async load(session: Session, object: string, csv: Buffer, timeoutMs = 120_000): Promise<SeedOutcome> {
-    const job = await this.bulk.createJob(session, this.apiVersion, { operation: 'insert', object, contentType: 'CSV' });
+    const job = await this.bulk.createJob(session, this.apiVersion, {
+      operation: 'insert',
+      object,
+      contentType: 'CSV',
+    });
     const batch = await this.bulk.addBatch(session, job.id, csv, 'text/csv');
     await this.bulk.updateJob(session, job.id, { state: 'Closed' });
     // A real wait for a real worker: elapsed process time, not the org's clock, which tests may move.
@@ -65,7 +69,8 @@ export class SeedService {
       for (const column of header) {
         const rel = /^(?:\w+:)?(\w+)\./.exec(column.trim());
         const f = rel ? object.relationship(rel[1]) : object.field(column.trim());
-        for (const target of f?.type === 'reference' ? (f.referenceTo ?? []) : []) if (target !== object.name) parents.add(target.toLowerCase());
+        for (const target of f?.type === 'reference' ? (f.referenceTo ?? []) : [])
+          if (target !== object.name) parents.add(target.toLowerCase());
       }
       return { name: object.name, body, parents };
     });
@@ -74,7 +79,8 @@ export class SeedService {
     while (pending.length) {
       const names = new Set(pending.map((e) => e.name.toLowerCase()));
       const ready = pending.filter((e) => ![...e.parents].some((p) => names.has(p)));
-      if (!ready.length) throw new SeedError(`Seed files reference each other in a cycle: ${pending.map((e) => e.name).join(', ')}`);
+      if (!ready.length)
+        throw new SeedError(`Seed files reference each other in a cycle: ${pending.map((e) => e.name).join(', ')}`);
       for (const e of ready) {
         ordered.push(e);
         pending.splice(pending.indexOf(e), 1);

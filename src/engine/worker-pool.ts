@@ -18,7 +18,11 @@ export class WorkerPool {
   private stopping = false;
   /** Threads in a row that exited within a minute of starting. */
   private quickExits = 0;
-  constructor(private readonly size: number, private readonly config: WorkerConfig, private readonly events: WorkerPoolEvents = {}) {}
+  constructor(
+    private readonly size: number,
+    private readonly config: WorkerConfig,
+    private readonly events: WorkerPoolEvents = {},
+  ) {}
 
   start(): void {
     for (let i = 0; i < this.size; i++) this.spawn();

@@ -58,7 +58,7 @@ function sleep(ms: number): Promise<void> {
  * reporting that once, rather than exiting and being started again every half second.
  */
 async function openWhenAvailable(): Promise<Stores | undefined> {
-  for (let reported = false; !stopping;) {
+  for (let reported = false; !stopping; ) {
     try {
       return await openStores(config.store, 'worker');
     } catch (err) {
@@ -108,7 +108,7 @@ function failed(err: unknown): number {
   if (key !== lastFailure) {
     const message = down
       ? `database unavailable, retrying: ${(err as Error).message}`
-      : (err as Error).stack ?? String(err);
+      : ((err as Error).stack ?? String(err));
     report({ type: 'error', message });
   }
   lastFailure = key;
@@ -122,11 +122,17 @@ async function runClaimed(claim: ClaimedBatch): Promise<void> {
   // (a big sort, a PK split's id scan) does not let the lease lapse and hand a live batch to another worker. A worker
   // that died stops beating, and its batch is taken over once the lease runs out.
   let beating = false;
-  const heartbeat = setInterval(() => {
-    if (beating) return;
-    beating = true;
-    stores.work.renewLease(claim, config.leaseMs, systemClock.now()).catch(() => false).finally(() => (beating = false));
-  }, Math.max(100, Math.floor(config.leaseMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      if (beating) return;
+      beating = true;
+      stores.work
+        .renewLease(claim, config.leaseMs, systemClock.now())
+        .catch(() => false)
+        .finally(() => (beating = false));
+    },
+    Math.max(100, Math.floor(config.leaseMs / 3)),
+  );
   try {
     await processBatch(claim, options);
   } finally {

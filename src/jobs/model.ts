@@ -2,7 +2,15 @@
 // "BatchInfo", "Interpret Batch State").
 
 export type Operation = 'insert' | 'update' | 'upsert' | 'delete' | 'hardDelete' | 'query' | 'queryAll';
-export const OPERATIONS: readonly Operation[] = ['insert', 'update', 'upsert', 'delete', 'hardDelete', 'query', 'queryAll'];
+export const OPERATIONS: readonly Operation[] = [
+  'insert',
+  'update',
+  'upsert',
+  'delete',
+  'hardDelete',
+  'query',
+  'queryAll',
+];
 export type JobState = 'Open' | 'Closed' | 'Aborted' | 'Failed';
 export type BatchState = 'Queued' | 'InProgress' | 'Completed' | 'Failed' | 'NotProcessed';
 export type ConcurrencyMode = 'Parallel' | 'Serial';

@@ -7,7 +7,19 @@ import type { Clock } from '../org/clock.js';
 import { KEY_PREFIX, type IdGenerator } from '../org/ids.js';
 import type { SchemaService } from '../org/schema-service.js';
 import type { BulkStore, OrgStore, Session } from '../store/types.js';
-import { CONTENT_TYPES, OPERATIONS, isDml, type Batch, type ConcurrencyMode, type ContentType, type Job, type JobInfo, type Operation, type PkChunking, type RecordResult } from './model.js';
+import {
+  CONTENT_TYPES,
+  OPERATIONS,
+  isDml,
+  type Batch,
+  type ConcurrencyMode,
+  type ContentType,
+  type Job,
+  type JobInfo,
+  type Operation,
+  type PkChunking,
+  type RecordResult,
+} from './model.js';
 
 /** A JobInfo as a client sent it: every value still text (or a JSON scalar), names as given. */
 export type JobRequest = Partial<Record<string, string | number | boolean | null>>;
@@ -28,9 +40,21 @@ export interface JobHeaders {
   pkChunking?: string;
 }
 
-export const DEFAULT_LIMITS: BulkLimits = { maxBatchChars: 10_000_000, batchWindowMs: 24 * 3600_000, dailyBatches: 15_000 };
+export const DEFAULT_LIMITS: BulkLimits = {
+  maxBatchChars: 10_000_000,
+  batchWindowMs: 24 * 3600_000,
+  dailyBatches: 15_000,
+};
 
-const JOB_FIELDS_ON_CREATE = new Set(['operation', 'object', 'externalIdFieldName', 'concurrencyMode', 'contentType', 'assignmentRuleId', 'state']);
+const JOB_FIELDS_ON_CREATE = new Set([
+  'operation',
+  'object',
+  'externalIdFieldName',
+  'concurrencyMode',
+  'contentType',
+  'assignmentRuleId',
+  'state',
+]);
 
 export class BulkService {
   constructor(
@@ -132,7 +156,8 @@ export class BulkService {
       contentType,
       state: 'Open',
       apiVersion,
-      assignmentRuleId: req.assignmentRuleId == null || req.assignmentRuleId === '' ? null : String(req.assignmentRuleId),
+      assignmentRuleId:
+        req.assignmentRuleId == null || req.assignmentRuleId === '' ? null : String(req.assignmentRuleId),
       createdDate: now,
       systemModstamp: now,
       numberRetries: 0,
@@ -163,7 +188,9 @@ export class BulkService {
       throw JobErrors.invalidJobState(`Invalid job state: ${requested || '(none)'}`);
     }
     if (target === job.state) return this.info(job);
-    const allowed = (job.state === 'Open' && target === 'Closed') || ((job.state === 'Open' || job.state === 'Closed') && target === 'Aborted');
+    const allowed =
+      (job.state === 'Open' && target === 'Closed') ||
+      ((job.state === 'Open' || job.state === 'Closed') && target === 'Aborted');
     if (!allowed) throw JobErrors.invalidJobState(`Cannot change the state of a job from ${job.state} to ${target}`);
     const now = this.clock.now();
     if (target === 'Aborted') await this.store.abortJob(job.id, now);
@@ -231,7 +258,11 @@ export class BulkService {
    * DML jobs: one result per input row (a Failed batch that processed rows returns the rows it processed).
    * Query jobs: the ids of the result files.
    */
-  async getBatchResults(session: Session, jobId: string, batchId: string): Promise<{ job: Job; results: RecordResult[] } | { job: Job; resultIds: string[] }> {
+  async getBatchResults(
+    session: Session,
+    jobId: string,
+    batchId: string,
+  ): Promise<{ job: Job; results: RecordResult[] } | { job: Job; resultIds: string[] }> {
     const { job, batch } = await this.getBatch(session, jobId, batchId);
     if (!isDml(job.operation)) {
       if (batch.state !== 'Completed') throw JobErrors.batchNotComplete(batch.id, batch.state);
@@ -243,7 +274,12 @@ export class BulkService {
   }
 
   /** A query result file, streamed chunk by chunk. */
-  async getQueryResult(session: Session, jobId: string, batchId: string, resultId: string): Promise<{ job: Job; chunks: AsyncIterable<Buffer> }> {
+  async getQueryResult(
+    session: Session,
+    jobId: string,
+    batchId: string,
+    resultId: string,
+  ): Promise<{ job: Job; chunks: AsyncIterable<Buffer> }> {
     const { job, batch } = await this.getBatch(session, jobId, batchId);
     if (isDml(job.operation) || !(await this.store.hasQueryResult(batch.id, resultId))) {
       throw JobErrors.unknownResult(resultId);
@@ -267,7 +303,10 @@ function isBlank(body: Buffer): boolean {
  */
 export function parsePkChunking(header: string | undefined): PkChunking | null {
   if (header === undefined || header.trim() === '') return null;
-  const parts = header.split(';').map((p) => p.trim()).filter(Boolean);
+  const parts = header
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length === 1 && /^false$/i.test(parts[0])) return null;
   const out: PkChunking = { chunkSize: 100_000 };
   for (const part of parts) {
@@ -290,8 +329,7 @@ export function parsePkChunking(header: string | undefined): PkChunking | null {
         throw JobErrors.invalidJob(`Invalid startRow ${value}: it must be a 15- or 18-character record id`);
       }
       out.startRow = id;
-    }
-    else throw JobErrors.invalidJob(`Invalid Sforce-Enable-PKChunking option: ${key}`);
+    } else throw JobErrors.invalidJob(`Invalid Sforce-Enable-PKChunking option: ${key}`);
   }
   return out;
 }

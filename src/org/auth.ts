@@ -35,7 +35,10 @@ const CACHE_TTL_MS = 2_000;
 
 export class AuthService {
   private readonly cache = new Map<string, { session: Session; until: number }>();
-  constructor(private readonly store: OrgStore, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: OrgStore,
+    private readonly clock: Clock,
+  ) {}
 
   /** Username + password → a new session, or undefined when they do not match. */
   async login(username: string, password: string): Promise<Session | undefined> {

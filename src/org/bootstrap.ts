@@ -23,10 +23,22 @@ export interface DefaultOrg {
   created: boolean;
 }
 
-export async function ensureDefaultOrg(store: OrgStore, orgs: OrgService, schemas: SchemaService, auth: AuthService, o: DefaultOrgOptions): Promise<DefaultOrg> {
+export async function ensureDefaultOrg(
+  store: OrgStore,
+  orgs: OrgService,
+  schemas: SchemaService,
+  auth: AuthService,
+  o: DefaultOrgOptions,
+): Promise<DefaultOrg> {
   const existing = (await store.listOrgs()).find((org) => org.isDefault);
   if (!existing) {
-    const login = await orgs.createOrg({ name: o.orgName, username: o.username, password: o.password, isDefault: true, token: o.token });
+    const login = await orgs.createOrg({
+      name: o.orgName,
+      username: o.username,
+      password: o.password,
+      isDefault: true,
+      token: o.token,
+    });
     return { ...login, password: o.password, created: true };
   }
   // Tables for objects added by a newer localforce appear on start; existing rows are kept.
@@ -35,5 +47,12 @@ export async function ensureDefaultOrg(store: OrgStore, orgs: OrgService, schema
   if (!login || login.orgId !== existing.id) throw new Error(`The default org has no user ${o.username}`);
   const session = await auth.issue(login.orgId, login.userId, o.token);
   const password = checkPassword(o.password, login.passwordHash) ? o.password : undefined;
-  return { orgId: login.orgId, userId: login.userId, username: login.username, password, token: session.token, created: false };
+  return {
+    orgId: login.orgId,
+    userId: login.userId,
+    username: login.username,
+    password,
+    token: session.token,
+    created: false,
+  };
 }

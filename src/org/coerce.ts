@@ -10,7 +10,11 @@ import type { FieldDef, ObjectDef } from './schema.js';
 export type RawValue = string | number | boolean | null;
 export type DbValue = string | number | null;
 
-export const recordError = (statusCode: string, message: string, fields: string[] = []): RecordError => ({ statusCode, message, fields });
+export const recordError = (statusCode: string, message: string, fields: string[] = []): RecordError => ({
+  statusCode,
+  message,
+  fields,
+});
 
 /** The key two values of a unique or external id field are matched by: case-insensitive unless the field says otherwise. */
 export function matchKey(f: FieldDef, value: unknown): string {
@@ -27,7 +31,8 @@ const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)(:([0-5]\d)(\.\d{1,3})?)?Z?$/;
 const POW10 = Array.from({ length: 40 }, (_, k) => 10 ** k);
 const pow10 = (k: number) => POW10[k] ?? 10 ** k;
 
-const notOfType = (f: FieldDef, v: RawValue) => recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${v}`, [f.name]);
+const notOfType = (f: FieldDef, v: RawValue) =>
+  recordError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${v}`, [f.name]);
 
 export interface CoerceContext {
   object: ObjectDef;
@@ -38,7 +43,11 @@ export interface CoerceContext {
 }
 
 /** Converts one non-null value; returns either the stored value or an error. */
-export function coerceValue(f: FieldDef, raw: Exclude<RawValue, null>, ctx: CoerceContext): { value: DbValue } | { error: RecordError } {
+export function coerceValue(
+  f: FieldDef,
+  raw: Exclude<RawValue, null>,
+  ctx: CoerceContext,
+): { value: DbValue } | { error: RecordError } {
   const v = coerceCell(f, raw, ctx);
   return isRecordError(v) ? { error: v } : { value: v };
 }
@@ -65,7 +74,11 @@ export function coerceCell(f: FieldDef, raw: Exclude<RawValue, null>, ctx: Coerc
       if (!(typeof raw === 'number' ? Number.isInteger(raw) : INT_RE.test(text))) return notOfType(f, raw);
       const n = Number(text);
       if (Math.abs(n) >= pow10(f.precision ?? 9) || !Number.isSafeInteger(n)) {
-        return recordError('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${text}`, [f.name]);
+        return recordError(
+          'NUMBER_OUTSIDE_VALID_RANGE',
+          `${f.label}: value outside of valid range on numeric field: ${text}`,
+          [f.name],
+        );
       }
       return n;
     }
@@ -78,7 +91,11 @@ export function coerceCell(f: FieldDef, raw: Exclude<RawValue, null>, ctx: Coerc
       const scale = f.scale ?? 0;
       const rounded = Math.round(n * pow10(scale)) / pow10(scale);
       if (f.precision !== undefined && Math.abs(rounded) >= pow10(f.precision - scale)) {
-        return recordError('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${text}`, [f.name]);
+        return recordError(
+          'NUMBER_OUTSIDE_VALID_RANGE',
+          `${f.label}: value outside of valid range on numeric field: ${text}`,
+          [f.name],
+        );
       }
       return rounded;
     }
@@ -107,11 +124,16 @@ export function coerceCell(f: FieldDef, raw: Exclude<RawValue, null>, ctx: Coerc
       return id;
     }
     case 'email':
-      if (!EMAIL_RE.test(text)) return recordError('INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${text}`, [f.name]);
+      if (!EMAIL_RE.test(text))
+        return recordError('INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${text}`, [f.name]);
       return checkLength(f, text);
     case 'picklist': {
       if (f.restrictedPicklist && !picklistSet(f).has(text)) {
-        return recordError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${text}`, [f.name]);
+        return recordError(
+          'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+          `${f.label}: bad value for restricted picklist field: ${text}`,
+          [f.name],
+        );
       }
       return checkLength(f, text);
     }
@@ -130,14 +152,24 @@ export function coerceCell(f: FieldDef, raw: Exclude<RawValue, null>, ctx: Coerc
       if (f.restrictedPicklist) {
         const allowed = picklistSet(f);
         const bad = values.find((v) => !allowed.has(v));
-        if (bad !== undefined) return recordError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${bad}`, [f.name]);
+        if (bad !== undefined)
+          return recordError(
+            'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+            `${f.label}: bad value for restricted picklist field: ${bad}`,
+            [f.name],
+          );
       }
       return checkLength(f, same ? text : values.join(';'));
     }
     case 'url':
       return checkLength(f, text);
     case 'textarea': {
-      const normalised = ctx.lineEnding === 'CRLF' ? text.replace(/\r?\n/g, '\r\n') : ctx.lineEnding === 'LF' ? text.replace(/\r\n/g, '\n') : text;
+      const normalised =
+        ctx.lineEnding === 'CRLF'
+          ? text.replace(/\r?\n/g, '\r\n')
+          : ctx.lineEnding === 'LF'
+            ? text.replace(/\r\n/g, '\n')
+            : text;
       return checkLength(f, normalised);
     }
     default:
@@ -159,13 +191,16 @@ function referencePrefixes(f: FieldDef, ctx: CoerceContext): string[] {
   let byField = prefixCache.get(ctx);
   if (!byField) prefixCache.set(ctx, (byField = new Map()));
   let prefixes = byField.get(f);
-  if (!prefixes) byField.set(f, (prefixes = (f.referenceTo ?? []).map((o) => ctx.prefixOf(o)).filter((p) => p !== undefined)));
+  if (!prefixes)
+    byField.set(f, (prefixes = (f.referenceTo ?? []).map((o) => ctx.prefixOf(o)).filter((p) => p !== undefined)));
   return prefixes;
 }
 
 function checkLength(f: FieldDef, text: string): DbValue | RecordError {
   if (f.length !== undefined && text.length > f.length) {
-    return recordError('STRING_TOO_LONG', `${f.label}: data value too large: ${text} (max length=${f.length})`, [f.name]);
+    return recordError('STRING_TOO_LONG', `${f.label}: data value too large: ${text} (max length=${f.length})`, [
+      f.name,
+    ]);
   }
   return text;
 }

@@ -14,7 +14,14 @@ export function formatAutoNumber(format: string, n: number): string {
   return format.replace(/\{(0+)\}/, (_, zeros: string) => String(n).padStart(zeros.length, '0'));
 }
 
-export const KEY_PREFIX = { job: '750', batch: '751', queryResult: '752', org: '00D', user: '005', profile: '00e' } as const;
+export const KEY_PREFIX = {
+  job: '750',
+  batch: '751',
+  queryResult: '752',
+  org: '00D',
+  user: '005',
+  profile: '00e',
+} as const;
 
 export class IdGenerator {
   private readonly blocks = new Map<string, { next: number; end: number }>();

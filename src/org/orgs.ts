@@ -52,7 +52,11 @@ export class OrgService {
     const orgId = await this.ids.one(KEY_PREFIX.org);
     await this.store.createOrg({ id: orgId, name: o.name, isDefault: !!o.isDefault }, this.clock.now());
     await this.schemas.initialise(orgId);
-    return this.createUser(orgId, { username: o.username, password: o.password, firstName: 'localforce', lastName: 'Admin' }, o.token);
+    return this.createUser(
+      orgId,
+      { username: o.username, password: o.password, firstName: 'localforce', lastName: 'Admin' },
+      o.token,
+    );
   }
 
   async createUser(orgId: string, u: NewUserRequest, token?: string): Promise<OrgLogin> {
@@ -61,8 +65,17 @@ export class OrgService {
     const userId = await this.ids.one(KEY_PREFIX.user);
     const profileId = await this.ids.one(KEY_PREFIX.profile);
     await this.store.createUser(
-      { userId, orgId, username: u.username, passwordHash: hashPassword(u.password), hardDelete: u.hardDelete ?? true,
-        lastName: u.lastName ?? u.username.split('@')[0], firstName: u.firstName ?? '', email: u.username, profileId },
+      {
+        userId,
+        orgId,
+        username: u.username,
+        passwordHash: hashPassword(u.password),
+        hardDelete: u.hardDelete ?? true,
+        lastName: u.lastName ?? u.username.split('@')[0],
+        firstName: u.firstName ?? '',
+        email: u.username,
+        profileId,
+      },
       schema.object('User')!.table,
       this.clock.now(),
     );

@@ -19,7 +19,12 @@ export class OrgSchema {
   private readonly byPrefix: Map<string, ObjectDef>;
   readonly objects: readonly ObjectDef[];
 
-  constructor(readonly orgId: string, readonly isDefaultOrg: boolean, shapes: readonly ObjectShape[], readonly version: number) {
+  constructor(
+    readonly orgId: string,
+    readonly isDefaultOrg: boolean,
+    shapes: readonly ObjectShape[],
+    readonly version: number,
+  ) {
     this.objects = shapes.map((s) => makeObject(s, tableName(s.name, orgId, isDefaultOrg)));
     this.byLower = new Map(this.objects.map((o) => [o.name.toLowerCase(), o]));
     this.byPrefix = new Map(this.objects.map((o) => [o.keyPrefix, o]));
@@ -39,7 +44,12 @@ export class OrgSchema {
     for (const child of this.objects) {
       for (const f of child.fields) {
         if (f.type === 'reference' && f.referenceTo?.includes(parent.name) && f.name !== 'Id') {
-          out.push({ childSObject: child.name, field: f.name, relationshipName: f.childRelationshipName ?? null, cascadeDelete: f.cascadeDelete });
+          out.push({
+            childSObject: child.name,
+            field: f.name,
+            relationshipName: f.childRelationshipName ?? null,
+            cascadeDelete: f.cascadeDelete,
+          });
         }
       }
     }

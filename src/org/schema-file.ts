@@ -13,7 +13,15 @@
 import { parse as parseYaml } from 'yaml';
 import { coerceValue } from './coerce.js';
 import { DomainError } from '../errors/domain.js';
-import { field, systemFields, STANDARD_OBJECTS, type FieldDef, type FieldOpts, type FieldType, type ObjectShape } from './schema.js';
+import {
+  field,
+  systemFields,
+  STANDARD_OBJECTS,
+  type FieldDef,
+  type FieldOpts,
+  type FieldType,
+  type ObjectShape,
+} from './schema.js';
 
 /** A schema declaration that cannot be applied; the control plane answers 400 with its text. */
 export class SchemaError extends DomainError {
@@ -63,8 +71,33 @@ export interface CustomDefinition {
   keyPrefix: string | null;
 }
 
-const FIELD_TYPES: readonly FieldType[] = ['string', 'textarea', 'picklist', 'multipicklist', 'boolean', 'int', 'double', 'currency', 'percent', 'date', 'datetime', 'time', 'email', 'phone', 'url', 'reference'];
-const TYPE_ALIASES: Record<string, FieldType> = { text: 'string', number: 'double', integer: 'int', checkbox: 'boolean', lookup: 'reference', longtextarea: 'textarea', 'date/time': 'datetime' };
+const FIELD_TYPES: readonly FieldType[] = [
+  'string',
+  'textarea',
+  'picklist',
+  'multipicklist',
+  'boolean',
+  'int',
+  'double',
+  'currency',
+  'percent',
+  'date',
+  'datetime',
+  'time',
+  'email',
+  'phone',
+  'url',
+  'reference',
+];
+const TYPE_ALIASES: Record<string, FieldType> = {
+  text: 'string',
+  number: 'double',
+  integer: 'int',
+  checkbox: 'boolean',
+  lookup: 'reference',
+  longtextarea: 'textarea',
+  'date/time': 'datetime',
+};
 const API_NAME = /^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*__c$/;
 
 /** Reads a schema file's text: JSON, or YAML. */
@@ -75,7 +108,8 @@ export function parseSchemaText(text: string): SchemaSpec {
   } catch (err) {
     throw new SchemaError(`The schema is neither valid JSON nor valid YAML: ${(err as Error).message}`);
   }
-  if (!doc || typeof doc !== 'object' || !Array.isArray((doc as SchemaSpec).objects)) throw new SchemaError('A schema needs an `objects` list');
+  if (!doc || typeof doc !== 'object' || !Array.isArray((doc as SchemaSpec).objects))
+    throw new SchemaError('A schema needs an `objects` list');
   return doc as SchemaSpec;
 }
 
@@ -83,8 +117,20 @@ export function parseSchemaText(text: string): SchemaSpec {
 function columnShape(spec: FieldSpec): string {
   const type = TYPE_ALIASES[String(spec.type).toLowerCase()] ?? String(spec.type).toLowerCase();
   // PostgreSQL keeps a checkbox in INTEGER and a number without decimals in BIGINT: two different columns.
-  const kind = type === 'boolean' ? 'checkbox' : type === 'int' ? 'integer' : type === 'double' || type === 'currency' || type === 'percent' ? 'number' : 'text';
-  const matching = kind === 'text' && (spec.externalId || spec.unique) ? (spec.caseSensitive ? 'case-sensitive key' : 'case-insensitive key') : 'plain';
+  const kind =
+    type === 'boolean'
+      ? 'checkbox'
+      : type === 'int'
+        ? 'integer'
+        : type === 'double' || type === 'currency' || type === 'percent'
+          ? 'number'
+          : 'text';
+  const matching =
+    kind === 'text' && (spec.externalId || spec.unique)
+      ? spec.caseSensitive
+        ? 'case-sensitive key'
+        : 'case-insensitive key'
+      : 'plain';
   return `${kind} (${matching})`;
 }
 
@@ -96,34 +142,58 @@ function columnShape(spec: FieldSpec): string {
 export function redeclarationProblem(objectName: string, current: FieldSpec, next: FieldSpec): string | undefined {
   const before = columnShape(current);
   const after = columnShape(next);
-  return before === after ? undefined : `${objectName}.${current.name}: an existing field's column cannot change from ${before} to ${after}`;
+  return before === after
+    ? undefined
+    : `${objectName}.${current.name}: an existing field's column cannot change from ${before} to ${after}`;
 }
 
 function fieldFromSpec(spec: FieldSpec, objectName: string): FieldDef {
-  if (typeof spec.name !== 'string' || !API_NAME.test(spec.name)) throw new SchemaError(`${objectName}: custom field names end in __c: ${String(spec.name)}`);
+  if (typeof spec.name !== 'string' || !API_NAME.test(spec.name))
+    throw new SchemaError(`${objectName}: custom field names end in __c: ${String(spec.name)}`);
   const type = (TYPE_ALIASES[String(spec.type).toLowerCase()] ?? String(spec.type).toLowerCase()) as FieldType;
-  if (!FIELD_TYPES.includes(type)) throw new SchemaError(`${objectName}.${spec.name}: unknown field type ${String(spec.type)}`);
+  if (!FIELD_TYPES.includes(type))
+    throw new SchemaError(`${objectName}.${spec.name}: unknown field type ${String(spec.type)}`);
   const o: FieldOpts = {
-    label: spec.label, length: spec.length, precision: spec.precision, scale: spec.scale, required: !!spec.required,
-    unique: !!spec.unique, externalId: !!spec.externalId, caseSensitive: !!spec.caseSensitive, custom: true,
-    values: spec.values?.map(String), restricted: !!spec.restricted, childRelationshipName: spec.childRelationshipName,
-    defaultValue: spec.defaultValue === undefined ? undefined : typeof spec.defaultValue === 'boolean' ? spec.defaultValue : String(spec.defaultValue),
+    label: spec.label,
+    length: spec.length,
+    precision: spec.precision,
+    scale: spec.scale,
+    required: !!spec.required,
+    unique: !!spec.unique,
+    externalId: !!spec.externalId,
+    caseSensitive: !!spec.caseSensitive,
+    custom: true,
+    values: spec.values?.map(String),
+    restricted: !!spec.restricted,
+    childRelationshipName: spec.childRelationshipName,
+    defaultValue:
+      spec.defaultValue === undefined
+        ? undefined
+        : typeof spec.defaultValue === 'boolean'
+          ? spec.defaultValue
+          : String(spec.defaultValue),
   };
-  if ((type === 'picklist' || type === 'multipicklist') && !(spec.values && spec.values.length)) throw new SchemaError(`${objectName}.${spec.name}: a picklist needs values`);
-  if ((o.externalId || o.unique) && !['string', 'email', 'int', 'double'].includes(type)) throw new SchemaError(`${objectName}.${spec.name}: only text, email and number fields can be external ids or unique`);
+  if ((type === 'picklist' || type === 'multipicklist') && !(spec.values && spec.values.length))
+    throw new SchemaError(`${objectName}.${spec.name}: a picklist needs values`);
+  if ((o.externalId || o.unique) && !['string', 'email', 'int', 'double'].includes(type))
+    throw new SchemaError(
+      `${objectName}.${spec.name}: only text, email and number fields can be external ids or unique`,
+    );
   if (type === 'double' || type === 'currency' || type === 'percent') {
     o.precision = spec.precision ?? 18;
     o.scale = spec.scale ?? (type === 'currency' ? 2 : 0);
     if (o.scale > o.precision) throw new SchemaError(`${objectName}.${spec.name}: scale exceeds precision`);
   }
   if (type === 'int') o.precision = spec.precision ?? 9;
-  if (type === 'string' && (spec.length ?? 255) > 255) throw new SchemaError(`${objectName}.${spec.name}: text fields hold at most 255 characters (use textarea)`);
+  if (type === 'string' && (spec.length ?? 255) > 255)
+    throw new SchemaError(`${objectName}.${spec.name}: text fields hold at most 255 characters (use textarea)`);
   if (type === 'textarea') o.length = spec.length ?? 32_768;
   if (type === 'reference') {
     if (!spec.referenceTo) throw new SchemaError(`${objectName}.${spec.name}: a lookup needs referenceTo`);
     o.referenceTo = [spec.referenceTo];
     o.relationshipName = spec.relationshipName ?? spec.name.replace(/__c$/, '__r');
-    if (!o.relationshipName.endsWith('__r')) throw new SchemaError(`${objectName}.${spec.name}: custom relationship names end in __r`);
+    if (!o.relationshipName.endsWith('__r'))
+      throw new SchemaError(`${objectName}.${spec.name}: custom relationship names end in __r`);
     o.childRelationshipName = spec.childRelationshipName ?? `${objectName.replace(/__c$/, '')}s__r`;
   }
   const def = field(spec.name, type, o);
@@ -131,9 +201,14 @@ function fieldFromSpec(spec: FieldSpec, objectName: string): FieldDef {
   // A default goes into every record that leaves the field out, so it must be a valid value of the field's type (the
   // check a batch's value gets) and is kept in its stored form ("false" → false, 1.239 at scale 2 → 1.24, a datetime
   // in UTC); lookups take no default.
-  const r = type === 'reference' ? undefined : coerceValue(def, def.defaultValue, { object: undefined as never, lineEnding: null, prefixOf: () => undefined });
+  const r =
+    type === 'reference'
+      ? undefined
+      : coerceValue(def, def.defaultValue, { object: undefined as never, lineEnding: null, prefixOf: () => undefined });
   if (!r || 'error' in r || r.value === null) {
-    throw new SchemaError(`${objectName}.${spec.name}: the default value ${JSON.stringify(def.defaultValue)} is not a valid ${type}${r && 'error' in r ? ` (${r.error.statusCode})` : ''}`);
+    throw new SchemaError(
+      `${objectName}.${spec.name}: the default value ${JSON.stringify(def.defaultValue)} is not a valid ${type}${r && 'error' in r ? ` (${r.error.statusCode})` : ''}`,
+    );
   }
   return field(spec.name, type, { ...o, defaultValue: type === 'boolean' ? r.value === 1 : String(r.value) });
 }
@@ -146,10 +221,25 @@ export function buildShapes(definitions: readonly CustomDefinition[]): ObjectSha
     let shape = byName.get(def.object.name.toLowerCase());
     if (!shape) {
       const label = def.object.label ?? def.object.name.replace(/__c$/, '').replace(/_/g, ' ');
-      const nameField = def.object.nameField === 'autonumber'
-        ? field('Name', 'string', { length: 80, autoNumber: true, autoNumberFormat: def.object.nameFormat, nameField: true, label: `${label} Name`, custom: false })
-        : field('Name', 'string', { length: 80, nameField: true, label: `${label} Name`, custom: false });
-      shape = { name: def.object.name, label, labelPlural: def.object.labelPlural ?? `${label}s`, keyPrefix: def.keyPrefix!, custom: true, fields: [...systemFields(true), nameField] };
+      const nameField =
+        def.object.nameField === 'autonumber'
+          ? field('Name', 'string', {
+              length: 80,
+              autoNumber: true,
+              autoNumberFormat: def.object.nameFormat,
+              nameField: true,
+              label: `${label} Name`,
+              custom: false,
+            })
+          : field('Name', 'string', { length: 80, nameField: true, label: `${label} Name`, custom: false });
+      shape = {
+        name: def.object.name,
+        label,
+        labelPlural: def.object.labelPlural ?? `${label}s`,
+        keyPrefix: def.keyPrefix!,
+        custom: true,
+        fields: [...systemFields(true), nameField],
+      };
       shapes.push(shape);
       byName.set(shape.name.toLowerCase(), shape);
     }
@@ -165,7 +255,8 @@ export function buildShapes(definitions: readonly CustomDefinition[]): ObjectSha
     shape.fields = shape.fields.map((f) => {
       if (!f.custom || f.type !== 'reference') return f;
       const target = byName.get(f.referenceTo![0].toLowerCase());
-      if (!target) throw new SchemaError(`${shape.name}.${f.name}: referenceTo names an unknown object: ${f.referenceTo![0]}`);
+      if (!target)
+        throw new SchemaError(`${shape.name}.${f.name}: referenceTo names an unknown object: ${f.referenceTo![0]}`);
       return { ...f, referenceTo: [target.name] };
     });
   }

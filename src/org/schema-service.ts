@@ -2,12 +2,23 @@
 // schema version (so every process and worker sees a change at its next use), and changed only by adding.
 import type { OrgStore, SchemaStore } from '../store/types.js';
 import { OrgSchema } from './registry.js';
-import { buildShapes, redeclarationProblem, SchemaError, validateSpec, type CustomDefinition, type ObjectSpec, type SchemaSpec } from './schema-file.js';
+import {
+  buildShapes,
+  redeclarationProblem,
+  SchemaError,
+  validateSpec,
+  type CustomDefinition,
+  type ObjectSpec,
+  type SchemaSpec,
+} from './schema-file.js';
 import { BASE62 } from '../wire/ids.js';
 
 export class SchemaService {
   private readonly cache = new Map<string, OrgSchema>();
-  constructor(private readonly orgs: OrgStore, private readonly store: SchemaStore) {}
+  constructor(
+    private readonly orgs: OrgStore,
+    private readonly store: SchemaStore,
+  ) {}
 
   /** The org's current schema. Throws for an org that does not exist. */
   async forOrg(orgId: string): Promise<OrgSchema> {
@@ -15,7 +26,12 @@ export class SchemaService {
     if (!org) throw new SchemaError(`Unknown org ${orgId}`);
     const cached = this.cache.get(orgId);
     if (cached && cached.version === org.schemaVersion) return cached;
-    const schema = new OrgSchema(orgId, org.isDefault, buildShapes(await this.store.loadDefinitions(orgId)), org.schemaVersion);
+    const schema = new OrgSchema(
+      orgId,
+      org.isDefault,
+      buildShapes(await this.store.loadDefinitions(orgId)),
+      org.schemaVersion,
+    );
     this.cache.set(orgId, schema);
     return schema;
   }
@@ -43,7 +59,10 @@ export class SchemaService {
         continue;
       }
       const custom = o.name.endsWith('__c');
-      const def: CustomDefinition = { object: { ...o, fields: [...(o.fields ?? [])] }, keyPrefix: custom ? nextPrefix(used) : null };
+      const def: CustomDefinition = {
+        object: { ...o, fields: [...(o.fields ?? [])] },
+        keyPrefix: custom ? nextPrefix(used) : null,
+      };
       if (def.keyPrefix) used.add(def.keyPrefix);
       definitions.push(def);
       byName.set(o.name.toLowerCase(), def);
@@ -66,7 +85,12 @@ function mergeObject(current: ObjectSpec, next: ObjectSpec): ObjectSpec {
     if (i >= 0) fields[i] = f;
     else fields.push(f);
   }
-  return { ...current, label: next.label ?? current.label, labelPlural: next.labelPlural ?? current.labelPlural, fields };
+  return {
+    ...current,
+    label: next.label ?? current.label,
+    labelPlural: next.labelPlural ?? current.labelPlural,
+    fields,
+  };
 }
 
 /** a00, a01, … a0z, a10, …: custom object key prefixes, stable once handed out. */

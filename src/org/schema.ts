@@ -3,8 +3,23 @@
 // Names are case-insensitive, as in Salesforce: lookups go through lower-cased maps.
 
 export type FieldType =
-  | 'id' | 'string' | 'textarea' | 'picklist' | 'multipicklist' | 'boolean' | 'int' | 'double' | 'currency'
-  | 'percent' | 'date' | 'datetime' | 'time' | 'email' | 'phone' | 'url' | 'reference';
+  | 'id'
+  | 'string'
+  | 'textarea'
+  | 'picklist'
+  | 'multipicklist'
+  | 'boolean'
+  | 'int'
+  | 'double'
+  | 'currency'
+  | 'percent'
+  | 'date'
+  | 'datetime'
+  | 'time'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'reference';
 
 export interface FieldDef {
   readonly name: string;
@@ -92,7 +107,18 @@ export function field(name: string, type: FieldType, o: FieldOpts = {}): FieldDe
     name,
     label: o.label ?? labelFrom(name),
     type,
-    length: o.length ?? (type === 'string' || type === 'textarea' || type === 'email' || type === 'phone' || type === 'url' || type === 'picklist' ? 255 : type === 'reference' || type === 'id' ? 18 : undefined),
+    length:
+      o.length ??
+      (type === 'string' ||
+      type === 'textarea' ||
+      type === 'email' ||
+      type === 'phone' ||
+      type === 'url' ||
+      type === 'picklist'
+        ? 255
+        : type === 'reference' || type === 'id'
+          ? 18
+          : undefined),
     precision: o.precision,
     scale: o.scale,
     required: !!o.required,
@@ -131,7 +157,9 @@ export function systemFields(owned: boolean, ownerTo: string[] = ['User']): Fiel
     field('LastModifiedDate', 'datetime', { readOnly: true, label: 'Last Modified Date' }),
     ref('LastModifiedById', 'User', 'LastModifiedBy', { readOnly: true, label: 'Last Modified By ID' }),
     field('SystemModstamp', 'datetime', { readOnly: true, label: 'System Modstamp' }),
-    ...(owned ? [field('OwnerId', 'reference', { referenceTo: ownerTo, relationshipName: 'Owner', label: 'Owner ID' })] : []),
+    ...(owned
+      ? [field('OwnerId', 'reference', { referenceTo: ownerTo, relationshipName: 'Owner', label: 'Owner ID' })]
+      : []),
   ];
 }
 
@@ -147,7 +175,9 @@ export interface ObjectShape {
 /** Builds an object for one org's storage table. */
 export function makeObject(shape: ObjectShape, table: string): ObjectDef {
   const byLower = new Map(shape.fields.map((f) => [f.name.toLowerCase(), f]));
-  const byRelationship = new Map(shape.fields.filter((f) => f.relationshipName).map((f) => [f.relationshipName!.toLowerCase(), f]));
+  const byRelationship = new Map(
+    shape.fields.filter((f) => f.relationshipName).map((f) => [f.relationshipName!.toLowerCase(), f]),
+  );
   return {
     name: shape.name,
     label: shape.label,
@@ -161,12 +191,51 @@ export function makeObject(shape: ObjectShape, table: string): ObjectDef {
   };
 }
 
-function defineObject(name: string, label: string, keyPrefix: string, fields: FieldDef[], labelPlural?: string): ObjectShape {
+function defineObject(
+  name: string,
+  label: string,
+  keyPrefix: string,
+  fields: FieldDef[],
+  labelPlural?: string,
+): ObjectShape {
   return { name, label, labelPlural, keyPrefix, fields };
 }
 
 const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
-const INDUSTRIES = ['Agriculture', 'Apparel', 'Banking', 'Biotechnology', 'Chemicals', 'Communications', 'Construction', 'Consulting', 'Education', 'Electronics', 'Energy', 'Engineering', 'Entertainment', 'Environmental', 'Finance', 'Food & Beverage', 'Government', 'Healthcare', 'Hospitality', 'Insurance', 'Machinery', 'Manufacturing', 'Media', 'Not For Profit', 'Recreation', 'Retail', 'Shipping', 'Technology', 'Telecommunications', 'Transportation', 'Utilities', 'Other'];
+const INDUSTRIES = [
+  'Agriculture',
+  'Apparel',
+  'Banking',
+  'Biotechnology',
+  'Chemicals',
+  'Communications',
+  'Construction',
+  'Consulting',
+  'Education',
+  'Electronics',
+  'Energy',
+  'Engineering',
+  'Entertainment',
+  'Environmental',
+  'Finance',
+  'Food & Beverage',
+  'Government',
+  'Healthcare',
+  'Hospitality',
+  'Insurance',
+  'Machinery',
+  'Manufacturing',
+  'Media',
+  'Not For Profit',
+  'Recreation',
+  'Retail',
+  'Shipping',
+  'Technology',
+  'Telecommunications',
+  'Transportation',
+  'Utilities',
+  'Other',
+];
 const SALUTATIONS = ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.'];
 
 function address(prefix: string, streetLabel: string): FieldDef[] {
@@ -183,13 +252,25 @@ function address(prefix: string, streetLabel: string): FieldDef[] {
  * localforce's default org adds one custom field to Account and Contact, `External_Id__c` (text 255, External ID,
  * unique), so upsert by external id works out of the box. Standard objects in a real org have none.
  */
-const externalIdField = () => field('External_Id__c', 'string', { length: 255, externalId: true, unique: true, label: 'External Id' });
+const externalIdField = () =>
+  field('External_Id__c', 'string', { length: 255, externalId: true, unique: true, label: 'External Id' });
 
 export const STANDARD_OBJECTS: readonly ObjectShape[] = [
   defineObject('Account', 'Account', '001', [
     ...systemFields(true),
     field('Name', 'string', { length: 255, required: true, label: 'Account Name', nameField: true }),
-    field('Type', 'picklist', { label: 'Account Type', values: ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'] }),
+    field('Type', 'picklist', {
+      label: 'Account Type',
+      values: [
+        'Prospect',
+        'Customer - Direct',
+        'Customer - Channel',
+        'Channel Partner / Reseller',
+        'Installation Partner',
+        'Technology Partner',
+        'Other',
+      ],
+    }),
     ref('ParentId', 'Account', 'Parent', { label: 'Parent Account ID', childRelationshipName: 'ChildAccounts' }),
     ref('MasterRecordId', 'Account', 'MasterRecord', { readOnly: true, label: 'Master Record ID' }),
     ...address('Billing', 'Billing Street'),
@@ -213,7 +294,11 @@ export const STANDARD_OBJECTS: readonly ObjectShape[] = [
   defineObject('Contact', 'Contact', '003', [
     ...systemFields(true),
     ref('MasterRecordId', 'Contact', 'MasterRecord', { readOnly: true, label: 'Master Record ID' }),
-    ref('AccountId', 'Account', 'Account', { label: 'Account ID', childRelationshipName: 'Contacts', cascadeDelete: true }),
+    ref('AccountId', 'Account', 'Account', {
+      label: 'Account ID',
+      childRelationshipName: 'Contacts',
+      cascadeDelete: true,
+    }),
     field('LastName', 'string', { length: 80, required: true, label: 'Last Name' }),
     field('FirstName', 'string', { length: 40, label: 'First Name' }),
     field('Salutation', 'picklist', { values: SALUTATIONS }),
@@ -251,7 +336,10 @@ export const STANDARD_OBJECTS: readonly ObjectShape[] = [
     field('Website', 'url', { length: 255 }),
     field('Description', 'textarea', { length: 32000 }),
     field('LeadSource', 'picklist', { label: 'Lead Source', values: LEAD_SOURCES }),
-    field('Status', 'picklist', { defaultValue: 'Open - Not Contacted', values: ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'] }),
+    field('Status', 'picklist', {
+      defaultValue: 'Open - Not Contacted',
+      values: ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'],
+    }),
     field('Industry', 'picklist', { values: INDUSTRIES }),
     field('Rating', 'picklist', { values: ['Hot', 'Warm', 'Cold'] }),
     field('AnnualRevenue', 'currency', { precision: 18, scale: 0, label: 'Annual Revenue' }),
@@ -260,30 +348,69 @@ export const STANDARD_OBJECTS: readonly ObjectShape[] = [
     field('ConvertedDate', 'date', { readOnly: true, label: 'Converted Date' }),
     ref('ConvertedAccountId', 'Account', 'ConvertedAccount', { readOnly: true, label: 'Converted Account ID' }),
     ref('ConvertedContactId', 'Contact', 'ConvertedContact', { readOnly: true, label: 'Converted Contact ID' }),
-    ref('ConvertedOpportunityId', 'Opportunity', 'ConvertedOpportunity', { readOnly: true, label: 'Converted Opportunity ID' }),
+    ref('ConvertedOpportunityId', 'Opportunity', 'ConvertedOpportunity', {
+      readOnly: true,
+      label: 'Converted Opportunity ID',
+    }),
     field('IsUnreadByOwner', 'boolean', { defaultValue: true, label: 'Unread By Owner' }),
   ]),
-  defineObject('Opportunity', 'Opportunity', '006', [
-    ...systemFields(true),
-    ref('AccountId', 'Account', 'Account', { label: 'Account ID', childRelationshipName: 'Opportunities' }),
-    field('IsPrivate', 'boolean', { defaultValue: false, label: 'Private' }),
-    field('Name', 'string', { length: 120, required: true, idLookup: true, nameField: true }),
-    field('Description', 'textarea', { length: 32000 }),
-    field('StageName', 'picklist', { required: true, label: 'Stage', values: ['Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'] }),
-    field('Amount', 'currency', { precision: 18, scale: 2 }),
-    field('Probability', 'percent', { precision: 3, scale: 0, label: 'Probability (%)' }),
-    field('ExpectedRevenue', 'currency', { precision: 18, scale: 2, readOnly: true, label: 'Expected Amount' }),
-    field('CloseDate', 'date', { required: true, label: 'Close Date' }),
-    field('Type', 'picklist', { label: 'Opportunity Type', values: ['Existing Customer - Upgrade', 'Existing Customer - Replacement', 'Existing Customer - Downgrade', 'New Customer'] }),
-    field('NextStep', 'string', { length: 255, label: 'Next Step' }),
-    field('LeadSource', 'picklist', { label: 'Lead Source', values: LEAD_SOURCES }),
-    field('IsClosed', 'boolean', { readOnly: true, label: 'Closed' }),
-    field('IsWon', 'boolean', { readOnly: true, label: 'Won' }),
-    ref('CampaignId', 'Campaign', 'Campaign', { label: 'Campaign ID' }),
-  ], 'Opportunities'),
+  defineObject(
+    'Opportunity',
+    'Opportunity',
+    '006',
+    [
+      ...systemFields(true),
+      ref('AccountId', 'Account', 'Account', { label: 'Account ID', childRelationshipName: 'Opportunities' }),
+      field('IsPrivate', 'boolean', { defaultValue: false, label: 'Private' }),
+      field('Name', 'string', { length: 120, required: true, idLookup: true, nameField: true }),
+      field('Description', 'textarea', { length: 32000 }),
+      field('StageName', 'picklist', {
+        required: true,
+        label: 'Stage',
+        values: [
+          'Prospecting',
+          'Qualification',
+          'Needs Analysis',
+          'Value Proposition',
+          'Id. Decision Makers',
+          'Perception Analysis',
+          'Proposal/Price Quote',
+          'Negotiation/Review',
+          'Closed Won',
+          'Closed Lost',
+        ],
+      }),
+      field('Amount', 'currency', { precision: 18, scale: 2 }),
+      field('Probability', 'percent', { precision: 3, scale: 0, label: 'Probability (%)' }),
+      field('ExpectedRevenue', 'currency', { precision: 18, scale: 2, readOnly: true, label: 'Expected Amount' }),
+      field('CloseDate', 'date', { required: true, label: 'Close Date' }),
+      field('Type', 'picklist', {
+        label: 'Opportunity Type',
+        values: [
+          'Existing Customer - Upgrade',
+          'Existing Customer - Replacement',
+          'Existing Customer - Downgrade',
+          'New Customer',
+        ],
+      }),
+      field('NextStep', 'string', { length: 255, label: 'Next Step' }),
+      field('LeadSource', 'picklist', { label: 'Lead Source', values: LEAD_SOURCES }),
+      field('IsClosed', 'boolean', { readOnly: true, label: 'Closed' }),
+      field('IsWon', 'boolean', { readOnly: true, label: 'Won' }),
+      ref('CampaignId', 'Campaign', 'Campaign', { label: 'Campaign ID' }),
+    ],
+    'Opportunities',
+  ),
   defineObject('Case', 'Case', '500', [
     ...systemFields(true, ['Group', 'User']),
-    field('CaseNumber', 'string', { length: 30, autoNumber: true, autoNumberStart: 1001, idLookup: true, label: 'Case Number', nameField: true }),
+    field('CaseNumber', 'string', {
+      length: 30,
+      autoNumber: true,
+      autoNumberStart: 1001,
+      idLookup: true,
+      label: 'Case Number',
+      nameField: true,
+    }),
     ref('ContactId', 'Contact', 'Contact', { label: 'Contact ID', childRelationshipName: 'Cases' }),
     ref('AccountId', 'Account', 'Account', { label: 'Account ID', childRelationshipName: 'Cases' }),
     ref('ParentId', 'Case', 'Parent', { label: 'Parent Case ID', childRelationshipName: 'Cases' }),
@@ -291,9 +418,23 @@ export const STANDARD_OBJECTS: readonly ObjectShape[] = [
     field('SuppliedEmail', 'email', { length: 80, label: 'Web Email' }),
     field('SuppliedPhone', 'phone', { length: 40, label: 'Web Phone' }),
     field('SuppliedCompany', 'string', { length: 80, label: 'Web Company' }),
-    field('Type', 'picklist', { label: 'Case Type', values: ['Mechanical', 'Electrical', 'Electronic', 'Structural', 'Other'] }),
+    field('Type', 'picklist', {
+      label: 'Case Type',
+      values: ['Mechanical', 'Electrical', 'Electronic', 'Structural', 'Other'],
+    }),
     field('Status', 'picklist', { defaultValue: 'New', values: ['New', 'Working', 'Escalated', 'Closed'] }),
-    field('Reason', 'picklist', { label: 'Case Reason', values: ['Installation', 'Equipment Complexity', 'Performance', 'Breakdown', 'Equipment Design', 'Feedback', 'Other'] }),
+    field('Reason', 'picklist', {
+      label: 'Case Reason',
+      values: [
+        'Installation',
+        'Equipment Complexity',
+        'Performance',
+        'Breakdown',
+        'Equipment Design',
+        'Feedback',
+        'Other',
+      ],
+    }),
     field('Origin', 'picklist', { label: 'Case Origin', values: ['Phone', 'Email', 'Web'] }),
     field('Subject', 'string', { length: 255 }),
     field('Priority', 'picklist', { defaultValue: 'Medium', values: ['High', 'Medium', 'Low'] }),
@@ -315,7 +456,12 @@ export const STANDARD_OBJECTS: readonly ObjectShape[] = [
     field('LocaleSidKey', 'picklist', { length: 40, required: true, label: 'Locale' }),
     field('EmailEncodingKey', 'picklist', { length: 40, required: true, label: 'Email Encoding' }),
     field('LanguageLocaleKey', 'picklist', { length: 40, required: true, label: 'Language' }),
-    field('ProfileId', 'reference', { required: true, referenceTo: ['Profile'], relationshipName: 'Profile', label: 'Profile ID' }),
+    field('ProfileId', 'reference', {
+      required: true,
+      referenceTo: ['Profile'],
+      relationshipName: 'Profile',
+      label: 'Profile ID',
+    }),
     ref('ManagerId', 'User', 'Manager', { label: 'Manager ID' }),
     field('IsActive', 'boolean', { defaultValue: true, label: 'Active' }),
     field('UserType', 'picklist', { readOnly: true, label: 'User Type' }),
@@ -326,4 +472,3 @@ export const STANDARD_OBJECTS: readonly ObjectShape[] = [
     field('MobilePhone', 'phone', { length: 40, label: 'Mobile' }),
   ]),
 ];
-

@@ -24,8 +24,13 @@ const ERROR = 'OAuth error';
 /** Keys in Salesforce's order. */
 export function renderOAuthToken(t: OAuthTokenDocument): string {
   return writeJson({
-    access_token: t.access_token, instance_url: t.instance_url, id: t.id, token_type: t.token_type,
-    issued_at: t.issued_at, signature: t.signature, scope: t.scope,
+    access_token: t.access_token,
+    instance_url: t.instance_url,
+    id: t.id,
+    token_type: t.token_type,
+    issued_at: t.issued_at,
+    signature: t.signature,
+    scope: t.scope,
   });
 }
 
@@ -33,8 +38,13 @@ export function parseOAuthToken(text: string): OAuthTokenDocument {
   const f = readJsonObject(text, TOKEN);
   const of = (name: string) => requiredText(f, name, TOKEN);
   return {
-    access_token: of('access_token'), instance_url: of('instance_url'), id: of('id'), token_type: of('token_type'),
-    issued_at: of('issued_at'), signature: of('signature'), scope: of('scope'),
+    access_token: of('access_token'),
+    instance_url: of('instance_url'),
+    id: of('id'),
+    token_type: of('token_type'),
+    issued_at: of('issued_at'),
+    signature: of('signature'),
+    scope: of('scope'),
   };
 }
 

@@ -39,7 +39,12 @@ function maskUrl(url: string): string {
 class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = { method: request.method, url: maskUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
+    const line = {
+      method: request.method,
+      url: maskUrl(request.url),
+      statusCode: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
     if (error) reply.log.error({ ...line, err: error }, 'request failed');
     else reply.log.info(line, 'request');
   }
@@ -48,7 +53,12 @@ class OneLinePerRequest extends LogController {
 /** Errors raised before routing (malformed URL encoding, over-long ids) in the shape of the surface the path names. */
 function sendSurfaceNotFound(request: FastifyRequest, reply: FastifyReply, unparsable = false): FastifyReply {
   const path = request.url.replace(/\/{2,}/g, '/');
-  if (path.startsWith('/services/async/')) return sendAsyncError(request, reply, unparsable ? AsyncErrors.unknownResource(path.slice(0, 300)) : asyncUrlError(path));
+  if (path.startsWith('/services/async/'))
+    return sendAsyncError(
+      request,
+      reply,
+      unparsable ? AsyncErrors.unknownResource(path.slice(0, 300)) : asyncUrlError(path),
+    );
   const err = RestErrors.notFound();
   return sendWire(reply, wire(err.status, 'application/json;charset=UTF-8', restErrorBody(err)));
 }
@@ -68,13 +78,21 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   // 2. Bodies: one raw reader for everything; surfaces decide how to parse.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request, payload, done) => {
-    readBody(payload, request.headers, o.body).then((b) => done(null, b), (err: Error) => done(err));
+    readBody(payload, request.headers, o.body).then(
+      (b) => done(null, b),
+      (err: Error) => done(err),
+    );
   });
 
   // 5. Response compression.
   const gzipCache = new GzipCache();
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!acceptsGzip(request.headers['accept-encoding']) || reply.statusCode === 204 || reply.hasHeader('content-encoding')) return payload;
+    if (
+      !acceptsGzip(request.headers['accept-encoding']) ||
+      reply.statusCode === 204 ||
+      reply.hasHeader('content-encoding')
+    )
+      return payload;
     if (payload instanceof Readable) {
       reply.header('content-encoding', 'gzip');
       return payload.pipe(createGzip());
@@ -113,4 +131,3 @@ export function renderOutsideSurfaces(c: Classified): WireResponse {
   const body = writeJson([{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred' }]);
   return wire(status, JSON_TYPE, body);
 }
-

@@ -32,7 +32,9 @@ export async function readBody(stream: Readable, headers: IncomingHttpHeaders, l
     chunks.push(chunk);
   }
   const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-  const encoding = String(headers['content-encoding'] ?? '').trim().toLowerCase();
+  const encoding = String(headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
   if (!encoding || encoding === 'identity' || raw.length === 0) return raw;
   if (encoding !== 'gzip' && encoding !== 'x-gzip') throw RequestErrors.unsupportedEncoding(encoding);
   if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw; // labelled gzip, but plain

@@ -57,12 +57,31 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   const auth = new AuthService(stores.org, clock);
   const orgs = new OrgService(stores.org, ids, auth, schemas, clock);
   // Processes sharing a PostgreSQL database start one at a time here: the first creates the default org.
-  const org = await stores.exclusively(() => ensureDefaultOrg(stores.org, orgs, schemas, auth, { username: config.username, password: config.password, orgName: config.orgName, token: config.token }));
+  const org = await stores.exclusively(() =>
+    ensureDefaultOrg(stores.org, orgs, schemas, auth, {
+      username: config.username,
+      password: config.password,
+      orgName: config.orgName,
+      token: config.token,
+    }),
+  );
 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
-  const pool = new WorkerPool(config.workers, {
-    store, pod: config.pod, leaseMs: config.leaseMs, pollMs: config.pollMs, chunkSize: 200, maxAttempts: 10, processingDelayMs: config.processingDelayMs, chunkDelayMs: config.chunkDelayMs, maxResultFileBytes: config.maxResultFileBytes,
-  }, { onError: (message) => app?.log.error({ worker: true }, message) });
+  const pool = new WorkerPool(
+    config.workers,
+    {
+      store,
+      pod: config.pod,
+      leaseMs: config.leaseMs,
+      pollMs: config.pollMs,
+      chunkSize: 200,
+      maxAttempts: 10,
+      processingDelayMs: config.processingDelayMs,
+      chunkDelayMs: config.chunkDelayMs,
+      maxResultFileBytes: config.maxResultFileBytes,
+    },
+    { onError: (message) => app?.log.error({ worker: true }, message) },
+  );
   const bulk = new BulkService(stores.bulk, ids, schemas, stores.org, clock, DEFAULT_LIMITS, () => pool.wake());
   await stores.onBatchQueuedElsewhere(() => pool.wake());
   const seeds = new SeedService(bulk, stores.bulk, schemas, config.maxVersion);
@@ -80,13 +99,27 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     auth: { auth, orgs: stores.org, schemas, records: stores.records, clock },
     rest: {
       queries: new RestQueryService(schemas, stores.queries, stores.compile, () => clock.now()),
-      auth, schemas, records: stores.records, bulk: stores.bulk, usage, clock,
-      minVersion: config.minVersion, maxVersion: config.maxVersion,
-      dailyBatches: DEFAULT_LIMITS.dailyBatches, dailyApiRequests: 15_000,
+      auth,
+      schemas,
+      records: stores.records,
+      bulk: stores.bulk,
+      usage,
+      clock,
+      minVersion: config.minVersion,
+      maxVersion: config.maxVersion,
+      dailyBatches: DEFAULT_LIMITS.dailyBatches,
+      dailyApiRequests: 15_000,
     },
     admin: {
-      orgId: org.orgId, startedAt: clock.now(), version: LOCALFORCE_VERSION, clock, auth, orgs, orgStore: stores.org,
-      schemas, seeds,
+      orgId: org.orgId,
+      startedAt: clock.now(),
+      version: LOCALFORCE_VERSION,
+      clock,
+      auth,
+      orgs,
+      orgStore: stores.org,
+      schemas,
+      seeds,
     },
   });
   pool.start();
@@ -100,7 +133,8 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
         await seeds.loadDirectory({ token: '', orgId: org.orgId, userId: org.userId }, config.seedDir!);
       } catch (err) {
         // The org exists now, with the rows loaded before the failure; a later start will not seed it again.
-        (err as Error).message += ' (the org was created with the seed rows loaded before this one; a later start on the same data does not seed again: start on an empty data location to seed from the start)';
+        (err as Error).message +=
+          ' (the org was created with the seed rows loaded before this one; a later start on the same data does not seed again: start on an empty data location to seed from the start)';
         throw err;
       }
     }

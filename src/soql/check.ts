@@ -32,7 +32,9 @@ function parse(soql: string): Query {
     const found = /but found:? ?(?:--> )?'([^']*)'/.exec(message);
     const token = found?.[1] ?? '';
     if (!token) return throwAt(SoqlErrors.unexpectedToken(soql, positionAt(soql, soql.trimEnd().length), '<EOF>'));
-    return throwAt(SoqlErrors.unexpectedToken(soql, positionOf(soql, token, soql.toUpperCase().indexOf('SELECT') + 6), token));
+    return throwAt(
+      SoqlErrors.unexpectedToken(soql, positionOf(soql, token, soql.toUpperCase().indexOf('SELECT') + 6), token),
+    );
   }
 }
 
@@ -49,20 +51,33 @@ function unquote(raw: string, keepLikeEscapes: boolean): string {
   return body.replace(/\\(u[0-9A-Fa-f]{4}|[\s\S])/g, (all, c: string) => {
     if (c.length === 5) return String.fromCharCode(parseInt(c.slice(1), 16));
     switch (c) {
-      case '\\': return keepLikeEscapes ? all : c;
-      case 'n': return '\n';
-      case 'r': return '\r';
-      case 't': return '\t';
-      case 'b': return '\b';
-      case 'f': return '\f';
-      case '%': case '_': return keepLikeEscapes ? all : c;
-      default: return c;
+      case '\\':
+        return keepLikeEscapes ? all : c;
+      case 'n':
+        return '\n';
+      case 'r':
+        return '\r';
+      case 't':
+        return '\t';
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      case '%':
+      case '_':
+        return keepLikeEscapes ? all : c;
+      default:
+        return c;
     }
   });
 }
 
 class Checker {
-  constructor(private readonly soql: string, private readonly schema: OrgSchema, private readonly o: CheckOptions) {}
+  constructor(
+    private readonly soql: string,
+    private readonly schema: OrgSchema,
+    private readonly o: CheckOptions,
+  ) {}
 
   /** Where the WHERE clause starts (outside literals), so filter tokens are found there and not in the SELECT list. */
   private whereFrom = 0;
@@ -86,7 +101,8 @@ class Checker {
     }
     const name = parts[parts.length - 1];
     const field = current.field(name);
-    if (!field) throw SoqlErrors.noSuchColumn(this.soql, this.at(dotted), parts.length > 1 ? dotted : name, current.name);
+    if (!field)
+      throw SoqlErrors.noSuchColumn(this.soql, this.at(dotted), parts.length > 1 ? dotted : name, current.name);
     return { hops, field, joinKey: hops.map((h) => h.reference.relationshipName).join('.') };
   }
 
@@ -94,10 +110,16 @@ class Checker {
     const where = this.o.surface === 'bulk' ? 'Bulk Query' : 'this localforce release';
     if (!q.sObject) throw SoqlErrors.unexpectedToken(this.soql, this.at('FROM'), 'FROM');
     const object = this.schema.object(q.sObject);
-    if (!object) throw SoqlErrors.unsupportedType(this.soql, positionOf(this.soql, q.sObject, this.soql.toUpperCase().indexOf('FROM')), q.sObject);
+    if (!object)
+      throw SoqlErrors.unsupportedType(
+        this.soql,
+        positionOf(this.soql, q.sObject, this.soql.toUpperCase().indexOf('FROM')),
+        q.sObject,
+      );
     if (q.groupBy || q.having) throw SoqlErrors.notSupported('GROUP BY', where);
     if (q.for || q.update) throw SoqlErrors.notSupported('FOR VIEW / FOR REFERENCE / FOR UPDATE', where);
-    if (q.withSecurityEnforced || q.withAccessLevel || q.usingScope) throw SoqlErrors.notSupported('WITH and USING SCOPE clauses', where);
+    if (q.withSecurityEnforced || q.withAccessLevel || q.usingScope)
+      throw SoqlErrors.notSupported('WITH and USING SCOPE clauses', where);
     if (q.offset !== undefined) {
       if (this.o.surface === 'bulk') throw SoqlErrors.notSupported('OFFSET', where);
       if (q.offset > 2000) throw SoqlErrors.offsetTooLarge();
@@ -105,10 +127,18 @@ class Checker {
     const columns: SelectColumn[] = [];
     for (const f of q.fields ?? []) {
       if (f.type === 'Field') columns.push({ header: f.field, path: this.path(object, f.field) });
-      else if (f.type === 'FieldRelationship') columns.push({ header: f.rawValue ?? [...f.relationships, f.field].join('.'), path: this.path(object, [...f.relationships, f.field].join('.')) });
+      else if (f.type === 'FieldRelationship')
+        columns.push({
+          header: f.rawValue ?? [...f.relationships, f.field].join('.'),
+          path: this.path(object, [...f.relationships, f.field].join('.')),
+        });
       else if (f.type === 'FieldSubquery') throw SoqlErrors.notSupported('Parent-to-child subqueries', where);
       else if (f.type === 'FieldTypeof') throw SoqlErrors.notSupported('TYPEOF', where);
-      else throw SoqlErrors.notSupported(`${(f as { rawValue?: string }).rawValue ?? 'Functions'} (aggregates, FIELDS(), toLabel(), …)`, where);
+      else
+        throw SoqlErrors.notSupported(
+          `${(f as { rawValue?: string }).rawValue ?? 'Functions'} (aggregates, FIELDS(), toLabel(), …)`,
+          where,
+        );
     }
     if (nested && columns.length !== 1) throw SoqlErrors.unexpectedToken(this.soql, this.at(','), ',');
     const idFilter = { value: false };
@@ -116,7 +146,8 @@ class Checker {
     const condition = q.where ? this.where(object, q.where, idFilter) : undefined;
     if (condition) {
       this.checkSemiJoins(condition, nested);
-      if (countSemiJoins(condition) > 2) throw new SoqlError('MALFORMED_QUERY', 'Maximum of 2 semi join sub-selects are allowed'); // localforce wording
+      if (countSemiJoins(condition) > 2)
+        throw new SoqlError('MALFORMED_QUERY', 'Maximum of 2 semi join sub-selects are allowed'); // localforce wording
     }
     const orderBy = (q.orderBy ? (Array.isArray(q.orderBy) ? q.orderBy : [q.orderBy]) : []).map((term) => {
       const t = term as { field?: string; order?: string; nulls?: string };
@@ -126,7 +157,16 @@ class Checker {
     });
     // A LIMIT beyond what any table holds means "no limit"; clamped so it stays an exact integer in SQL.
     const clamp = (n: number | undefined) => (n === undefined ? undefined : Math.min(n, Number.MAX_SAFE_INTEGER));
-    return { object, columns, where: condition, orderBy, limit: clamp(q.limit), offset: clamp(q.offset), includeDeleted: this.o.includeDeleted, filtersOnIdField: idFilter.value };
+    return {
+      object,
+      columns,
+      where: condition,
+      orderBy,
+      limit: clamp(q.limit),
+      offset: clamp(q.offset),
+      includeDeleted: this.o.includeDeleted,
+      filtersOnIdField: idFilter.value,
+    };
   }
 
   /** Rebuilds the boolean tree from the parser's flat chain, refusing AND and OR mixed at one level. */
@@ -182,7 +222,8 @@ class Checker {
       if (t === '(') {
         i++;
         const inner = expr();
-        if (tokens[i] !== ')') throw SoqlErrors.unexpectedToken(this.soql, positionAt(this.soql, this.soql.length), '<EOF>');
+        if (tokens[i] !== ')')
+          throw SoqlErrors.unexpectedToken(this.soql, positionAt(this.soql, this.soql.length), '<EOF>');
         i++;
         return inner;
       }
@@ -190,31 +231,43 @@ class Checker {
         i++;
         return structureOnly ? { kind: 'and', items: [] } : this.leaf(object, t.leaf, idFilter);
       }
-      throw SoqlErrors.unexpectedToken(this.soql, positionAt(this.soql, this.soql.length), typeof t === 'string' ? t : '<EOF>');
+      throw SoqlErrors.unexpectedToken(
+        this.soql,
+        positionAt(this.soql, this.soql.length),
+        typeof t === 'string' ? t : '<EOF>',
+      );
     };
     expr();
-    if (i !== tokens.length) throw SoqlErrors.unexpectedToken(this.soql, positionAt(this.soql, this.soql.length), String(tokens[i]));
+    if (i !== tokens.length)
+      throw SoqlErrors.unexpectedToken(this.soql, positionAt(this.soql, this.soql.length), String(tokens[i]));
     structureOnly = false;
     i = 0;
     return expr();
   }
 
   private leaf(object: ObjectDef, c: Record<string, unknown>, idFilter: { value: boolean }): Condition {
-    if (typeof c.field !== 'string') throw SoqlErrors.notSupported('Functions in WHERE (CALENDAR_YEAR(), …)', this.o.surface === 'bulk' ? 'Bulk Query' : 'this localforce release');
+    if (typeof c.field !== 'string')
+      throw SoqlErrors.notSupported(
+        'Functions in WHERE (CALENDAR_YEAR(), …)',
+        this.o.surface === 'bulk' ? 'Bulk Query' : 'this localforce release',
+      );
     const path = this.path(object, c.field);
     // PK chunking turns off on a filter on any field with "id" in its name, through a relationship too (Account.OwnerId).
     if (/id/i.test(path.field.name)) idFilter.value = true;
     const op = String(c.operator).toUpperCase();
     const literalType = String(c.literalType ?? '');
     const f = path.field;
-    const fail = (message: string) => SoqlErrors.badFilterValue(this.soql, this.at(c.field as string, this.whereFrom), message);
+    const fail = (message: string) =>
+      SoqlErrors.badFilterValue(this.soql, this.at(c.field as string, this.whereFrom), message);
     if (literalType === 'SUBQUERY') {
       if (op !== 'IN' && op !== 'NOT IN') throw fail(`Invalid operator for a semi-join: ${op}`);
-      if (f.type !== 'id' && f.type !== 'reference') throw fail(`semi join sub-selects are only allowed on Id and reference fields, not on ${f.name}`); // localforce wording
+      if (f.type !== 'id' && f.type !== 'reference')
+        throw fail(`semi join sub-selects are only allowed on Id and reference fields, not on ${f.name}`); // localforce wording
       const sub = this.query(c.valueQuery as Query, true);
       return { kind: 'semijoin', path, negate: op === 'NOT IN', query: sub };
     }
-    const single = (raw: unknown, type: string, forLike = false): Scalar => this.literal(f, String(raw), type, forLike, fail);
+    const single = (raw: unknown, type: string, forLike = false): Scalar =>
+      this.literal(f, String(raw), type, forLike, fail);
     switch (op) {
       case 'IN':
       case 'NOT IN': {
@@ -227,20 +280,41 @@ class Checker {
       case 'EXCLUDES': {
         if (f.type !== 'multipicklist') throw fail('includes or excludes operator only valid on multipicklist field');
         const raws = Array.isArray(c.value) ? c.value : [c.value];
-        const sets = raws.map((v) => unquote(String(v), false).split(';').map((x) => x.trim()).filter(Boolean));
+        const sets = raws.map((v) =>
+          unquote(String(v), false)
+            .split(';')
+            .map((x) => x.trim())
+            .filter(Boolean),
+        );
         return { kind: 'includes', path, negate: op === 'EXCLUDES', sets };
       }
       case 'LIKE': {
-        if (literalType !== 'STRING') throw fail(`value of filter criterion for field '${c.field}' must be of type string and should be enclosed in quotes`);
+        if (literalType !== 'STRING')
+          throw fail(
+            `value of filter criterion for field '${c.field}' must be of type string and should be enclosed in quotes`,
+          );
         return { kind: 'like', path, pattern: unquote(String(c.value), true) };
       }
-      case '=': case '!=': case '<>': case '<': case '<=': case '>': case '>=': {
+      case '=':
+      case '!=':
+      case '<>':
+      case '<':
+      case '<=':
+      case '>':
+      case '>=': {
         const cmp = (op === '<>' ? '!=' : op) as '=' | '!=' | '<' | '<=' | '>' | '>=';
         if (literalType === 'DATE_LITERAL' || literalType === 'DATE_N_LITERAL') {
-          if (f.type !== 'date' && f.type !== 'datetime') throw fail(`Date literals are only valid on date and datetime fields: ${c.field}`);
+          if (f.type !== 'date' && f.type !== 'datetime')
+            throw fail(`Date literals are only valid on date and datetime fields: ${c.field}`);
           const range = dateLiteralRange(String(c.value), this.o.now);
-          if (!range) throw SoqlErrors.unexpectedToken(this.soql, this.at(String(c.value).split(':')[0], this.whereFrom), String(c.value));
-          const fmt = (ms: number) => (f.type === 'date' ? new Date(ms).toISOString().slice(0, 10) : new Date(ms).toISOString());
+          if (!range)
+            throw SoqlErrors.unexpectedToken(
+              this.soql,
+              this.at(String(c.value).split(':')[0], this.whereFrom),
+              String(c.value),
+            );
+          const fmt = (ms: number) =>
+            f.type === 'date' ? new Date(ms).toISOString().slice(0, 10) : new Date(ms).toISOString();
           return { kind: 'range', path, op: cmp, start: fmt(range.start), end: fmt(range.end) };
         }
         return { kind: 'compare', path, op: cmp, value: single(c.value, literalType) };
@@ -254,7 +328,8 @@ class Checker {
     switch (c.kind) {
       case 'semijoin':
         if (nested) throw new SoqlError('MALFORMED_QUERY', 'Nested semi join sub-selects are not supported'); // localforce wording
-        if (underOr) throw new SoqlError('MALFORMED_QUERY', "Semi join sub-selects are not allowed with the 'OR' operator");
+        if (underOr)
+          throw new SoqlError('MALFORMED_QUERY', "Semi join sub-selects are not allowed with the 'OR' operator");
         return;
       case 'and':
       case 'or':
@@ -281,7 +356,10 @@ class Checker {
       case 'boolean':
         if (type !== 'BOOLEAN') throw fail(quoted);
         return raw.toUpperCase() === 'TRUE' ? 1 : 0;
-      case 'int': case 'double': case 'currency': case 'percent':
+      case 'int':
+      case 'double':
+      case 'currency':
+      case 'percent':
         if (type !== 'INTEGER' && type !== 'DECIMAL') throw fail(quoted);
         return Number(raw);
       case 'date': {

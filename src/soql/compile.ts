@@ -64,7 +64,10 @@ class Compiler {
   layout: RowLayout = { columns: [], rootIdIndex: -1, parentIdIndex: new Map() };
 
   /** A semi-join's compiler shares its parent's parameter list: placeholders are numbered in one sequence. */
-  constructor(private readonly d: Dialect, private readonly params: Scalar[] = []) {}
+  constructor(
+    private readonly d: Dialect,
+    private readonly params: Scalar[] = [],
+  ) {}
 
   compile(query: CheckedQuery, nested = false): string {
     const d = this.d;
@@ -90,7 +93,11 @@ class Compiler {
     if (!nested) {
       // Hidden trailing columns: the record's Id and each parent's, for XML and JSON records and their URLs.
       this.layout = {
-        columns: query.columns.map((c) => ({ header: c.header, field: c.path.field, path: c.path.hops.map((h) => ({ name: h.reference.relationshipName!, object: h.target.name })) })),
+        columns: query.columns.map((c) => ({
+          header: c.header,
+          field: c.path.field,
+          path: c.path.hops.map((h) => ({ name: h.reference.relationshipName!, object: h.target.name })),
+        })),
         rootIdIndex: select.length,
         parentIdIndex: new Map(),
       };
@@ -105,7 +112,10 @@ class Compiler {
     if (query.where) where.push(this.condition(query.where, ref));
     // A semi-join's values never include null: SQL's NOT IN would otherwise match nothing at all.
     if (nested) where.push(`${select[0]} IS NOT NULL`);
-    const order = query.orderBy.map((t) => `${d.orderKey(ref(t.path), t.path.field)} ${t.descending ? 'DESC' : 'ASC'} NULLS ${t.nullsLast ? 'LAST' : 'FIRST'}`);
+    const order = query.orderBy.map(
+      (t) =>
+        `${d.orderKey(ref(t.path), t.path.field)} ${t.descending ? 'DESC' : 'ASC'} NULLS ${t.nullsLast ? 'LAST' : 'FIRST'}`,
+    );
     if (nested) select[0] = d.semiJoinColumn(select[0], query.columns[0].path.field);
     let sql = `SELECT ${select.join(', ')} FROM ${q(query.object.table)} ${root}`;
     if (joinSql.length) sql += ' ' + joinSql.join(' ');
@@ -145,7 +155,8 @@ class Compiler {
       case 'compare': {
         const col = ref(c.path);
         const f = c.path.field;
-        if (c.value === null) return c.op === '=' ? `(${col} IS NULL)` : c.op === '!=' ? `(${col} IS NOT NULL)` : `(${d.false})`;
+        if (c.value === null)
+          return c.op === '=' ? `(${col} IS NULL)` : c.op === '!=' ? `(${col} IS NOT NULL)` : `(${d.false})`;
         // SOQL's != also matches records where the field is null.
         if (c.op === '!=') return `(${col} IS NULL OR ${d.compare(col, '<>', this.param(c.value, paramType(f)), f)})`;
         return `(${d.compare(col, c.op, this.param(c.value, paramType(f)), f)})`;
@@ -157,12 +168,18 @@ class Compiler {
         const e = () => this.param(c.end, paramType(f));
         const cmp = (op: CompareOp, p: string) => d.compare(col, op, p, f);
         switch (c.op) {
-          case '=': return `(${cmp('>=', s())} AND ${cmp('<', e())})`;
-          case '!=': return `(${col} IS NULL OR ${cmp('<', s())} OR ${cmp('>=', e())})`;
-          case '<': return `(${cmp('<', s())})`;
-          case '<=': return `(${cmp('<', e())})`;
-          case '>': return `(${cmp('>=', e())})`;
-          case '>=': return `(${cmp('>=', s())})`;
+          case '=':
+            return `(${cmp('>=', s())} AND ${cmp('<', e())})`;
+          case '!=':
+            return `(${col} IS NULL OR ${cmp('<', s())} OR ${cmp('>=', e())})`;
+          case '<':
+            return `(${cmp('<', s())})`;
+          case '<=':
+            return `(${cmp('<', e())})`;
+          case '>':
+            return `(${cmp('>=', e())})`;
+          case '>=':
+            return `(${cmp('>=', s())})`;
         }
         return `(${d.false})`;
       }
@@ -173,13 +190,24 @@ class Compiler {
         const f = c.path.field;
         const values = c.values.filter((v) => v !== null);
         const hasNull = values.length !== c.values.length;
-        const list = values.length ? d.inList(col, values.map((v) => this.param(v, paramType(f))), f) : d.false;
+        const list = values.length
+          ? d.inList(
+              col,
+              values.map((v) => this.param(v, paramType(f))),
+              f,
+            )
+          : d.false;
         if (c.negate) return `(${hasNull ? `${col} IS NOT NULL AND ` : `${col} IS NULL OR `}NOT (${list}))`;
         return `(${list}${hasNull ? ` OR ${col} IS NULL` : ''})`;
       }
       case 'includes': {
         const col = ref(c.path);
-        const sets = c.sets.filter((set) => set.length > 0).map((set) => `(${set.map((v) => d.contains(`';' || ${col} || ';'`, `';' || ${this.param(v, 'text')} || ';'`)).join(' AND ')})`);
+        const sets = c.sets
+          .filter((set) => set.length > 0)
+          .map(
+            (set) =>
+              `(${set.map((v) => d.contains(`';' || ${col} || ';'`, `';' || ${this.param(v, 'text')} || ';'`)).join(' AND ')})`,
+          );
         const any = sets.length ? `coalesce((${sets.join(' OR ')}), ${d.false})` : d.false;
         return c.negate ? `(NOT ${any})` : `(${any})`;
       }

@@ -56,42 +56,74 @@ function literalRange(name: string, n: number | undefined, now: number): DayRang
   const r = (start: number, end: number): DayRange => ({ start, end });
   if (n === undefined) {
     switch (name) {
-      case 'YESTERDAY': return r(today - DAY, today);
-      case 'TODAY': return r(today, today + DAY);
-      case 'TOMORROW': return r(today + DAY, today + 2 * DAY);
-      case 'LAST_WEEK': return r(week - 7 * DAY, week);
-      case 'THIS_WEEK': return r(week, week + 7 * DAY);
-      case 'NEXT_WEEK': return r(week + 7 * DAY, week + 14 * DAY);
-      case 'LAST_MONTH': return r(addMonths(month, -1), month);
-      case 'THIS_MONTH': return r(month, addMonths(month, 1));
-      case 'NEXT_MONTH': return r(addMonths(month, 1), addMonths(month, 2));
-      case 'LAST_90_DAYS': return r(today - 90 * DAY, today + DAY);
-      case 'NEXT_90_DAYS': return r(today + DAY, today + 91 * DAY);
-      case 'LAST_QUARTER': return r(addMonths(quarter, -3), quarter);
-      case 'THIS_QUARTER': return r(quarter, addMonths(quarter, 3));
-      case 'NEXT_QUARTER': return r(addMonths(quarter, 3), addMonths(quarter, 6));
-      case 'LAST_YEAR': return r(addMonths(year, -12), year);
-      case 'THIS_YEAR': return r(year, addMonths(year, 12));
-      case 'NEXT_YEAR': return r(addMonths(year, 12), addMonths(year, 24));
+      case 'YESTERDAY':
+        return r(today - DAY, today);
+      case 'TODAY':
+        return r(today, today + DAY);
+      case 'TOMORROW':
+        return r(today + DAY, today + 2 * DAY);
+      case 'LAST_WEEK':
+        return r(week - 7 * DAY, week);
+      case 'THIS_WEEK':
+        return r(week, week + 7 * DAY);
+      case 'NEXT_WEEK':
+        return r(week + 7 * DAY, week + 14 * DAY);
+      case 'LAST_MONTH':
+        return r(addMonths(month, -1), month);
+      case 'THIS_MONTH':
+        return r(month, addMonths(month, 1));
+      case 'NEXT_MONTH':
+        return r(addMonths(month, 1), addMonths(month, 2));
+      case 'LAST_90_DAYS':
+        return r(today - 90 * DAY, today + DAY);
+      case 'NEXT_90_DAYS':
+        return r(today + DAY, today + 91 * DAY);
+      case 'LAST_QUARTER':
+        return r(addMonths(quarter, -3), quarter);
+      case 'THIS_QUARTER':
+        return r(quarter, addMonths(quarter, 3));
+      case 'NEXT_QUARTER':
+        return r(addMonths(quarter, 3), addMonths(quarter, 6));
+      case 'LAST_YEAR':
+        return r(addMonths(year, -12), year);
+      case 'THIS_YEAR':
+        return r(year, addMonths(year, 12));
+      case 'NEXT_YEAR':
+        return r(addMonths(year, 12), addMonths(year, 24));
     }
     return undefined;
   }
   switch (name) {
-    case 'LAST_N_DAYS': return r(today - n * DAY, today + DAY);
-    case 'NEXT_N_DAYS': return r(today + DAY, today + (n + 1) * DAY);
-    case 'N_DAYS_AGO': return r(today - n * DAY, today - (n - 1) * DAY);
-    case 'LAST_N_WEEKS': return r(week - 7 * n * DAY, week);
-    case 'NEXT_N_WEEKS': return r(week + 7 * DAY, week + 7 * (n + 1) * DAY);
-    case 'LAST_N_MONTHS': return r(addMonths(month, -n), month);
-    case 'NEXT_N_MONTHS': return r(addMonths(month, 1), addMonths(month, n + 1));
-    case 'LAST_N_QUARTERS': return r(addMonths(quarter, -3 * n), quarter);
-    case 'NEXT_N_QUARTERS': return r(addMonths(quarter, 3), addMonths(quarter, 3 * (n + 1)));
-    case 'N_WEEKS_AGO': return r(week - 7 * n * DAY, week - 7 * (n - 1) * DAY);
-    case 'N_MONTHS_AGO': return r(addMonths(month, -n), addMonths(month, -n + 1));
-    case 'N_QUARTERS_AGO': return r(addMonths(quarter, -3 * n), addMonths(quarter, -3 * n + 3));
-    case 'N_YEARS_AGO': return r(addMonths(year, -12 * n), addMonths(year, -12 * n + 12));
-    case 'LAST_N_YEARS': return r(addMonths(year, -12 * n), year);
-    case 'NEXT_N_YEARS': return r(addMonths(year, 12), addMonths(year, 12 * (n + 1)));
+    case 'LAST_N_DAYS':
+      return r(today - n * DAY, today + DAY);
+    case 'NEXT_N_DAYS':
+      return r(today + DAY, today + (n + 1) * DAY);
+    case 'N_DAYS_AGO':
+      return r(today - n * DAY, today - (n - 1) * DAY);
+    case 'LAST_N_WEEKS':
+      return r(week - 7 * n * DAY, week);
+    case 'NEXT_N_WEEKS':
+      return r(week + 7 * DAY, week + 7 * (n + 1) * DAY);
+    case 'LAST_N_MONTHS':
+      return r(addMonths(month, -n), month);
+    case 'NEXT_N_MONTHS':
+      return r(addMonths(month, 1), addMonths(month, n + 1));
+    case 'LAST_N_QUARTERS':
+      return r(addMonths(quarter, -3 * n), quarter);
+    case 'NEXT_N_QUARTERS':
+      return r(addMonths(quarter, 3), addMonths(quarter, 3 * (n + 1)));
+    case 'N_WEEKS_AGO':
+      return r(week - 7 * n * DAY, week - 7 * (n - 1) * DAY);
+    case 'N_MONTHS_AGO':
+      return r(addMonths(month, -n), addMonths(month, -n + 1));
+    case 'N_QUARTERS_AGO':
+      return r(addMonths(quarter, -3 * n), addMonths(quarter, -3 * n + 3));
+    case 'N_YEARS_AGO':
+      return r(addMonths(year, -12 * n), addMonths(year, -12 * n + 12));
+    case 'LAST_N_YEARS':
+      return r(addMonths(year, -12 * n), year);
+    case 'NEXT_N_YEARS':
+      return r(addMonths(year, 12), addMonths(year, 12 * (n + 1)));
   }
   return undefined;
 }

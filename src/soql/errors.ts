@@ -4,7 +4,10 @@
 // echoed (docs/compatibility.md).
 
 export class SoqlError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -44,14 +47,38 @@ export function caret(soql: string, at: Position, text: string): string {
 }
 
 export const SoqlErrors = {
-  unexpectedToken: (soql: string, at: Position, token: string) => new SoqlError('MALFORMED_QUERY', caret(soql, at, `unexpected token: '${token}'`)),
+  unexpectedToken: (soql: string, at: Position, token: string) =>
+    new SoqlError('MALFORMED_QUERY', caret(soql, at, `unexpected token: '${token}'`)),
   noSuchColumn: (soql: string, at: Position, name: string, object: string) =>
-    new SoqlError('INVALID_FIELD', caret(soql, at, `No such column '${name}' on entity '${object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`)),
+    new SoqlError(
+      'INVALID_FIELD',
+      caret(
+        soql,
+        at,
+        `No such column '${name}' on entity '${object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+      ),
+    ),
   noSuchRelationship: (soql: string, at: Position, name: string) =>
-    new SoqlError('INVALID_FIELD', caret(soql, at, `Didn't understand relationship '${name}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`)),
+    new SoqlError(
+      'INVALID_FIELD',
+      caret(
+        soql,
+        at,
+        `Didn't understand relationship '${name}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+      ),
+    ),
   unsupportedType: (soql: string, at: Position, name: string) =>
-    new SoqlError('INVALID_TYPE', caret(soql, at, `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`)),
-  badFilterValue: (soql: string, at: Position, message: string) => new SoqlError('INVALID_QUERY_FILTER_OPERATOR', caret(soql, at, message)),
-  notSupported: (what: string, where: string) => new SoqlError('FUNCTIONALITY_NOT_ENABLED', `${what} is not supported in ${where}`), // localforce wording
+    new SoqlError(
+      'INVALID_TYPE',
+      caret(
+        soql,
+        at,
+        `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+      ),
+    ),
+  badFilterValue: (soql: string, at: Position, message: string) =>
+    new SoqlError('INVALID_QUERY_FILTER_OPERATOR', caret(soql, at, message)),
+  notSupported: (what: string, where: string) =>
+    new SoqlError('FUNCTIONALITY_NOT_ENABLED', `${what} is not supported in ${where}`), // localforce wording
   offsetTooLarge: () => new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000'),
 };

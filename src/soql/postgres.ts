@@ -35,7 +35,13 @@ import { CASE_INSENSITIVE, compileWith, paramType, type Dialect, type ParamType 
 
 export type { CompiledQuery };
 
-const CAST: Record<ParamType, string> = { text: 'text', int: 'numeric', double: 'double precision', boolean: 'integer', count: 'bigint' };
+const CAST: Record<ParamType, string> = {
+  text: 'text',
+  int: 'numeric',
+  double: 'double precision',
+  boolean: 'integer',
+  count: 'bigint',
+};
 
 /** A column's value as SQLite's LIKE sees it: text as is, numbers as SQLite converts them to text. */
 function likeText(col: string, f: FieldDef): string {
@@ -58,7 +64,8 @@ export const POSTGRES: Dialect = {
     if (typeof v === 'boolean') return v ? 1 : 0;
     // A literal too long for a double is ±Infinity, which numeric takes only from PostgreSQL 14 on: against a
     // BIGINT column, ±1e308 compares the same.
-    if (type === 'int' && typeof v === 'number' && !Number.isFinite(v) && !Number.isNaN(v)) return v > 0 ? 1e308 : -1e308;
+    if (type === 'int' && typeof v === 'number' && !Number.isFinite(v) && !Number.isNaN(v))
+      return v > 0 ? 1e308 : -1e308;
     return v;
   },
   false: 'FALSE',
@@ -68,7 +75,8 @@ export const POSTGRES: Dialect = {
     return `${col} ${op} ${p}`;
   },
   inList(col, ps, f) {
-    if (CASE_INSENSITIVE.has(f.type)) return `lower(${col}) IN (${ps.map((p) => `lower(${p} COLLATE "C")`).join(', ')})`;
+    if (CASE_INSENSITIVE.has(f.type))
+      return `lower(${col}) IN (${ps.map((p) => `lower(${p} COLLATE "C")`).join(', ')})`;
     return `${col} IN (${ps.join(', ')})`;
   },
   like: (col, p, f) => `${likeText(col, f)} ILIKE ${p} COLLATE "C" ESCAPE E'\\\\'`,
@@ -117,10 +125,16 @@ function rewrite(c: Condition): Condition {
       // Stored text never contains U+0000, so it sorts against the value as against the value's text before it.
       const before = c.value.slice(0, c.value.indexOf('\u0000'));
       switch (c.op) {
-        case '=': return never(c.path);
-        case '!=': return always(c.path);
-        case '<': case '<=': return { ...c, op: '<=', value: before };
-        case '>': case '>=': return { ...c, op: '>', value: before };
+        case '=':
+          return never(c.path);
+        case '!=':
+          return always(c.path);
+        case '<':
+        case '<=':
+          return { ...c, op: '<=', value: before };
+        case '>':
+        case '>=':
+          return { ...c, op: '>', value: before };
       }
       return c;
     }

@@ -32,8 +32,17 @@ export const VERSION_TABLE_DDL = {
  * recorded as version 1 without running version 1's DDL again (see baselineVersion).
  */
 export const VERSION_1_TABLES: readonly string[] = [
-  'lf_org', 'lf_schema', 'lf_login', 'lf_session', 'lf_id_counter', 'lf_job', 'lf_batch', 'lf_batch_payload',
-  'lf_query_result', 'lf_result_chunk', 'lf_batch_result',
+  'lf_org',
+  'lf_schema',
+  'lf_login',
+  'lf_session',
+  'lf_id_counter',
+  'lf_job',
+  'lf_batch',
+  'lf_batch_payload',
+  'lf_query_result',
+  'lf_result_chunk',
+  'lf_batch_result',
 ];
 
 const V1_SQLITE = `
@@ -163,8 +172,10 @@ export function stepsAfter(version: number): MigrationStep[] {
  */
 export function checkNotNewer(version: number): number {
   if (version > LATEST_VERSION) {
-    throw new Error(`the database is at schema version ${version}, newer than this release's ${LATEST_VERSION}: `
-      + 'run the release that migrated it, or a newer one');
+    throw new Error(
+      `the database is at schema version ${version}, newer than this release's ${LATEST_VERSION}: ` +
+        'run the release that migrated it, or a newer one',
+    );
   }
   return version;
 }

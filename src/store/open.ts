@@ -20,11 +20,18 @@ export async function openStores(config: StoreConfig, role: 'api' | 'worker'): P
     const { openPostgresStores } = await import('./postgres/open.js');
     return openPostgresStores(config, role);
   }
-  const db = openDatabase(config.file, { synchronous: role === 'api' ? 'FULL' : 'NORMAL', checkpoints: role === 'worker' });
+  const db = openDatabase(config.file, {
+    synchronous: role === 'api' ? 'FULL' : 'NORMAL',
+    checkpoints: role === 'worker',
+  });
   if (role === 'api') migrate(db);
   let reader: ReturnType<typeof openDatabase> | undefined;
   const files = new PayloadFiles(config.file);
-  const work = new SqliteWorkStore(db, files, () => (reader ??= openDatabase(config.file, { synchronous: 'NORMAL', checkpoints: false })));
+  const work = new SqliteWorkStore(
+    db,
+    files,
+    () => (reader ??= openDatabase(config.file, { synchronous: 'NORMAL', checkpoints: false })),
+  );
   return {
     bulk: new SqliteBulkStore(db, files),
     org: new SqliteOrgStore(db),

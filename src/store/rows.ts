@@ -1,21 +1,57 @@
 // Row <-> domain mapping for localforce's own tables: the same columns on every backend (store/sqlite, store/postgres).
 import type {
-  Batch, BatchState, ConcurrencyMode, ContentType, Job, JobApi, JobCounters, JobState, Operation, RecordResult,
+  Batch,
+  BatchState,
+  ConcurrencyMode,
+  ContentType,
+  Job,
+  JobApi,
+  JobCounters,
+  JobState,
+  Operation,
+  RecordResult,
 } from '../jobs/model.js';
 
 export interface JobRow {
-  id: string; org_id: string; created_by_id: string; operation: string; object: string; external_id_field: string | null;
-  concurrency_mode: string; content_type: string; state: string; api_version: number; assignment_rule_id: string | null;
-  created_date: number; system_modstamp: number; number_retries: number; line_ending: string | null; pk_chunking: string | null;
+  id: string;
+  org_id: string;
+  created_by_id: string;
+  operation: string;
+  object: string;
+  external_id_field: string | null;
+  concurrency_mode: string;
+  content_type: string;
+  state: string;
+  api_version: number;
+  assignment_rule_id: string | null;
+  created_date: number;
+  system_modstamp: number;
+  number_retries: number;
+  line_ending: string | null;
+  pk_chunking: string | null;
   /** Schema version 2 (store/migrations.ts). */
   api: string;
 }
 
 export interface BatchRow {
-  seq: number; id: string; job_id: string; state: string; state_message: string | null; created_date: number;
-  system_modstamp: number; records_processed: number; records_failed: number; total_time: number;
-  api_active_time: number; apex_time: number; request_content_type: string; chunks_done: number;
-  lease_owner: string | null; lease_until: number; attempts: number; pk_original: number;
+  seq: number;
+  id: string;
+  job_id: string;
+  state: string;
+  state_message: string | null;
+  created_date: number;
+  system_modstamp: number;
+  records_processed: number;
+  records_failed: number;
+  total_time: number;
+  api_active_time: number;
+  apex_time: number;
+  request_content_type: string;
+  chunks_done: number;
+  lease_owner: string | null;
+  lease_until: number;
+  attempts: number;
+  pk_original: number;
 }
 
 export const BATCH_COLUMNS =
@@ -66,24 +102,49 @@ export function batchFromRow(r: BatchRow): Batch {
 type ResultTuple = [string | null, 0 | 1, 0 | 1, [string, string, string[]][]];
 
 export function encodeResults(results: readonly RecordResult[]): string {
-  const tuples: ResultTuple[] = results.map((r) => [r.id, r.success ? 1 : 0, r.created ? 1 : 0, r.errors.map((e) => [e.statusCode, e.message, e.fields])]);
+  const tuples: ResultTuple[] = results.map((r) => [
+    r.id,
+    r.success ? 1 : 0,
+    r.created ? 1 : 0,
+    r.errors.map((e) => [e.statusCode, e.message, e.fields]),
+  ]);
   return JSON.stringify(tuples);
 }
 
 export function decodeResults(text: string, into: RecordResult[]): void {
   for (const [id, success, created, errors] of JSON.parse(text) as ResultTuple[]) {
-    into.push({ id, success: success === 1, created: created === 1, errors: errors.map(([statusCode, message, fields]) => ({ statusCode, message, fields })) });
+    into.push({
+      id,
+      success: success === 1,
+      created: created === 1,
+      errors: errors.map(([statusCode, message, fields]) => ({ statusCode, message, fields })),
+    });
   }
 }
 
-
 /** One row per batch state of a job (pk_original <> 1): COUNT(*) and the sums, as both backends select them. */
-export interface CounterRow { state: string; n: number; processed: number; failed: number; total: number; api: number; apex: number }
+export interface CounterRow {
+  state: string;
+  n: number;
+  processed: number;
+  failed: number;
+  total: number;
+  api: number;
+  apex: number;
+}
 
 export function countersFromRows(rows: readonly CounterRow[]): JobCounters {
   const c: JobCounters = {
-    numberBatchesQueued: 0, numberBatchesInProgress: 0, numberBatchesCompleted: 0, numberBatchesFailed: 0, numberBatchesTotal: 0,
-    numberRecordsProcessed: 0, numberRecordsFailed: 0, totalProcessingTime: 0, apiActiveProcessingTime: 0, apexProcessingTime: 0,
+    numberBatchesQueued: 0,
+    numberBatchesInProgress: 0,
+    numberBatchesCompleted: 0,
+    numberBatchesFailed: 0,
+    numberBatchesTotal: 0,
+    numberRecordsProcessed: 0,
+    numberRecordsFailed: 0,
+    totalProcessingTime: 0,
+    apiActiveProcessingTime: 0,
+    apexProcessingTime: 0,
   };
   for (const r of rows) {
     if (r.state === 'Queued') c.numberBatchesQueued = r.n;

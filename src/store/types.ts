@@ -132,14 +132,27 @@ export interface WorkStore extends IdCounterStore {
    * result rows and the batch's progress in ONE transaction. Resolves false (and changes nothing) when the lease was
    * lost to another worker.
    */
-  commitChunks(claim: ClaimedBatch, firstChunk: number, chunkCount: number, leaseMs: number, now: () => number, apply: (tx: RecordTx) => Promise<ChunkOutcome>): Promise<boolean>;
+  commitChunks(
+    claim: ClaimedBatch,
+    firstChunk: number,
+    chunkCount: number,
+    leaseMs: number,
+    now: () => number,
+    apply: (tx: RecordTx) => Promise<ChunkOutcome>,
+  ): Promise<boolean>;
   /**
    * The heartbeat: extends the lease of a batch this owner still holds InProgress (never takes one back). Resolves
    * false when it is no longer the owner's, or when the batch row is busy in the owner's own commit (which renews it).
    */
   renewLease(claim: ClaimedBatch, leaseMs: number, now: number): Promise<boolean>;
   /** Ends the batch (Completed or Failed) if the lease is still ours. */
-  finishBatch(claim: ClaimedBatch, state: Extract<BatchState, 'Completed' | 'Failed'>, stateMessage: string | null, elapsedMs: number, now: number): Promise<void>;
+  finishBatch(
+    claim: ClaimedBatch,
+    state: Extract<BatchState, 'Completed' | 'Failed'>,
+    stateMessage: string | null,
+    elapsedMs: number,
+    now: number,
+  ): Promise<void>;
   /** Counts a retry on the job (a batch re-claimed after its lease expired). */
   countRetry(jobId: string): Promise<void>;
 
@@ -154,7 +167,14 @@ export interface WorkStore extends IdCounterStore {
   /** Drops what an earlier, interrupted attempt wrote for this batch. */
   clearQueryResults(claim: ClaimedBatch): Promise<boolean>;
   /** Appends one chunk of a result file (committed at once; the file is listed only when complete) and renews the lease. */
-  appendResultChunk(claim: ClaimedBatch, resultId: string, seq: number, body: Buffer, leaseMs: number, now: number): Promise<boolean>;
+  appendResultChunk(
+    claim: ClaimedBatch,
+    resultId: string,
+    seq: number,
+    body: Buffer,
+    leaseMs: number,
+    now: number,
+  ): Promise<boolean>;
   /** Lists a finished result file under its batch. */
   addQueryResult(claim: ClaimedBatch, resultId: string, seq: number, rows: number): Promise<boolean>;
   /** Ends a query batch Completed with its row count. */
@@ -174,7 +194,12 @@ export interface RecordTx {
   /** Existing records among `ids` (18-char), with their deleted flag. */
   findIds(object: ObjectDef, ids: readonly string[]): Promise<Map<string, { isDeleted: boolean }>>;
   /** Records whose `field` equals one of `values` (case-insensitively for text), deleted ones only with `includeDeleted`: value (lower-cased) → ids. */
-  findByField(object: ObjectDef, field: FieldDef, values: readonly string[], includeDeleted?: boolean): Promise<Map<string, string[]>>;
+  findByField(
+    object: ObjectDef,
+    field: FieldDef,
+    values: readonly string[],
+    includeDeleted?: boolean,
+  ): Promise<Map<string, string[]>>;
   insert(object: ObjectDef, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
   update(object: ObjectDef, id: string, columns: readonly string[], values: readonly unknown[]): Promise<void>;
   /** Recomputes a derived full name (`Name` = FirstName + LastName on Contact, Lead, User) after an update. */

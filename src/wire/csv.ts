@@ -28,7 +28,10 @@ export class CsvReader {
   private nextCr = -1;
   private nextLf = -1;
 
-  constructor(private readonly text: string, private readonly delimiter = ',') {
+  constructor(
+    private readonly text: string,
+    private readonly delimiter = ',',
+  ) {
     this.d = delimiter.charCodeAt(0);
     this.pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   }
@@ -83,7 +86,8 @@ export class CsvReader {
             break;
           }
           c = i < n ? text.charCodeAt(i) : -1;
-          if (c !== d && c !== CR && c !== LF && c !== -1) throw new CsvError('Not expecting more text after end quote');
+          if (c !== d && c !== CR && c !== LF && c !== -1)
+            throw new CsvError('Not expecting more text after end quote');
           values++;
           if (c === d) {
             i++;
@@ -102,7 +106,8 @@ export class CsvReader {
           const end = Math.min(this.nextQuote, this.nextCr, this.nextLf);
           if (end === this.nextQuote && end < n) {
             // A quote inside the row may only open a value: the run must end with the delimiter before it.
-            if (text.charCodeAt(end - 1) !== d) throw new CsvError('Found unescaped quote. A value with quote should be within a quote');
+            if (text.charCodeAt(end - 1) !== d)
+              throw new CsvError('Found unescaped quote. A value with quote should be within a quote');
             if (row) pushAll(row, text.slice(i, end - 1).split(this.delimiter));
             values += 2; // the run's values and the quoted one after them: never a blank row
             i = end;

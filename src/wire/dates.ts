@@ -40,7 +40,12 @@ function digitsAt(text: string, at: number, width: number): number {
 /** Whether `text` starts with a valid `yyyy-MM-dd` of a year from 100 on (earlier years take the slow path, as before). */
 function isPlainDate(text: string): boolean {
   const y = digitsAt(text, 0, 4);
-  return y >= 100 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && validYmd(y, digitsAt(text, 5, 2), digitsAt(text, 8, 2));
+  return (
+    y >= 100 &&
+    text.charCodeAt(4) === 45 &&
+    text.charCodeAt(7) === 45 &&
+    validYmd(y, digitsAt(text, 5, 2), digitsAt(text, 8, 2))
+  );
 }
 
 /** Parses a Salesforce date value (`yyyy-MM-dd`, a trailing `Z` tolerated as in the guide's samples). Returns `yyyy-MM-dd`. */
@@ -62,8 +67,15 @@ export function parseSfDate(text: string): string | undefined {
  * form — what most clients send — is returned as it is once checked, without a round trip through Date.
  */
 export function parseSfDateTimeIso(text: string): string | undefined {
-  if (text.length === 24 && text.charCodeAt(10) === 84 /* T */ && text.charCodeAt(13) === 58 && text.charCodeAt(16) === 58
-    && text.charCodeAt(19) === 46 && text.charCodeAt(23) === 90 /* Z */ && isPlainDate(text)) {
+  if (
+    text.length === 24 &&
+    text.charCodeAt(10) === 84 /* T */ &&
+    text.charCodeAt(13) === 58 &&
+    text.charCodeAt(16) === 58 &&
+    text.charCodeAt(19) === 46 &&
+    text.charCodeAt(23) === 90 /* Z */ &&
+    isPlainDate(text)
+  ) {
     const h = digitsAt(text, 11, 2);
     const mi = digitsAt(text, 14, 2);
     const s = digitsAt(text, 17, 2);

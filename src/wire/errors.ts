@@ -21,7 +21,8 @@ export class ApiError extends Error {
 const async = (code: string, message: string, status = 400) => new ApiError(code, message, status);
 
 /** The database is restarting or unreachable (store/unavailable.ts): every surface answers 503 with this. */
-export const UNAVAILABLE_MESSAGE = 'localforce cannot reach its database right now (restarting or unreachable); retry shortly'; // localforce wording
+export const UNAVAILABLE_MESSAGE =
+  'localforce cannot reach its database right now (restarting or unreachable); retry shortly'; // localforce wording
 
 /** Bulk API 1.0 exception codes (Bulk API Developer Guide, "Errors"). Every one is HTTP 400 unless noted. */
 export const AsyncErrors = {
@@ -46,8 +47,10 @@ export const AsyncErrors = {
   invalidOperation: (message: string) => async('InvalidOperation', message),
   featureNotEnabled: (message: string) => async('FeatureNotEnabled', message),
   unsupportedContentType: (type: string) => async('UnsupportedContentType', `Unsupported content type: ${type}`),
-  methodNotAllowed: (method: string) => async('InvalidUrl', `HTTP method '${method}' is not allowed for this resource`, 405), // localforce wording
-  unsupportedEncoding: (encoding: string) => async('ClientInputError', `Unsupported content encoding: ${encoding}`, 415), // localforce wording
+  methodNotAllowed: (method: string) =>
+    async('InvalidUrl', `HTTP method '${method}' is not allowed for this resource`, 405), // localforce wording
+  unsupportedEncoding: (encoding: string) =>
+    async('ClientInputError', `Unsupported content encoding: ${encoding}`, 415), // localforce wording
   internal: () => async('InternalServerError', 'An internal error occurred', 500),
   serverUnavailable: () => async('ServerUnavailable', UNAVAILABLE_MESSAGE, 503), // localforce wording
 };

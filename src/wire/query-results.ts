@@ -94,12 +94,16 @@ export function xmlWriter(layout: RowLayout, rootObject: string): ResultWriter {
     out += id == null ? `${pad}<Id xsi:nil="true"/>\n` : `${pad}<Id>${id}</Id>\n`;
     for (const f of node.fields) {
       const v = values[f.index];
-      out += v == null ? `${pad}<${f.name} xsi:nil="true"/>\n` : `${pad}<${f.name}>${escapeXml(textOf(f.field, v))}</${f.name}>\n`;
+      out +=
+        v == null
+          ? `${pad}<${f.name} xsi:nil="true"/>\n`
+          : `${pad}<${f.name}>${escapeXml(textOf(f.field, v))}</${f.name}>\n`;
     }
     for (const child of node.children) {
       const childId = layout.parentIdIndex.get(child.key.toLowerCase());
       if (childId !== undefined && values[childId] == null) out += `${pad}<${child.name} xsi:nil="true"/>\n`;
-      else out += `${pad}<${child.name} xsi:type="sObject">\n${render(child, values, depth + 1)}${pad}</${child.name}>\n`;
+      else
+        out += `${pad}<${child.name} xsi:type="sObject">\n${render(child, values, depth + 1)}${pad}</${child.name}>\n`;
     }
     return out;
   };
@@ -113,7 +117,8 @@ export function xmlWriter(layout: RowLayout, rootObject: string): ResultWriter {
       started = true;
       return `${prefix} <records xsi:type="sObject">\n${render(root, values, 2)} </records>\n`;
     },
-    end: (empty) => (empty ? `<?xml version="1.0" encoding="UTF-8"?><queryResult\n   xmlns="${DATALOAD_NS}" />` : '</queryResult>'),
+    end: (empty) =>
+      empty ? `<?xml version="1.0" encoding="UTF-8"?><queryResult\n   xmlns="${DATALOAD_NS}" />` : '</queryResult>',
   };
 }
 
@@ -126,13 +131,20 @@ function jsonValue(f: FieldDef, v: unknown): JsonValue {
 }
 
 /** A record with `attributes` and nested parents, as REST and Bulk JSON results show it. */
-export function jsonRecord(layout: RowLayout, rootObject: string, version: string, values: readonly unknown[]): Record<string, JsonValue> {
+export function jsonRecord(
+  layout: RowLayout,
+  rootObject: string,
+  version: string,
+  values: readonly unknown[],
+): Record<string, JsonValue> {
   const root = tree(layout, rootObject);
   const build = (node: Node): Record<string, JsonValue> | null => {
     const idIndex = node.key ? layout.parentIdIndex.get(node.key.toLowerCase()) : layout.rootIdIndex;
     const id = idIndex === undefined ? null : values[idIndex];
     if (node.key && id == null) return null;
-    const out: Record<string, JsonValue> = { attributes: { type: node.object, url: `/services/data/v${version}/sobjects/${node.object}/${id ?? ''}` } };
+    const out: Record<string, JsonValue> = {
+      attributes: { type: node.object, url: `/services/data/v${version}/sobjects/${node.object}/${id ?? ''}` },
+    };
     for (const f of node.fields) out[f.name] = jsonValue(f.field, values[f.index]);
     for (const child of node.children) out[child.name] = build(child);
     return out;

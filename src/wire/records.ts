@@ -117,7 +117,8 @@ export function readJsonRecords(text: string): RecordTable {
         if (lookups.length !== 1 || (lookups[0][1] !== null && typeof lookups[0][1] === 'object')) {
           throw invalidContent(`Unable to find relationship: ${key}`);
         }
-        rec[`${typeof type === 'string' ? type + ':' : ''}${key}.${lookups[0][0]}`] = lookups[0][1] === '' ? undefined : (lookups[0][1] as RawValue);
+        rec[`${typeof type === 'string' ? type + ':' : ''}${key}.${lookups[0][0]}`] =
+          lookups[0][1] === '' ? undefined : (lookups[0][1] as RawValue);
         continue;
       }
       if (Array.isArray(v)) throw invalidContent(`Field name not found : ${key}`);
@@ -157,7 +158,8 @@ export function readXmlRecords(text: string): RecordTable {
         if (lookups.length !== 1 || typeof lookups[0][1] !== 'string') {
           throw invalidContent(`Unable to find relationship: ${key}`);
         }
-        rec[`${type ? type + ':' : ''}${key}.${lookups[0][0]}`] = lookups[0][1] === '' ? undefined : (lookups[0][1] as string);
+        rec[`${type ? type + ':' : ''}${key}.${lookups[0][0]}`] =
+          lookups[0][1] === '' ? undefined : (lookups[0][1] as string);
       } else throw invalidContent(`Field name not found : ${key}`);
     }
     return rec;

@@ -58,7 +58,13 @@ function tune(conn: Conn): Conn {
  * request is in flight when the next test (or the server shutdown) starts. The job and batch ids come from the
  * batchInfo of the 'queue' event (jsforce clears job.id when it closes the job).
  */
-async function load(conn: Conn, type: string, operation: 'insert' | 'update' | 'upsert' | 'delete' | 'hardDelete', options: { extIdField?: string }, records: Record<string, unknown>[]): Promise<LoadOutcome> {
+async function load(
+  conn: Conn,
+  type: string,
+  operation: 'insert' | 'update' | 'upsert' | 'delete' | 'hardDelete',
+  options: { extIdField?: string },
+  records: Record<string, unknown>[],
+): Promise<LoadOutcome> {
   const batch = conn.bulk.load(type, operation, options, records);
   let jobId = '';
   let batchId = '';
@@ -85,7 +91,11 @@ interface AccountRow {
 }
 
 async function accountRow(server: RunningServer, id: string): Promise<AccountRow | undefined> {
-  return dbGet<AccountRow>(server, 'SELECT "Id", "Name", "Description", "AccountNumber", "External_Id__c", "IsDeleted" FROM "Account" WHERE "Id" = ?', [id]);
+  return dbGet<AccountRow>(
+    server,
+    'SELECT "Id", "Name", "Description", "AccountNumber", "External_Id__c", "IsDeleted" FROM "Account" WHERE "Id" = ?',
+    [id],
+  );
 }
 
 /**
@@ -141,7 +151,10 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
     });
 
     it('logs in through the OAuth2 username-password flow', async () => {
-      const c = new jsforce.Connection({ oauth2: { loginUrl: server.url, clientId: 'x', clientSecret: 'y' }, version: VERSION });
+      const c = new jsforce.Connection({
+        oauth2: { loginUrl: server.url, clientId: 'x', clientSecret: 'y' },
+        version: VERSION,
+      });
       const info = await c.login(USERNAME, PASSWORD);
       assert.match(c.accessToken ?? '', TOKEN_SHAPE);
       assert.equal(info.organizationId, server.org.orgId);
@@ -163,7 +176,10 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
     });
 
     it('rejects a bad password: invalid_grant through OAuth2', async () => {
-      const c = new jsforce.Connection({ oauth2: { loginUrl: server.url, clientId: 'x', clientSecret: 'y' }, version: VERSION });
+      const c = new jsforce.Connection({
+        oauth2: { loginUrl: server.url, clientId: 'x', clientSecret: 'y' },
+        version: VERSION,
+      });
       await assert.rejects(c.login(USERNAME, 'wrong-password'), (err: Error) => {
         assert.equal(err.name, 'invalid_grant');
         assert.equal(err.message, 'authentication failure');
@@ -188,8 +204,22 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
     it('inserts through conn.bulk.load: results in input order, the row without Name fails REQUIRED_FIELD_MISSING', async () => {
       const { results, jobId, batchId, closed } = await load(conn, 'Account', 'insert', {}, SPECIAL);
       assert.equal(results.length, 5);
-      assert.deepEqual(results.map((r) => [r.success, r.created]), [[true, true], [true, true], [false, false], [true, true], [true, true]]);
-      assert.deepEqual(results[2], { id: null, success: false, created: false, errors: ['REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --'] });
+      assert.deepEqual(
+        results.map((r) => [r.success, r.created]),
+        [
+          [true, true],
+          [true, true],
+          [false, false],
+          [true, true],
+          [true, true],
+        ],
+      );
+      assert.deepEqual(results[2], {
+        id: null,
+        success: false,
+        created: false,
+        errors: ['REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --'],
+      });
       for (const i of [0, 1, 3, 4]) {
         assert.match(results[i].id!, ACCOUNT_ID);
         assert.deepEqual(results[i].errors, []);
@@ -208,7 +238,10 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       for (const [i, id] of ids.entries()) {
         const row = await accountRow(server, id);
         assert.ok(row, id);
-        assert.deepEqual({ Name: row.Name, Description: row.Description, AccountNumber: row.AccountNumber, IsDeleted: row.IsDeleted }, { ...expected[i], IsDeleted: 0 });
+        assert.deepEqual(
+          { Name: row.Name, Description: row.Description, AccountNumber: row.AccountNumber, IsDeleted: row.IsDeleted },
+          { ...expected[i], IsDeleted: 0 },
+        );
       }
       assert.equal(await countWhere(server, '"AccountNumber" = ?', 'A-3'), 0, 'the failed row was not stored');
     });
@@ -232,7 +265,10 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       // What jsforce put on the wire, read back through GET …/batch/{id}/request.
       const raw = await new BulkClient(server.url, TEST_TOKEN, VERSION).get(`/job/${jobId}/batch/${batchId}/request`);
       assert.equal(raw.status, 200);
-      assert.equal(raw.body, `Id,Name,Description\n${ids[0]},"Acme, Inc. (updated)",#N/A\n${ids[1]},"Quote ""Q"" Co",now; one | line\n`);
+      assert.equal(
+        raw.body,
+        `Id,Name,Description\n${ids[0]},"Acme, Inc. (updated)",#N/A\n${ids[1]},"Quote ""Q"" Co",now; one | line\n`,
+      );
     });
 
     it('fails an unknown well-formed id with INVALID_CROSS_REFERENCE_KEY and a malformed id with MALFORMED_ID', async () => {
@@ -241,7 +277,8 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       // An 18-char id whose first 15 characters disagree in case with its checksum (Salesforce answers MALFORMED_ID).
       const letter = ids[3].slice(3, 15).search(/[A-Za-z]/) + 3;
       assert.ok(letter >= 3, `no letter to flip in ${ids[3]}`);
-      const flipped = ids[3][letter] === ids[3][letter].toUpperCase() ? ids[3][letter].toLowerCase() : ids[3][letter].toUpperCase();
+      const flipped =
+        ids[3][letter] === ids[3][letter].toUpperCase() ? ids[3][letter].toLowerCase() : ids[3][letter].toUpperCase();
       const wrongCase = ids[3].slice(0, letter) + flipped + ids[3].slice(letter + 1);
       const contactId = id18('003Lf0000000001');
       const records = [
@@ -253,11 +290,31 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       ];
       const { results } = await load(conn, 'Account', 'update', {}, records);
       assert.deepEqual(results, [
-        { id: null, success: false, created: false, errors: ['INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--'] },
-        { id: null, success: false, created: false, errors: ['MALFORMED_ID:Account ID: id value of incorrect type: 001notAnId:Id --'] },
+        {
+          id: null,
+          success: false,
+          created: false,
+          errors: ['INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--'],
+        },
+        {
+          id: null,
+          success: false,
+          created: false,
+          errors: ['MALFORMED_ID:Account ID: id value of incorrect type: 001notAnId:Id --'],
+        },
         { id: ids[3], success: true, created: false, errors: [] },
-        { id: null, success: false, created: false, errors: [`MALFORMED_ID:Account ID: id value of incorrect type: ${contactId}:Id --`] },
-        { id: null, success: false, created: false, errors: [`MALFORMED_ID:Account ID: id value of incorrect type: ${wrongCase}:Id --`] },
+        {
+          id: null,
+          success: false,
+          created: false,
+          errors: [`MALFORMED_ID:Account ID: id value of incorrect type: ${contactId}:Id --`],
+        },
+        {
+          id: null,
+          success: false,
+          created: false,
+          errors: [`MALFORMED_ID:Account ID: id value of incorrect type: ${wrongCase}:Id --`],
+        },
       ]);
       assert.equal((await accountRow(server, ids[3]))!.Name, 'Still fine');
       assert.equal(await countWhere(server, `"Name" IN ('Nobody', 'Bad', 'A Contact id', 'Wrong case')`), 0);
@@ -280,7 +337,10 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       }
       upserted = results.map((r) => r.id!);
       assert.equal(closed.state, 'Closed');
-      assert.deepEqual((await Promise.all(upserted.map((id) => accountRow(server, id)))).map((row) => row!.External_Id__c), ['ext-1', 'ext-2']);
+      assert.deepEqual(
+        (await Promise.all(upserted.map((id) => accountRow(server, id)))).map((row) => row!.External_Id__c),
+        ['ext-1', 'ext-2'],
+      );
     });
 
     it('updates on the second run with the same keys (created false, same ids, no new rows)', async () => {
@@ -296,7 +356,10 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       ]);
       assert.deepEqual([results[2].success, results[2].created], [true, true]);
       assert.match(results[2].id!, ACCOUNT_ID);
-      assert.deepEqual([(await accountRow(server, upserted[0]))!.Name, (await accountRow(server, upserted[1]))!.Name], ['Ext One v2', 'Ext Two v2']);
+      assert.deepEqual(
+        [(await accountRow(server, upserted[0]))!.Name, (await accountRow(server, upserted[1]))!.Name],
+        ['Ext One v2', 'Ext Two v2'],
+      );
       assert.equal(await countWhere(server, `lower("External_Id__c") IN ('ext-1', 'ext-2', 'ext-3')`), 3);
     });
 
@@ -307,7 +370,12 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
         { External_Id__c: 'dup-1', Name: 'Second copy' },
       ];
       const { results } = await load(conn, 'Account', 'upsert', { extIdField: 'External_Id__c' }, records);
-      const dup = { id: null, success: false, created: false, errors: ['DUPLICATE_VALUE:Duplicate external id specified: dup-1:External_Id__c --'] };
+      const dup = {
+        id: null,
+        success: false,
+        created: false,
+        errors: ['DUPLICATE_VALUE:Duplicate external id specified: dup-1:External_Id__c --'],
+      };
       assert.deepEqual(results[0], dup);
       assert.deepEqual(results[2], dup);
       assert.deepEqual([results[1].success, results[1].created], [true, true]);
@@ -319,24 +387,46 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
   describe('delete and hardDelete', () => {
     it('deletes (soft): success, the rows stay with IsDeleted = 1', async () => {
       const targets = [ids[2], ids[3]];
-      const { results } = await load(conn, 'Account', 'delete', {}, targets.map((Id) => ({ Id, Name: 'ignored for delete' })));
-      assert.deepEqual(results, targets.map((id) => ({ id, success: true, created: false, errors: [] })));
+      const { results } = await load(
+        conn,
+        'Account',
+        'delete',
+        {},
+        targets.map((Id) => ({ Id, Name: 'ignored for delete' })),
+      );
+      assert.deepEqual(
+        results,
+        targets.map((id) => ({ id, success: true, created: false, errors: [] })),
+      );
       for (const id of targets) assert.equal((await accountRow(server, id))!.IsDeleted, 1);
     });
 
     it('deleting the same ids again fails with ENTITY_IS_DELETED', async () => {
       const { results } = await load(conn, 'Account', 'delete', {}, [{ Id: ids[2] }, { Id: ids[3] }]);
-      assert.deepEqual(results, [ids[2], ids[3]].map(() => ({ id: null, success: false, created: false, errors: ['ENTITY_IS_DELETED:entity is deleted:--'] })));
+      assert.deepEqual(
+        results,
+        [ids[2], ids[3]].map(() => ({
+          id: null,
+          success: false,
+          created: false,
+          errors: ['ENTITY_IS_DELETED:entity is deleted:--'],
+        })),
+      );
     });
 
     it('updating a deleted record fails with ENTITY_IS_DELETED', async () => {
       const { results } = await load(conn, 'Account', 'update', {}, [{ Id: ids[2], Name: 'Zombie' }]);
-      assert.deepEqual(results, [{ id: null, success: false, created: false, errors: ['ENTITY_IS_DELETED:entity is deleted:--'] }]);
+      assert.deepEqual(results, [
+        { id: null, success: false, created: false, errors: ['ENTITY_IS_DELETED:entity is deleted:--'] },
+      ]);
     });
 
     it('hardDelete removes live and soft-deleted rows from the table', async () => {
       const { results } = await load(conn, 'Account', 'hardDelete', {}, [{ Id: ids[0] }, { Id: ids[2] }]);
-      assert.deepEqual(results, [ids[0], ids[2]].map((id) => ({ id, success: true, created: false, errors: [] })));
+      assert.deepEqual(
+        results,
+        [ids[0], ids[2]].map((id) => ({ id, success: true, created: false, errors: [] })),
+      );
       assert.equal(await accountRow(server, ids[0]), undefined);
       assert.equal(await accountRow(server, ids[2]), undefined);
       assert.ok(await accountRow(server, ids[1]), 'other rows are untouched');
@@ -344,7 +434,14 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
 
     it('deleting a hard-deleted id fails with INVALID_CROSS_REFERENCE_KEY', async () => {
       const { results } = await load(conn, 'Account', 'delete', {}, [{ Id: ids[0] }]);
-      assert.deepEqual(results, [{ id: null, success: false, created: false, errors: ['INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--'] }]);
+      assert.deepEqual(results, [
+        {
+          id: null,
+          success: false,
+          created: false,
+          errors: ['INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--'],
+        },
+      ]);
     });
   });
 
@@ -361,27 +458,50 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       const firstResults = (await first) as unknown as IngestResult[];
       assert.equal(firstResults.length, 3);
       for (const r of firstResults) assert.deepEqual([r.success, r.created, r.errors], [true, true, []]);
-      assert.deepEqual((await Promise.all(firstResults.map((r) => accountRow(server, r.id!)))).map((row) => row?.Name), ['Manual 1', 'Manual 2', 'Manual 3']);
+      assert.deepEqual(
+        (await Promise.all(firstResults.map((r) => accountRow(server, r.id!)))).map((row) => row?.Name),
+        ['Manual 1', 'Manual 2', 'Manual 3'],
+      );
 
       const second = job.createBatch();
       // Two columns: a one-column row with an empty value would serialise as a blank line, which CSV readers skip.
-      second.execute([{ Name: 'Manual 4', AccountNumber: 'M-4' }, { Name: '', AccountNumber: 'M-5' }]);
+      second.execute([
+        { Name: 'Manual 4', AccountNumber: 'M-4' },
+        { Name: '', AccountNumber: 'M-5' },
+      ]);
       await once(second, 'queue');
       second.poll(conn.bulk.pollInterval, conn.bulk.pollTimeout);
       const secondResults = (await second) as unknown as IngestResult[];
-      assert.deepEqual(secondResults.map((r) => r.success), [true, false]);
+      assert.deepEqual(
+        secondResults.map((r) => r.success),
+        [true, false],
+      );
       assert.deepEqual(secondResults[1].errors, ['REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --']);
 
       const list = await job.list();
       assert.equal(list.length, 2);
-      assert.deepEqual(list.map((b) => [b.id, b.jobId, b.state, b.numberRecordsProcessed, b.numberRecordsFailed]), [
-        [first.id, job.id, 'Completed', '3', '0'],
-        [second.id, job.id, 'Completed', '2', '1'],
-      ]);
+      assert.deepEqual(
+        list.map((b) => [b.id, b.jobId, b.state, b.numberRecordsProcessed, b.numberRecordsFailed]),
+        [
+          [first.id, job.id, 'Completed', '3', '0'],
+          [second.id, job.id, 'Completed', '2', '1'],
+        ],
+      );
 
       const info = await job.check();
       assert.deepEqual(
-        [info.id, info.object, info.operation, info.state, info.contentType, info.numberBatchesTotal, info.numberBatchesCompleted, info.numberBatchesQueued, info.numberRecordsProcessed, info.numberRecordsFailed],
+        [
+          info.id,
+          info.object,
+          info.operation,
+          info.state,
+          info.contentType,
+          info.numberBatchesTotal,
+          info.numberBatchesCompleted,
+          info.numberBatchesQueued,
+          info.numberRecordsProcessed,
+          info.numberRecordsFailed,
+        ],
         [job.id, 'Account', 'insert', 'Open', 'CSV', '2', '2', '0', '5', '1'],
       );
 
@@ -426,7 +546,11 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       c.on('refresh', (token: string) => refreshed.push(token));
 
       const revoke = async (token: string) => {
-        const r = await http(`${server.url}/_localforce/sessions/revoke`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) });
+        const r = await http(`${server.url}/_localforce/sessions/revoke`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ token }),
+        });
         assert.equal(r.status, 204, r.body);
       };
       await revoke(first);
@@ -458,7 +582,9 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
 
   describe('connection variants', () => {
     it('works with an instance URL that ends in a slash (jsforce then requests //services/async/…)', async () => {
-      const c = tune(new jsforce.Connection({ instanceUrl: `${server.url}/`, accessToken: TEST_TOKEN, version: VERSION }));
+      const c = tune(
+        new jsforce.Connection({ instanceUrl: `${server.url}/`, accessToken: TEST_TOKEN, version: VERSION }),
+      );
       const { results, closed } = await load(c, 'Account', 'insert', {}, [{ Name: 'Trailing slash' }]);
       assert.deepEqual([results[0].success, results[0].created], [true, true]);
       assert.equal((await accountRow(server, results[0].id!))?.Name, 'Trailing slash');
@@ -476,7 +602,11 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
 
   describe('a large batch', () => {
     it('inserts 1,000 rows in one batch: 1,000 successes in input order', async () => {
-      const records = Array.from({ length: 1000 }, (_, i) => ({ Name: `Bulk ${String(i).padStart(4, '0')}`, AccountNumber: `N${i}`, Description: i % 7 === 0 ? `row ${i}, with "quotes"; and | pipes` : `row ${i}` }));
+      const records = Array.from({ length: 1000 }, (_, i) => ({
+        Name: `Bulk ${String(i).padStart(4, '0')}`,
+        AccountNumber: `N${i}`,
+        Description: i % 7 === 0 ? `row ${i}, with "quotes"; and | pipes` : `row ${i}`,
+      }));
       const { results, closed } = await load(conn, 'Account', 'insert', {}, records);
       assert.equal(results.length, 1000);
       assert.equal(results.filter((r) => r.success && r.created && r.errors.length === 0).length, 1000);
@@ -484,11 +614,22 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       assert.equal(new Set(results.map((r) => r.id)).size, 1000);
       assert.equal(closed.numberRecordsProcessed, '1000');
       assert.equal(closed.numberRecordsFailed, '0');
-      const stored = new Map((await dbAll<{ Id: string; Name: string; AccountNumber: string; Description: string }>(server, `SELECT "Id", "Name", "AccountNumber", "Description" FROM "Account" WHERE lower("Name") LIKE 'bulk %'`)).map((r) => [r.Id, r]));
+      const stored = new Map(
+        (
+          await dbAll<{ Id: string; Name: string; AccountNumber: string; Description: string }>(
+            server,
+            `SELECT "Id", "Name", "AccountNumber", "Description" FROM "Account" WHERE lower("Name") LIKE 'bulk %'`,
+          )
+        ).map((r) => [r.Id, r]),
+      );
       assert.equal(stored.size, 1000);
       results.forEach((r, i) => {
         const row = stored.get(r.id!);
-        assert.deepEqual(row && [row.Name, row.AccountNumber, row.Description], [records[i].Name, records[i].AccountNumber, records[i].Description], `row ${i}`);
+        assert.deepEqual(
+          row && [row.Name, row.AccountNumber, row.Description],
+          [records[i].Name, records[i].AccountNumber, records[i].Description],
+          `row ${i}`,
+        );
       });
     });
   });
@@ -500,16 +641,25 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
         { Name: 'Query two', Description: 'multi\r\nline\nvalue', AccountNumber: 'Q-2' },
       ];
       const { results } = await load(conn, 'Account', 'insert', {}, records);
-      assert.deepEqual(results.map((r) => r.success), [true, true]);
-      const stream = await conn.bulk.query("SELECT Id, Name, Description, AccountNumber FROM Account WHERE AccountNumber IN ('Q-1', 'Q-2') ORDER BY AccountNumber");
+      assert.deepEqual(
+        results.map((r) => r.success),
+        [true, true],
+      );
+      const stream = await conn.bulk.query(
+        "SELECT Id, Name, Description, AccountNumber FROM Account WHERE AccountNumber IN ('Q-1', 'Q-2') ORDER BY AccountNumber",
+      );
       const rows: Record<string, unknown>[] = [];
       // Listening to 'record' is what starts jsforce's CSV parse of the result files.
       const ended = once(stream, 'end');
       stream.on('record', (r: Record<string, unknown>) => rows.push(r));
       await ended;
-      assert.deepEqual(rows, records.map((r, i) => ({ Id: results[i].id, ...r })));
+      assert.deepEqual(
+        rows,
+        records.map((r, i) => ({ Id: results[i].id, ...r })),
+      );
       // jsforce closes the query job while it reads the results, without waiting: wait for that close to land.
-      const openQueries = () => dbCount(server, "SELECT count(*) AS n FROM lf_job WHERE operation = 'query' AND state <> 'Closed'");
+      const openQueries = () =>
+        dbCount(server, "SELECT count(*) AS n FROM lf_job WHERE operation = 'query' AND state <> 'Closed'");
       for (let i = 0; i < 100 && (await openQueries()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
       assert.equal(await openQueries(), 0);
     });
@@ -538,7 +688,10 @@ describe('jsforce 3.10.16: aborting a job whose batches are still Queued', () =>
     const jobId = job.id!;
 
     const before = await job.list();
-    assert.deepEqual(before.map((b) => b.state), ['Queued', 'Queued']);
+    assert.deepEqual(
+      before.map((b) => b.state),
+      ['Queued', 'Queued'],
+    );
 
     const aborted = await job.abort();
     assert.equal(aborted?.state, 'Aborted');
@@ -547,9 +700,24 @@ describe('jsforce 3.10.16: aborting a job whose batches are still Queued', () =>
     // jsforce forgets the id of an aborted job, so the job is looked at again through conn.bulk.job(id).
     const same = conn.bulk.job(jobId);
     const list = await same.list();
-    assert.deepEqual(list.map((b) => [b.id, b.state]), [[q1.id, 'NotProcessed'], [q2.id, 'NotProcessed']]);
+    assert.deepEqual(
+      list.map((b) => [b.id, b.state]),
+      [
+        [q1.id, 'NotProcessed'],
+        [q2.id, 'NotProcessed'],
+      ],
+    );
     const info = await same.check();
-    assert.deepEqual([info.state, info.numberBatchesTotal, info.numberBatchesQueued, info.numberBatchesCompleted, info.numberRecordsProcessed], ['Aborted', '2', '0', '0', '0']);
+    assert.deepEqual(
+      [
+        info.state,
+        info.numberBatchesTotal,
+        info.numberBatchesQueued,
+        info.numberBatchesCompleted,
+        info.numberRecordsProcessed,
+      ],
+      ['Aborted', '2', '0', '0', '0'],
+    );
 
     const polled = same.batch(q1.id);
     const outcome = settled(polled);
@@ -563,7 +731,10 @@ describe('jsforce 3.10.16: aborting a job whose batches are still Queued', () =>
 
     // Past the processing delay the batches are still NotProcessed and nothing was stored.
     await new Promise((r) => setTimeout(r, 3500));
-    assert.deepEqual((await same.list()).map((b) => b.state), ['NotProcessed', 'NotProcessed']);
+    assert.deepEqual(
+      (await same.list()).map((b) => b.state),
+      ['NotProcessed', 'NotProcessed'],
+    );
     assert.equal(await countWhere(server, `lower("Name") LIKE 'aborted %'`), 0);
   });
 });

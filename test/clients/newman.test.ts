@@ -42,7 +42,9 @@ interface Newman {
 const require = createRequire(import.meta.url);
 const newman = require('newman') as Newman;
 
-const COLLECTION = fileURLToPath(new URL('../../../test/clients/postman/localforce-bulk.postman_collection.json', import.meta.url));
+const COLLECTION = fileURLToPath(
+  new URL('../../../test/clients/postman/localforce-bulk.postman_collection.json', import.meta.url),
+);
 const VERSION = '62.0';
 
 /**
@@ -115,15 +117,22 @@ function runNewman(url: string): Promise<{ err: Error | null; summary: PmSummary
 
 const headersOf = (e: PmExecution) => e.request.headers.toObject(true) as Record<string, string | string[]>;
 const describeFailures = (fs: PmFailure[]) =>
-  fs.map((f) => `${f.source?.name ?? '?'} [${f.at ?? ''}]: ${f.error.test ? f.error.test + ' — ' : ''}${f.error.message}`).join('\n');
+  fs
+    .map(
+      (f) => `${f.source?.name ?? '?'} [${f.at ?? ''}]: ${f.error.test ? f.error.test + ' — ' : ''}${f.error.message}`,
+    )
+    .join('\n');
 
-before(async () => {
-  // A short processing delay makes the first status poll see Queued, so the collection's bounded poll loop runs.
-  server = await startTestServer({ processingDelayMs: 300 });
-  const r = await runNewman(server.url);
-  runError = r.err;
-  summary = r.summary;
-}, { timeout: 120_000 });
+before(
+  async () => {
+    // A short processing delay makes the first status poll see Queued, so the collection's bounded poll loop runs.
+    server = await startTestServer({ processingDelayMs: 300 });
+    const r = await runNewman(server.url);
+    runError = r.err;
+    summary = r.summary;
+  },
+  { timeout: 120_000 },
+);
 
 after(async () => {
   await server?.close();
@@ -136,11 +145,16 @@ test('newman finishes the collection run without a run error', () => {
 });
 
 test('no failed assertion, script error or request error (summary.run.failures is empty)', () => {
-  assert.deepEqual(summary.run.failures.map((f) => f.error.message), [], describeFailures(summary.run.failures));
+  assert.deepEqual(
+    summary.run.failures.map((f) => f.error.message),
+    [],
+    describeFailures(summary.run.failures),
+  );
   for (const e of summary.run.executions) {
     assert.equal(e.requestError, undefined, `${e.item.name}: ${String(e.requestError)}`);
     assert.deepEqual(e.testScript ?? [], [], `${e.item.name}: test script error`);
-    for (const a of e.assertions ?? []) assert.equal(a.error, undefined, `${e.item.name}: ${a.assertion}: ${a.error?.message}`);
+    for (const a of e.assertions ?? [])
+      assert.equal(a.error, undefined, `${e.item.name}: ${a.assertion}: ${a.error?.message}`);
   }
 });
 
@@ -148,21 +162,36 @@ test('every request ran once, in collection order, with the expected status (the
   const executions = summary.run.executions;
   const names = executions.map((e) => e.item.name);
   const collapsed = names.filter((n, i) => i === 0 || n !== names[i - 1]);
-  assert.deepEqual(collapsed, EXPECTED.map(([n]) => n), `executed: ${names.join(', ')}`);
+  assert.deepEqual(
+    collapsed,
+    EXPECTED.map(([n]) => n),
+    `executed: ${names.join(', ')}`,
+  );
   // Only "Bulk Check Batch Status" may re-run itself (postman.setNextRequest), and the loop is bounded at 40.
   const polls = names.filter((n) => n === 'Bulk Check Batch Status').length;
   assert.ok(polls >= 1 && polls <= 40, `status polls: ${polls}`);
   const expected = new Map(EXPECTED);
   for (const e of executions) {
     assert.ok(e.response, `${e.item.name}: no response`);
-    assert.equal(e.response.code, expected.get(e.item.name), `${e.item.name} ${e.request.method} ${e.request.url.toString()}: body ${e.response.text()}`);
+    assert.equal(
+      e.response.code,
+      expected.get(e.item.name),
+      `${e.item.name} ${e.request.method} ${e.request.url.toString()}: body ${e.response.text()}`,
+    );
   }
 });
 
 test('every pm.test in the collection ran', () => {
   const ran = new Set(summary.run.executions.flatMap((e) => (e.assertions ?? []).map((a) => a.assertion)));
-  assert.deepEqual([...EXPECTED_ASSERTIONS].filter((a) => !ran.has(a)), []);
-  assert.deepEqual([...ran].filter((a) => !EXPECTED_ASSERTIONS.includes(a)), [], 'assertions not listed in this test');
+  assert.deepEqual(
+    [...EXPECTED_ASSERTIONS].filter((a) => !ran.has(a)),
+    [],
+  );
+  assert.deepEqual(
+    [...ran].filter((a) => !EXPECTED_ASSERTIONS.includes(a)),
+    [],
+    'assertions not listed in this test',
+  );
 });
 
 test('Bulk 1.0 requests carry X-SFDC-Session and the inherited Bearer, both the OAuth token', () => {

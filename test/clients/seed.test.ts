@@ -116,7 +116,13 @@ test('seed request: one Completed CSV batch → 200, application/xml, gzip, the 
   assert.equal(normalize(xml, { jobId, batchId }), golden('batchInfoList-one-completed.xml'), `actual body:\n${xml}`);
 
   // The list entry is the same batch GET /job/{id}/batch/{id} shows (same dates and times).
-  for (const el of ['createdDate', 'systemModstamp', 'totalProcessingTime', 'apiActiveProcessingTime', 'apexProcessingTime']) {
+  for (const el of [
+    'createdDate',
+    'systemModstamp',
+    'totalProcessingTime',
+    'apiActiveProcessingTime',
+    'apexProcessingTime',
+  ]) {
     assert.equal(xmlText(xml, el), xmlText(batchXml, el), el);
   }
   assert.ok(xmlText(xml, 'createdDate')! <= xmlText(xml, 'systemModstamp')!, 'createdDate <= systemModstamp');
@@ -141,8 +147,14 @@ test('seed request: two batches are listed in creation order', async () => {
   const xml = inflate(r);
   const ids = [...xml.matchAll(/<batchInfo>\n {2}<id>([^<]+)<\/id>/g)].map((m) => m[1]);
   assert.deepEqual(ids, [first, second]);
-  assert.deepEqual([...xml.matchAll(/<numberRecordsProcessed>(\d+)</g)].map((m) => m[1]), ['1', '2']);
-  assert.ok(xml.endsWith(' </batchInfo>\n</batchInfoList>'), 'closing tags at the right indentation, no trailing newline');
+  assert.deepEqual(
+    [...xml.matchAll(/<numberRecordsProcessed>(\d+)</g)].map((m) => m[1]),
+    ['1', '2'],
+  );
+  assert.ok(
+    xml.endsWith(' </batchInfo>\n</batchInfoList>'),
+    'closing tags at the right indentation, no trailing newline',
+  );
 });
 
 test('seed request on a JSON job → application/json {"batchInfo":[…]} with alphabetical keys', async () => {
@@ -178,8 +190,16 @@ test('seed request on a JSON job → application/json {"batchInfo":[…]} with a
   assert.equal(doc.batchInfo.length, 1);
   const b = doc.batchInfo[0];
   assert.deepEqual(Object.keys(b), [
-    'apexProcessingTime', 'apiActiveProcessingTime', 'createdDate', 'id', 'jobId', 'numberRecordsFailed',
-    'numberRecordsProcessed', 'state', 'systemModstamp', 'totalProcessingTime',
+    'apexProcessingTime',
+    'apiActiveProcessingTime',
+    'createdDate',
+    'id',
+    'jobId',
+    'numberRecordsFailed',
+    'numberRecordsProcessed',
+    'state',
+    'systemModstamp',
+    'totalProcessingTime',
   ]);
   assert.equal(b.id, batchId);
   assert.equal(b.jobId, jobId);
@@ -225,19 +245,30 @@ test("the seed's curl command line works (no --compressed: the gzip body is infl
     const bodyFile = join(dir, 'body.gz');
     // execFile (async) — never spawnSync: the server runs in this process and must keep answering.
     await execFileAsync('curl', [
-      '-sS', '-X', 'GET',
-      '-H', `Authorization: Bearer ${token}`,
-      '-H', `X-SFDC-Session: ${token}`,
-      '-H', 'Accept-Encoding: gzip',
-      '-H', 'Content-Encoding: gzip',
+      '-sS',
+      '-X',
+      'GET',
+      '-H',
+      `Authorization: Bearer ${token}`,
+      '-H',
+      `X-SFDC-Session: ${token}`,
+      '-H',
+      'Accept-Encoding: gzip',
+      '-H',
+      'Content-Encoding: gzip',
       listUrl(jobId),
-      '-D', headerFile,
-      '-o', bodyFile,
+      '-D',
+      headerFile,
+      '-o',
+      bodyFile,
     ]);
     const head = readFileSync(headerFile, 'latin1').split('\r\n');
     assert.match(head[0], /^HTTP\/1\.1 200 /);
     const headers = new Map(
-      head.slice(1).filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      head
+        .slice(1)
+        .filter((l) => l.includes(':'))
+        .map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
     );
     assert.equal(headers.get('content-type'), 'application/xml');
     assert.equal(headers.get('content-encoding'), 'gzip');

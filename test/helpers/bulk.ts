@@ -16,7 +16,10 @@ export interface RawResponse {
   body: string;
 }
 
-export async function http(url: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<RawResponse> {
+export async function http(
+  url: string,
+  init: RequestInit & { headers?: Record<string, string> } = {},
+): Promise<RawResponse> {
   const r = await fetch(url, init);
   return { status: r.status, headers: r.headers, body: await r.text() };
 }
@@ -37,17 +40,29 @@ export function responseFormat(r: RawResponse): WireFormat {
 }
 
 export class BulkClient {
-  constructor(readonly base: string, readonly token: string, readonly version = '62.0') {}
+  constructor(
+    readonly base: string,
+    readonly token: string,
+    readonly version = '62.0',
+  ) {}
   url(path: string): string {
     return `${this.base}/services/async/${this.version}${path}`;
   }
   async createJob(fields: Record<string, string>, headers: Record<string, string> = {}): Promise<string> {
-    const r = await http(this.url('/job'), { method: 'POST', headers: { 'X-SFDC-Session': this.token, 'Content-Type': 'application/xml; charset=UTF-8', ...headers }, body: jobXml(fields) });
+    const r = await http(this.url('/job'), {
+      method: 'POST',
+      headers: { 'X-SFDC-Session': this.token, 'Content-Type': 'application/xml; charset=UTF-8', ...headers },
+      body: jobXml(fields),
+    });
     if (r.status !== 201) throw new Error(`create job: ${r.status} ${r.body}`);
     return parseJobInfo(r.body, responseFormat(r)).id;
   }
   async addBatch(jobId: string, body: string | Buffer, contentType = 'text/csv'): Promise<string> {
-    const r = await http(this.url(`/job/${jobId}/batch`), { method: 'POST', headers: { 'X-SFDC-Session': this.token, 'Content-Type': contentType }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+    const r = await http(this.url(`/job/${jobId}/batch`), {
+      method: 'POST',
+      headers: { 'X-SFDC-Session': this.token, 'Content-Type': contentType },
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+    });
     if (r.status !== 201) throw new Error(`add batch: ${r.status} ${r.body}`);
     return parseBatchInfo(r.body, responseFormat(r)).id;
   }
@@ -55,7 +70,11 @@ export class BulkClient {
     return http(this.url(path), { headers: { 'X-SFDC-Session': this.token, ...headers } });
   }
   async post(path: string, body: string, contentType = 'application/xml; charset=UTF-8'): Promise<RawResponse> {
-    return http(this.url(path), { method: 'POST', headers: { 'X-SFDC-Session': this.token, 'Content-Type': contentType }, body });
+    return http(this.url(path), {
+      method: 'POST',
+      headers: { 'X-SFDC-Session': this.token, 'Content-Type': contentType },
+      body,
+    });
   }
   /** Polls GET /job/{id}/batch/{id} until the batch leaves Queued/InProgress; returns the last body (an error too). */
   async waitForBatch(jobId: string, batchId: string, timeoutMs = 30_000): Promise<string> {

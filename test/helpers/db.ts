@@ -19,7 +19,9 @@ export type Row = Record<string, unknown>;
 /** BIGINT (int8) arrives as a string by default: every integer localforce stores fits a double exactly. */
 const pgTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === pg.types.builtins.INT8
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 /** `?` placeholders, outside quoted text and identifiers, as PostgreSQL's $1, $2… */
@@ -47,7 +49,11 @@ function describe(target: DbTarget): string {
 /** Every row of `sql`, as objects keyed by column name. */
 export async function dbAll<T = Row>(target: DbTarget, sql: string, params: unknown[] = []): Promise<T[]> {
   if (target.databaseUrl) {
-    const client = new pg.Client({ connectionString: target.databaseUrl, application_name: 'localforce-tests', types: pgTypes });
+    const client = new pg.Client({
+      connectionString: target.databaseUrl,
+      application_name: 'localforce-tests',
+      types: pgTypes,
+    });
     await client.connect();
     try {
       return (await client.query({ text: toPgPlaceholders(sql), values: params })).rows as T[];
@@ -96,7 +102,8 @@ export async function dbCount(target: DbTarget, sql: string, params: unknown[] =
   const row = await dbGet(target, sql, params);
   if (!row) throw new Error(`${describe(target)}: no row for ${sql}`);
   const value = Object.values(row)[0];
-  if (typeof value !== 'number') throw new Error(`${describe(target)}: ${sql} gave ${JSON.stringify(value)}, not a number`);
+  if (typeof value !== 'number')
+    throw new Error(`${describe(target)}: ${sql} gave ${JSON.stringify(value)}, not a number`);
   return value;
 }
 
@@ -116,12 +123,19 @@ export async function dbTableExists(target: DbTarget, name: string): Promise<boo
 export function storageClassSql(target: DbTarget, column: string): string {
   const c = `"${column}"`;
   if (!target.databaseUrl) return `typeof(${c})`;
-  return `CASE WHEN ${c} IS NULL THEN 'null' ELSE CASE pg_typeof(${c})::text WHEN 'bigint' THEN 'integer' WHEN 'integer' THEN 'integer' ` +
-    `WHEN 'double precision' THEN 'real' ELSE pg_typeof(${c})::text END END`;
+  return (
+    `CASE WHEN ${c} IS NULL THEN 'null' ELSE CASE pg_typeof(${c})::text WHEN 'bigint' THEN 'integer' WHEN 'integer' THEN 'integer' ` +
+    `WHEN 'double precision' THEN 'real' ELSE pg_typeof(${c})::text END END`
+  );
 }
 
 /** One row of a record table, with the storage class of each requested column (`typeof_<col>`, see storageClassSql). */
-export async function storedRow(target: DbTarget, table: string, id: string, columns: string[]): Promise<Row | undefined> {
+export async function storedRow(
+  target: DbTarget,
+  table: string,
+  id: string,
+  columns: string[],
+): Promise<Row | undefined> {
   const cols = columns.map((c) => `"${c}", ${storageClassSql(target, c)} AS "typeof_${c}"`).join(', ');
   return dbGet(target, `SELECT ${cols} FROM "${table}" WHERE "Id" = ?`, [id]);
 }

@@ -31,9 +31,20 @@ export interface BatchRun {
 export type ContentType = 'CSV' | 'XML' | 'JSON';
 
 /** POST /_localforce/orgs/:org/schema with a JSON (object) or YAML (string) body; asserts 200. */
-export async function postSchema(base: string, spec: unknown, org = 'default'): Promise<{ schemaVersion: number; objects: { name: string; keyPrefix: string; custom: boolean; table: string; fields: string[] }[] }> {
+export async function postSchema(
+  base: string,
+  spec: unknown,
+  org = 'default',
+): Promise<{
+  schemaVersion: number;
+  objects: { name: string; keyPrefix: string; custom: boolean; table: string; fields: string[] }[];
+}> {
   const body = typeof spec === 'string' ? spec : JSON.stringify(spec);
-  const r = await http(`${base}/_localforce/orgs/${org}/schema`, { method: 'POST', headers: { 'Content-Type': typeof spec === 'string' ? 'application/yaml' : 'application/json' }, body });
+  const r = await http(`${base}/_localforce/orgs/${org}/schema`, {
+    method: 'POST',
+    headers: { 'Content-Type': typeof spec === 'string' ? 'application/yaml' : 'application/json' },
+    body,
+  });
   assert.equal(r.status, 200, `schema: ${r.status} ${r.body}`);
   return JSON.parse(r.body);
 }
@@ -47,21 +58,43 @@ export interface Login {
 }
 
 export async function createOrg(base: string, name: string, username: string, password: string): Promise<Login> {
-  const r = await http(`${base}/_localforce/orgs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, username, password }) });
+  const r = await http(`${base}/_localforce/orgs`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name, username, password }),
+  });
   assert.equal(r.status, 201, `create org: ${r.status} ${r.body}`);
   return JSON.parse(r.body);
 }
 
 /** The OAuth 2.0 username-password flow, as jsforce and Postman send it. */
-export async function passwordLogin(base: string, username: string, password: string): Promise<{ access_token: string; id: string; instance_url: string }> {
-  const form = new URLSearchParams({ grant_type: 'password', username, password, client_id: 'test-client', client_secret: 'test-secret' });
-  const r = await http(`${base}/services/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+export async function passwordLogin(
+  base: string,
+  username: string,
+  password: string,
+): Promise<{ access_token: string; id: string; instance_url: string }> {
+  const form = new URLSearchParams({
+    grant_type: 'password',
+    username,
+    password,
+    client_id: 'test-client',
+    client_secret: 'test-secret',
+  });
+  const r = await http(`${base}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
   assert.equal(r.status, 200, `login: ${r.status} ${r.body}`);
   return JSON.parse(r.body);
 }
 
 /** GET under /services/data with a bearer token. */
-export async function rest(base: string, token: string | undefined, path: string): Promise<RawResponse & { json: () => any }> {
+export async function rest(
+  base: string,
+  token: string | undefined,
+  path: string,
+): Promise<RawResponse & { json: () => any }> {
   const headers: Record<string, string> = token === undefined ? {} : { Authorization: `Bearer ${token}` };
   const r = await http(`${base}/services/data${path}`, { headers });
   return { ...r, json: () => JSON.parse(r.body) };
@@ -114,7 +147,12 @@ export function parseCsvError(cell: string): RecordError {
 
 function parseResults(contentType: ContentType, body: string): Result[] {
   if (contentType === 'JSON') {
-    return (JSON.parse(body) as Result[]).map((r) => ({ id: r.id ?? '', success: r.success, created: r.created, errors: r.errors }));
+    return (JSON.parse(body) as Result[]).map((r) => ({
+      id: r.id ?? '',
+      success: r.success,
+      created: r.created,
+      errors: r.errors,
+    }));
   }
   if (contentType === 'XML') {
     const out: Result[] = [];
@@ -129,19 +167,33 @@ function parseResults(contentType: ContentType, body: string): Result[] {
         });
       }
       const rest = inner.replace(/<errors>[\s\S]*?<\/errors>/g, '');
-      out.push({ id: xmlText(rest, 'id') ?? '', success: xmlText(rest, 'success') === 'true', created: xmlText(rest, 'created') === 'true', errors });
+      out.push({
+        id: xmlText(rest, 'id') ?? '',
+        success: xmlText(rest, 'success') === 'true',
+        created: xmlText(rest, 'created') === 'true',
+        errors,
+      });
     }
     return out;
   }
   const rows = parseCsvText(body);
   assert.deepEqual(rows[0], ['Id', 'Success', 'Created', 'Error']);
   return rows.slice(1).map(([id, success, created, error]) => ({
-    id, success: success === 'true', created: created === 'true', errors: error ? [parseCsvError(error)] : [], raw: error,
+    id,
+    success: success === 'true',
+    created: created === 'true',
+    errors: error ? [parseCsvError(error)] : [],
+    raw: error,
   }));
 }
 
 function decodeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 const MEDIA: Record<ContentType, string> = { CSV: 'text/csv', XML: 'application/xml', JSON: 'application/json' };
@@ -157,7 +209,11 @@ export interface JobSpec {
 /** A Bulk 1.0 client that runs a job with one batch to the end (any content type) and parses the results. */
 export class OrgBulk {
   readonly client: BulkClient;
-  constructor(readonly base: string, readonly token: string, readonly version = '62.0') {
+  constructor(
+    readonly base: string,
+    readonly token: string,
+    readonly version = '62.0',
+  ) {
     this.client = new BulkClient(base, token, version);
   }
 
@@ -174,7 +230,12 @@ export class OrgBulk {
     return this.client.post('/job', jobXml(fields));
   }
 
-  async waitForBatch(jobId: string, batchId: string, contentType: ContentType, timeoutMs = 20_000): Promise<{ state: string; stateMessage: string | undefined }> {
+  async waitForBatch(
+    jobId: string,
+    batchId: string,
+    contentType: ContentType,
+    timeoutMs = 20_000,
+  ): Promise<{ state: string; stateMessage: string | undefined }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const r = await this.client.get(`/job/${jobId}/batch/${batchId}`);
@@ -189,7 +250,8 @@ export class OrgBulk {
         stateMessage = xmlText(r.body, 'stateMessage');
       }
       assert.ok(state, `batch info without a state: ${r.status} ${r.body}`);
-      if (state !== 'Queued' && state !== 'InProgress') return { state, stateMessage: stateMessage === undefined ? undefined : decodeXml(stateMessage) };
+      if (state !== 'Queued' && state !== 'InProgress')
+        return { state, stateMessage: stateMessage === undefined ? undefined : decodeXml(stateMessage) };
       if (Date.now() > deadline) throw new Error(`batch ${batchId} still ${state}`);
       await new Promise((res) => setTimeout(res, 25));
     }
@@ -227,7 +289,8 @@ export class OrgBulk {
   async insertOk(object: string, csv: string): Promise<string[]> {
     const run = await this.run({ operation: 'insert', object }, csv);
     assert.equal(run.state, 'Completed', run.stateMessage);
-    for (const [i, r] of run.results.entries()) assert.ok(r.success, `${object} row ${i + 1}: ${JSON.stringify(r.errors)}`);
+    for (const [i, r] of run.results.entries())
+      assert.ok(r.success, `${object} row ${i + 1}: ${JSON.stringify(r.errors)}`);
     return run.results.map((r) => r.id);
   }
 }

@@ -52,7 +52,7 @@ export function databaseUrl(name: string): string {
 
 /** Drops a test's database, waiting (up to 60 s) for PostgreSQL if it is restarting. */
 export async function dropDatabase(name: string): Promise<void> {
-  for (const deadline = Date.now() + 60_000; ;) {
+  for (const deadline = Date.now() + 60_000; ; ) {
     try {
       await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
       return;

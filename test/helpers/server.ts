@@ -22,7 +22,8 @@ export type TestBackend = 'sqlite' | 'postgres';
 /** The backend the tests run on: LOCALFORCE_TEST_BACKEND, `sqlite` when unset. */
 export function testBackend(): TestBackend {
   const value = process.env.LOCALFORCE_TEST_BACKEND || 'sqlite';
-  if (value !== 'sqlite' && value !== 'postgres') throw new Error(`LOCALFORCE_TEST_BACKEND must be sqlite or postgres, not ${JSON.stringify(value)}`);
+  if (value !== 'sqlite' && value !== 'postgres')
+    throw new Error(`LOCALFORCE_TEST_BACKEND must be sqlite or postgres, not ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -103,7 +104,8 @@ export async function freshDataLocation(backend: TestBackend = testBackend()): P
  */
 export async function startTestServer(config: Partial<ServerConfig> = {}): Promise<RunningServer> {
   const base: Partial<ServerConfig> = { port: 0, token: TEST_TOKEN, logLevel: 'silent', pollMs: 50 };
-  if (config.dataDir !== undefined || config.database !== undefined || config.memory) return startServer({ ...base, ...config });
+  if (config.dataDir !== undefined || config.database !== undefined || config.memory)
+    return startServer({ ...base, ...config });
   const location = await freshDataLocation();
   let server: RunningServer;
   try {
@@ -157,18 +159,24 @@ export async function spawnServer(args: string[], env: Record<string, string> = 
   for (const name of ['LOCALFORCE_DATA', 'LOCALFORCE_DATABASE_URL', 'LOCALFORCE_MEMORY']) delete inherited[name];
   // Port 0: the system picks a free port, read back from the banner. (A random fixed port once collided with a port
   // the system had handed to an outgoing connection: EADDRINUSE.)
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--log-level', 'warn', ...args, ...(location?.args ?? [])], {
-    env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--port', '0', '--log-level', 'warn', ...args, ...(location?.args ?? [])],
+    {
+      env: { ...inherited, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   running.add(child);
-  const exited = new Promise<number | null>((res) => child.once('exit', (code) => {
-    running.delete(child);
-    res(code);
-  }));
+  const exited = new Promise<number | null>((res) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      res(code);
+    }),
+  );
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');

@@ -19,7 +19,8 @@ before(async () => {
 });
 after(async () => server.close());
 
-const csvJob = (extra: Record<string, string> = {}) => bulk.createJob({ operation: 'insert', object: 'Account', contentType: 'CSV', ...extra });
+const csvJob = (extra: Record<string, string> = {}) =>
+  bulk.createJob({ operation: 'insert', object: 'Account', contentType: 'CSV', ...extra });
 
 async function runCsv(jobId: string, csv: string): Promise<{ batchId: string; info: string; results: string }> {
   const batchId = await bulk.addBatch(jobId, csv);
@@ -39,7 +40,11 @@ describe('job resources', () => {
   });
 
   it('answers a JSON create in JSON even for a CSV job, with alphabetical keys and apiVersion as 62.0', async () => {
-    const r = await bulk.post('/job', JSON.stringify({ operation: 'insert', object: 'Account', contentType: 'CSV', concurrencyMode: 1 }), 'application/json');
+    const r = await bulk.post(
+      '/job',
+      JSON.stringify({ operation: 'insert', object: 'Account', contentType: 'CSV', concurrencyMode: 1 }),
+      'application/json',
+    );
     assert.equal(r.status, 201);
     assert.equal(r.headers.get('content-type'), 'application/json');
     const doc = JSON.parse(r.body) as Record<string, unknown>;
@@ -63,7 +68,10 @@ describe('job resources', () => {
     const close = await bulk.post(`/job/${id}`, `<jobInfo xmlns="${NS}"><state>Closed</state></jobInfo>`);
     assert.equal(close.status, 200);
     assert.equal(xmlText(close.body, 'state'), 'Closed');
-    assert.equal(xmlText((await bulk.post(`/job/${id}`, `<jobInfo xmlns="${NS}"><state>Closed</state></jobInfo>`)).body, 'state'), 'Closed');
+    assert.equal(
+      xmlText((await bulk.post(`/job/${id}`, `<jobInfo xmlns="${NS}"><state>Closed</state></jobInfo>`)).body, 'state'),
+      'Closed',
+    );
     const reopen = await bulk.post(`/job/${id}`, `<jobInfo xmlns="${NS}"><state>Open</state></jobInfo>`);
     assert.equal(reopen.status, 400);
     assert.equal(xmlText(reopen.body, 'exceptionCode'), 'InvalidJobState');
@@ -72,7 +80,10 @@ describe('job resources', () => {
     assert.equal(JSON.parse(abort.body).state, 'Aborted');
     const closeAborted = await bulk.post(`/job/${id}`, `<jobInfo xmlns="${NS}"><state>Closed</state></jobInfo>`);
     assert.equal(xmlText(closeAborted.body, 'exceptionCode'), 'InvalidJobState');
-    const withObject = await bulk.post(`/job/${id}`, `<jobInfo xmlns="${NS}"><object>Account</object><state>Aborted</state></jobInfo>`);
+    const withObject = await bulk.post(
+      `/job/${id}`,
+      `<jobInfo xmlns="${NS}"><object>Account</object><state>Aborted</state></jobInfo>`,
+    );
     assert.equal(xmlText(withObject.body, 'exceptionCode'), 'InvalidJob');
     assert.equal(xmlText(withObject.body, 'exceptionMessage'), 'object cannot be specified');
   });
@@ -86,10 +97,22 @@ describe('job resources', () => {
 
   it('validates job definitions with Salesforce error codes', async () => {
     const cases: [Record<string, string>, string, string | RegExp][] = [
-      [{ operation: 'upsert', object: 'Contact', contentType: 'CSV' }, 'InvalidJob', 'External ID was blank for Contact. An External ID must be specified for upsert.'],
-      [{ operation: 'upsert', object: 'Account', externalIdFieldName: 'Name', contentType: 'CSV' }, 'InvalidJob', 'Field name provided, Name does not match an External ID, Salesforce Id, or indexed field for Account'],
+      [
+        { operation: 'upsert', object: 'Contact', contentType: 'CSV' },
+        'InvalidJob',
+        'External ID was blank for Contact. An External ID must be specified for upsert.',
+      ],
+      [
+        { operation: 'upsert', object: 'Account', externalIdFieldName: 'Name', contentType: 'CSV' },
+        'InvalidJob',
+        'Field name provided, Name does not match an External ID, Salesforce Id, or indexed field for Account',
+      ],
       [{ operation: 'INSERT', object: 'Account' }, 'InvalidJob', /INSERT/],
-      [{ operation: 'insert', object: 'EmailStatus' }, 'InvalidEntity', "Entity 'EmailStatus' is not supported by the Bulk API."],
+      [
+        { operation: 'insert', object: 'EmailStatus' },
+        'InvalidEntity',
+        "Entity 'EmailStatus' is not supported by the Bulk API.",
+      ],
       [{ operation: 'insert', object: 'Account', contentType: 'csv' }, 'InvalidJob', /csv/],
       [{ operation: 'insert', object: 'Account', concurrencyMode: 'Fast' }, 'InvalidJob', /Fast/],
     ];
@@ -117,7 +140,9 @@ describe('job resources', () => {
     const unknown = await bulk.get('/job/750000000000000AAA');
     assert.equal(unknown.status, 400);
     assertGolden('error-invalid-job.xml', unknown.body);
-    const v = await http(`${server.url}/services/async/20.0/job/750000000000000AAA`, { headers: { 'X-SFDC-Session': TEST_TOKEN } });
+    const v = await http(`${server.url}/services/async/20.0/job/750000000000000AAA`, {
+      headers: { 'X-SFDC-Session': TEST_TOKEN },
+    });
     assert.equal(xmlText(v.body, 'exceptionCode'), 'InvalidVersion');
     const path = await bulk.get('/jobs');
     assert.equal(xmlText(path.body, 'exceptionMessage'), "Failed to parse URL. Was expecting 'job' but found:jobs");
@@ -134,7 +159,9 @@ describe('job resources', () => {
 
   it('tolerates doubled and trailing slashes', async () => {
     const id = await csvJob();
-    const r = await http(`${server.url}//services/async/62.0/job/${id}/batch/`, { headers: { 'X-SFDC-Session': TEST_TOKEN } });
+    const r = await http(`${server.url}//services/async/62.0/job/${id}/batch/`, {
+      headers: { 'X-SFDC-Session': TEST_TOKEN },
+    });
     assert.equal(r.status, 200);
     assertGolden('batchInfoList-empty.xml', r.body);
   });
@@ -147,10 +174,21 @@ describe('job resources', () => {
     assert.equal(bad.status, 400);
     assert.equal(xmlText(bad.body, 'exceptionCode'), 'InvalidSessionId');
     assert.equal(xmlText(bad.body, 'exceptionMessage'), 'Invalid session id');
-    const jsonJob = JSON.parse((await bulk.post('/job', JSON.stringify({ operation: 'insert', object: 'Account', contentType: 'JSON' }), 'application/json')).body).id;
+    const jsonJob = JSON.parse(
+      (
+        await bulk.post(
+          '/job',
+          JSON.stringify({ operation: 'insert', object: 'Account', contentType: 'JSON' }),
+          'application/json',
+        )
+      ).body,
+    ).id;
     const badJson = await http(bulk.url(`/job/${jsonJob}/batch`), { headers: {} });
     assert.equal(badJson.status, 400);
-    assert.deepEqual(JSON.parse(badJson.body), { exceptionCode: 'InvalidSessionId', exceptionMessage: 'Invalid session id' });
+    assert.deepEqual(JSON.parse(badJson.body), {
+      exceptionCode: 'InvalidSessionId',
+      exceptionMessage: 'Invalid session id',
+    });
   });
 });
 
@@ -180,21 +218,41 @@ describe('adding batches', () => {
 
   it('reads gzip bodies, plain bodies labelled gzip, and refuses a gzip body that inflates past the limit', async () => {
     const id = await csvJob();
-    const gz = await http(bulk.url(`/job/${id}/batch`), { method: 'POST', headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' }, body: new Uint8Array(gzipSync('Name\nZipped\n')) });
+    const gz = await http(bulk.url(`/job/${id}/batch`), {
+      method: 'POST',
+      headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' },
+      body: new Uint8Array(gzipSync('Name\nZipped\n')),
+    });
     assert.equal(gz.status, 201);
-    const plain = await http(bulk.url(`/job/${id}/batch`), { method: 'POST', headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' }, body: 'Name\nPlain\n' });
+    const plain = await http(bulk.url(`/job/${id}/batch`), {
+      method: 'POST',
+      headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' },
+      body: 'Name\nPlain\n',
+    });
     assert.equal(plain.status, 201);
     const bomb = gzipSync(Buffer.alloc(60_000_000, 'a')); // ~60 KB on the wire
-    const r = await http(bulk.url(`/job/${id}/batch`), { method: 'POST', headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' }, body: new Uint8Array(bomb) });
+    const r = await http(bulk.url(`/job/${id}/batch`), {
+      method: 'POST',
+      headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' },
+      body: new Uint8Array(bomb),
+    });
     assert.equal(r.status, 400);
     assert.equal(xmlText(r.body, 'exceptionCode'), 'ClientInputError');
     assert.equal(xmlText(r.body, 'exceptionMessage'), 'Failed to read request. Exceeded max size limit of 10000000');
     // The limit is in characters, counted as the body inflates: one character past it is refused, while 12 MB of
     // two-byte characters (6,000,000 characters) is within it.
-    const over = await http(bulk.url(`/job/${id}/batch`), { method: 'POST', headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' }, body: new Uint8Array(gzipSync('Name\n' + 'b'.repeat(10_000_000 - 5) + '\n')) });
+    const over = await http(bulk.url(`/job/${id}/batch`), {
+      method: 'POST',
+      headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' },
+      body: new Uint8Array(gzipSync('Name\n' + 'b'.repeat(10_000_000 - 5) + '\n')),
+    });
     assert.equal(over.status, 400);
     assert.equal(xmlText(over.body, 'exceptionMessage'), 'Failed to read request. Exceeded max size limit of 10000000');
-    const wide = await http(bulk.url(`/job/${id}/batch`), { method: 'POST', headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' }, body: new Uint8Array(gzipSync('Name\n' + 'é'.repeat(6_000_000) + '\n')) });
+    const wide = await http(bulk.url(`/job/${id}/batch`), {
+      method: 'POST',
+      headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' },
+      body: new Uint8Array(gzipSync('Name\n' + 'é'.repeat(6_000_000) + '\n')),
+    });
     assert.equal(wide.status, 201, wide.body);
     const requestBody = await bulk.get(`/job/${id}/batch/${xmlText(gz.body, 'id')}/request`);
     assert.equal(requestBody.body, 'Name\nZipped\n');
@@ -204,11 +262,20 @@ describe('adding batches', () => {
   it('accepts a chunked body without Content-Length', async () => {
     const id = await csvJob();
     const body = await new Promise<string>((resolve, reject) => {
-      const req = request(bulk.url(`/job/${id}/batch`), { method: 'POST', headers: { 'X-SFDC-SESSION': TEST_TOKEN, 'Content-Type': 'text/csv', 'Transfer-Encoding': 'chunked' } }, (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => (res.statusCode === 201 ? resolve(text) : reject(new Error(`${res.statusCode} ${text}`))));
-      });
+      const req = request(
+        bulk.url(`/job/${id}/batch`),
+        {
+          method: 'POST',
+          headers: { 'X-SFDC-SESSION': TEST_TOKEN, 'Content-Type': 'text/csv', 'Transfer-Encoding': 'chunked' },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () =>
+            res.statusCode === 201 ? resolve(text) : reject(new Error(`${res.statusCode} ${text}`)),
+          );
+        },
+      );
       req.write('Name\n');
       req.write('Chunked One\nChunked Two\n');
       req.end();
@@ -222,7 +289,8 @@ describe('adding batches', () => {
 describe('processing', () => {
   it('inserts CSV records into the typed Account table and reports results in input order', async () => {
     const id = await csvJob();
-    const csv = 'Name,NumberOfEmployees,AnnualRevenue,Industry,Description\r\n"Acme, Inc.",120,1000000,Technology,"Line one\nline two"\r\nNo Employees,,,,\r\n';
+    const csv =
+      'Name,NumberOfEmployees,AnnualRevenue,Industry,Description\r\n"Acme, Inc.",120,1000000,Technology,"Line one\nline two"\r\nNo Employees,,,,\r\n';
     const { info, results } = await runCsv(id, '\uFEFF' + csv);
     assert.equal(xmlText(info, 'state'), 'Completed');
     const lines = results.trimEnd().split('\n');
@@ -230,8 +298,21 @@ describe('processing', () => {
     assert.equal(lines.length, 3);
     const ids = lines.slice(1).map((l) => /^"(001[0-9A-Za-z]{15})","true","true",""$/.exec(l)?.[1]);
     assert.ok(ids.every(Boolean), results);
-    const row = await dbGet(server, `SELECT "Name", "NumberOfEmployees", ${storageClassSql(server, 'NumberOfEmployees')} AS t, "AnnualRevenue", "Description", "IsDeleted", "OwnerId", "CreatedById" FROM "Account" WHERE "Id" = ?`, [ids[0]]);
-    assert.deepEqual(row, { Name: 'Acme, Inc.', NumberOfEmployees: 120, t: 'integer', AnnualRevenue: 1000000, Description: 'Line one\nline two', IsDeleted: 0, OwnerId: server.org.userId, CreatedById: server.org.userId });
+    const row = await dbGet(
+      server,
+      `SELECT "Name", "NumberOfEmployees", ${storageClassSql(server, 'NumberOfEmployees')} AS t, "AnnualRevenue", "Description", "IsDeleted", "OwnerId", "CreatedById" FROM "Account" WHERE "Id" = ?`,
+      [ids[0]],
+    );
+    assert.deepEqual(row, {
+      Name: 'Acme, Inc.',
+      NumberOfEmployees: 120,
+      t: 'integer',
+      AnnualRevenue: 1000000,
+      Description: 'Line one\nline two',
+      IsDeleted: 0,
+      OwnerId: server.org.userId,
+      CreatedById: server.org.userId,
+    });
     const job = await bulk.get(`/job/${id}`);
     assert.equal(xmlText(job.body, 'numberBatchesCompleted'), '1');
     assert.equal(xmlText(job.body, 'numberBatchesTotal'), '1');
@@ -251,33 +332,46 @@ describe('processing', () => {
     ].join('\n');
     const { info, results } = await runCsv(id, csv);
     assert.equal(xmlText(info, 'numberRecordsFailed'), '6');
-    assert.equal(results, [
-      '"Id","Success","Created","Error"',
-      `"","false","false","STRING_TOO_LONG:Account Name: data value too large: ${'x'.repeat(256)} (max length=255):Name --"`,
-      '"","false","false","INVALID_TYPE_ON_FIELD_IN_RECORD:Employees: value not of required type: 12.5:NumberOfEmployees --"',
-      '"","false","false","MALFORMED_ID:Parent Account ID: id value of incorrect type: 003Lf0000000001:ParentId --"',
-      '"","false","false","INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:ParentId --"',
-      '"","false","false","INVALID_TYPE_ON_FIELD_IN_RECORD:Annual Revenue: value not of required type: 12abc:AnnualRevenue --"',
-      '"","false","false","REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --"',
-      '',
-    ].join('\n'));
+    assert.equal(
+      results,
+      [
+        '"Id","Success","Created","Error"',
+        `"","false","false","STRING_TOO_LONG:Account Name: data value too large: ${'x'.repeat(256)} (max length=255):Name --"`,
+        '"","false","false","INVALID_TYPE_ON_FIELD_IN_RECORD:Employees: value not of required type: 12.5:NumberOfEmployees --"',
+        '"","false","false","MALFORMED_ID:Parent Account ID: id value of incorrect type: 003Lf0000000001:ParentId --"',
+        '"","false","false","INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:ParentId --"',
+        '"","false","false","INVALID_TYPE_ON_FIELD_IN_RECORD:Annual Revenue: value not of required type: 12abc:AnnualRevenue --"',
+        '"","false","false","REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --"',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('updates by Id: empty cells leave fields alone, #N/A sets null, duplicates and unknown ids fail', async () => {
     const ins = await csvJob();
     const { results } = await runCsv(ins, 'Name,Phone,Site\nOne,111,Here\nTwo,222,There\n');
-    const [a, b] = results.trimEnd().split('\n').slice(1).map((l) => l.split(',')[0].replace(/"/g, ''));
+    const [a, b] = results
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[0].replace(/"/g, ''));
     const upd = await bulk.createJob({ operation: 'update', object: 'Account', contentType: 'CSV' });
-    const out = await runCsv(upd, `Id,Name,Phone,Site\n${a},One Renamed,,#N/A\n${a.slice(0, 15)},Again,,\n${b.toLowerCase()},Bad Case,,\n,No Id,,\n001000000000000AAA,Unknown,,\n`);
-    assert.equal(out.results, [
-      '"Id","Success","Created","Error"',
-      `"${a}","true","false",""`,
-      `"","false","false","DUPLICATE_VALUE:Duplicate id specified: ${a}:--"`,
-      `"","false","false","MALFORMED_ID:Account ID: id value of incorrect type: ${b.toLowerCase()}:Id --"`,
-      '"","false","false","MISSING_ARGUMENT:Id not specified in an update call:--"',
-      '"","false","false","INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--"',
-      '',
-    ].join('\n'));
+    const out = await runCsv(
+      upd,
+      `Id,Name,Phone,Site\n${a},One Renamed,,#N/A\n${a.slice(0, 15)},Again,,\n${b.toLowerCase()},Bad Case,,\n,No Id,,\n001000000000000AAA,Unknown,,\n`,
+    );
+    assert.equal(
+      out.results,
+      [
+        '"Id","Success","Created","Error"',
+        `"${a}","true","false",""`,
+        `"","false","false","DUPLICATE_VALUE:Duplicate id specified: ${a}:--"`,
+        `"","false","false","MALFORMED_ID:Account ID: id value of incorrect type: ${b.toLowerCase()}:Id --"`,
+        '"","false","false","MISSING_ARGUMENT:Id not specified in an update call:--"',
+        '"","false","false","INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--"',
+        '',
+      ].join('\n'),
+    );
     const row = await dbGet(server, 'SELECT "Name", "Phone", "Site" FROM "Account" WHERE "Id" = ?', [a]);
     assert.deepEqual(row, { Name: 'One Renamed', Phone: '111', Site: null });
   });
@@ -287,7 +381,10 @@ describe('processing', () => {
     const cases: [string, string][] = [
       ['Name,Bogus__c\nx,y\n', 'InvalidBatch : Field name not found : Bogus__c'],
       ['Name\n"unterminated\n', 'InvalidBatch : EOF reached before closing an opened quote'],
-      ['Name\n' + 'r\n'.repeat(10_001), 'InvalidBatch : Exceeded number of records: 10002. Number of records should be less than or equal to 10001'],
+      [
+        'Name\n' + 'r\n'.repeat(10_001),
+        'InvalidBatch : Exceeded number of records: 10002. Number of records should be less than or equal to 10001',
+      ],
     ];
     for (const [csv, message] of cases) {
       const batchId = await bulk.addBatch(id, csv);
@@ -298,14 +395,18 @@ describe('processing', () => {
       assert.equal(xmlText(results.body, 'exceptionCode'), 'InvalidBatch');
     }
     const failed = await bulk.get(`/job/${id}/batch`);
-    assert.match(failed.body, /<state>Failed<\/state>\n  <stateMessage>InvalidBatch : Field name not found : Bogus__c<\/stateMessage>\n  <createdDate>/);
+    assert.match(
+      failed.body,
+      /<state>Failed<\/state>\n {2}<stateMessage>InvalidBatch : Field name not found : Bogus__c<\/stateMessage>\n {2}<createdDate>/,
+    );
     const job = await bulk.get(`/job/${id}`);
     assert.equal(xmlText(job.body, 'numberBatchesFailed'), '3');
   });
 
   it('runs XML jobs: sObjects in, results XML out', async () => {
     const id = await bulk.createJob({ operation: 'insert', object: 'Contact', contentType: 'XML' });
-    const body = `<?xml version="1.0" encoding="UTF-8"?><sObjects xmlns="${NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+    const body =
+      `<?xml version="1.0" encoding="UTF-8"?><sObjects xmlns="${NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
       '<sObject><lastname>Jones</lastname><FirstName>Tom</FirstName><Birthdate>1940-06-07Z</Birthdate><Email xsi:nil="true"/></sObject>' +
       '<sObject><FirstName>NoLast</FirstName></sObject></sObjects>';
     const batchId = await bulk.addBatch(id, body, 'application/xml');
@@ -315,17 +416,42 @@ describe('processing', () => {
     const newId = xmlText(r.body, 'id')!;
     assert.match(newId, /^003/);
     assertGolden('results-insert.xml', placeholders(r.body, { recordId: newId }));
-    assert.deepEqual(await dbGet(server, 'SELECT "Name", "Birthdate" FROM "Contact" WHERE "Id" = ?', [newId]), { Name: 'Tom Jones', Birthdate: '1940-06-07' });
+    assert.deepEqual(await dbGet(server, 'SELECT "Name", "Birthdate" FROM "Contact" WHERE "Id" = ?', [newId]), {
+      Name: 'Tom Jones',
+      Birthdate: '1940-06-07',
+    });
   });
 
   it('runs JSON jobs: JSON batch info, list and results', async () => {
-    const created = await bulk.post('/job', JSON.stringify({ operation: 'insert', object: 'Lead', contentType: 'JSON' }), 'application/json');
+    const created = await bulk.post(
+      '/job',
+      JSON.stringify({ operation: 'insert', object: 'Lead', contentType: 'JSON' }),
+      'application/json',
+    );
     const id = JSON.parse(created.body).id as string;
-    const add = await http(bulk.url(`/job/${id}/batch`), { method: 'POST', headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'application/json' }, body: JSON.stringify([{ LastName: 'Lee', Company: 'Acme', NumberOfEmployees: 5, IsUnreadByOwner: false }, { LastName: 'NoCompany' }]) });
+    const add = await http(bulk.url(`/job/${id}/batch`), {
+      method: 'POST',
+      headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'application/json' },
+      body: JSON.stringify([
+        { LastName: 'Lee', Company: 'Acme', NumberOfEmployees: 5, IsUnreadByOwner: false },
+        { LastName: 'NoCompany' },
+      ]),
+    });
     assert.equal(add.status, 201);
     assert.equal(add.headers.get('content-type'), 'application/json');
     const batch = JSON.parse(add.body);
-    assert.deepEqual(Object.keys(batch), ['apexProcessingTime', 'apiActiveProcessingTime', 'createdDate', 'id', 'jobId', 'numberRecordsFailed', 'numberRecordsProcessed', 'state', 'systemModstamp', 'totalProcessingTime']);
+    assert.deepEqual(Object.keys(batch), [
+      'apexProcessingTime',
+      'apiActiveProcessingTime',
+      'createdDate',
+      'id',
+      'jobId',
+      'numberRecordsFailed',
+      'numberRecordsProcessed',
+      'state',
+      'systemModstamp',
+      'totalProcessingTime',
+    ]);
     for (let i = 0; i < 200; i++) {
       const list = JSON.parse((await bulk.get(`/job/${id}/batch`)).body);
       if (list.batchInfo[0].state === 'Completed') break;
@@ -339,9 +465,15 @@ describe('processing', () => {
 
   it('writes a batchInfo, DML results CSV, a JSON batch list and a JSON error byte for byte', async () => {
     // Processing times vary run to run; every other byte is fixed.
-    const times = (text: string) => text.replace(/(<(?:total|apiActive|apex)ProcessingTime>)\d+</g, '$1{{ms}}<').replace(/("(?:total|apiActive|apex)ProcessingTime":)\d+/g, '$1{{ms}}');
+    const times = (text: string) =>
+      text
+        .replace(/(<(?:total|apiActive|apex)ProcessingTime>)\d+</g, '$1{{ms}}<')
+        .replace(/("(?:total|apiActive|apex)ProcessingTime":)\d+/g, '$1{{ms}}');
     const id = await csvJob();
-    const { batchId, info, results } = await runCsv(id, 'Name,NumberOfEmployees\n"Golden, Inc.",12\nNo Employees,many\n');
+    const { batchId, info, results } = await runCsv(
+      id,
+      'Name,NumberOfEmployees\n"Golden, Inc.",12\nNo Employees,many\n',
+    );
     assertGolden('batchInfo-completed.xml', times(placeholders(info, { jobId: id, batchId })));
     const newId = /^"(001\w{15})"/m.exec(results)?.[1];
     assert.ok(newId, results);
@@ -349,9 +481,17 @@ describe('processing', () => {
     assert.equal(csv.headers.get('content-type'), 'text/csv');
     assertGolden('results-insert.csv', placeholders(csv.body, { recordId: newId }));
 
-    const created = await bulk.post('/job', JSON.stringify({ operation: 'insert', object: 'Account', contentType: 'JSON' }), 'application/json');
+    const created = await bulk.post(
+      '/job',
+      JSON.stringify({ operation: 'insert', object: 'Account', contentType: 'JSON' }),
+      'application/json',
+    );
     const jsonJob = JSON.parse(created.body).id as string;
-    const add = await http(bulk.url(`/job/${jsonJob}/batch`), { method: 'POST', headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'application/json' }, body: JSON.stringify([{ Name: 'Json Golden' }]) });
+    const add = await http(bulk.url(`/job/${jsonJob}/batch`), {
+      method: 'POST',
+      headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'application/json' },
+      body: JSON.stringify([{ Name: 'Json Golden' }]),
+    });
     const jsonBatch = JSON.parse(add.body).id as string;
     let list = '';
     for (let i = 0; i < 200 && !list.includes('"Completed"'); i++) {
@@ -367,10 +507,19 @@ describe('processing', () => {
 
   it('fills in the processing times: per batch, and on the job as their sum', async () => {
     const id = await csvJob();
-    const rows = (n: number, tag: string) => 'Name,Description\n' + Array.from({ length: n }, (_, i) => `${tag} ${i},${'x'.repeat(200)}`).join('\n') + '\n';
+    const rows = (n: number, tag: string) =>
+      'Name,Description\n' + Array.from({ length: n }, (_, i) => `${tag} ${i},${'x'.repeat(200)}`).join('\n') + '\n';
     const infos = [];
-    for (const [n, tag] of [[3000, 'Timed A'], [2000, 'Timed B']] as const) infos.push((await runCsv(id, rows(n, tag))).info);
-    const times = infos.map((info) => ({ total: Number(xmlText(info, 'totalProcessingTime')), active: Number(xmlText(info, 'apiActiveProcessingTime')), apex: Number(xmlText(info, 'apexProcessingTime')) }));
+    for (const [n, tag] of [
+      [3000, 'Timed A'],
+      [2000, 'Timed B'],
+    ] as const)
+      infos.push((await runCsv(id, rows(n, tag))).info);
+    const times = infos.map((info) => ({
+      total: Number(xmlText(info, 'totalProcessingTime')),
+      active: Number(xmlText(info, 'apiActiveProcessingTime')),
+      apex: Number(xmlText(info, 'apexProcessingTime')),
+    }));
     for (const t of times) {
       assert.ok(t.total > 0, `a batch of thousands of rows takes time: ${JSON.stringify(t)}`);
       assert.equal(t.active, t.total, 'no Apex runs here: all of it is API-active time');
@@ -383,19 +532,37 @@ describe('processing', () => {
   });
 
   it('keeps the derived Contact Name in step with FirstName and LastName, in a Serial job', async () => {
-    const ins = await bulk.createJob({ operation: 'insert', object: 'Contact', contentType: 'CSV', concurrencyMode: 'Serial' });
+    const ins = await bulk.createJob({
+      operation: 'insert',
+      object: 'Contact',
+      contentType: 'CSV',
+      concurrencyMode: 'Serial',
+    });
     const { results } = await runCsv(ins, 'FirstName,LastName\nAda,Byron\n');
     const id = results.split('\n')[1].split(',')[0].replace(/"/g, '');
-    const upd = await bulk.createJob({ operation: 'update', object: 'Contact', contentType: 'CSV', concurrencyMode: 'Serial' });
+    const upd = await bulk.createJob({
+      operation: 'update',
+      object: 'Contact',
+      contentType: 'CSV',
+      concurrencyMode: 'Serial',
+    });
     const out = await runCsv(upd, `Id,LastName\n${id},Lovelace\n`);
     assert.match(out.results, /"true","false",""/);
-    assert.deepEqual(await dbGet(server, 'SELECT "Name", "LastModifiedById" FROM "Contact" WHERE "Id" = ?', [id]), { Name: 'Ada Lovelace', LastModifiedById: server.org.userId });
+    assert.deepEqual(await dbGet(server, 'SELECT "Name", "LastModifiedById" FROM "Contact" WHERE "Id" = ?', [id]), {
+      Name: 'Ada Lovelace',
+      LastModifiedById: server.org.userId,
+    });
   });
 
   it('stores textarea line breaks as Sforce-Line-Ending asks', async () => {
-    const id = await bulk.createJob({ operation: 'insert', object: 'Account', contentType: 'CSV' }, { 'Sforce-Line-Ending': 'CRLF' });
+    const id = await bulk.createJob(
+      { operation: 'insert', object: 'Account', contentType: 'CSV' },
+      { 'Sforce-Line-Ending': 'CRLF' },
+    );
     const { results } = await runCsv(id, 'Name,Description\nCRLF,"a\nb"\n');
     const recordId = results.split('\n')[1].split(',')[0].replace(/"/g, '');
-    assert.deepEqual(await dbGet(server, 'SELECT "Description" FROM "Account" WHERE "Id" = ?', [recordId]), { Description: 'a\r\nb' });
+    assert.deepEqual(await dbGet(server, 'SELECT "Description" FROM "Account" WHERE "Id" = ?', [recordId]), {
+      Description: 'a\r\nb',
+    });
   });
 });

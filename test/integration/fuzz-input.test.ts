@@ -27,8 +27,45 @@ const JOB_BODIES = [
   `<?xml version="1.0" encoding="UTF-8"?><jobInfo xmlns="${NS}"><operation>insert</operation><object>Account</object><contentType>CSV</contentType></jobInfo>`,
   '{"operation":"insert","object":"Account","contentType":"JSON"}',
 ];
-const CONTENT_TYPES = ['text/csv', 'application/xml', 'application/json', 'text/csv; charset=UTF-8', 'application/xml;charset=ISO-8859-1', 'text/plain', 'application/octet-stream', '', 'zip/csv', 'application/json; charset=utf-16'];
-const NASTY = ['\u0000', '\uFFFF', '\uD800', '"', "'", '<', '>', '&', '<![CDATA[', ']]>', '\r', '\n', ',', ';', '{', '}', '[', ']', '\\', '😀', 'é', '#N/A', '\u202E', '%00', 'x'.repeat(300)];
+const CONTENT_TYPES = [
+  'text/csv',
+  'application/xml',
+  'application/json',
+  'text/csv; charset=UTF-8',
+  'application/xml;charset=ISO-8859-1',
+  'text/plain',
+  'application/octet-stream',
+  '',
+  'zip/csv',
+  'application/json; charset=utf-16',
+];
+const NASTY = [
+  '\u0000',
+  '\uFFFF',
+  '\uD800',
+  '"',
+  "'",
+  '<',
+  '>',
+  '&',
+  '<![CDATA[',
+  ']]>',
+  '\r',
+  '\n',
+  ',',
+  ';',
+  '{',
+  '}',
+  '[',
+  ']',
+  '\\',
+  '😀',
+  'é',
+  '#N/A',
+  '\u202E',
+  '%00',
+  'x'.repeat(300),
+];
 
 /** For paths: a lone surrogate cannot be URI-encoded, so it goes as the (invalid UTF-8) bytes it would have been. */
 const enc = (text: string) => {
@@ -46,12 +83,24 @@ function mutate(base: string): Buffer {
   for (let s = 0; s < steps; s++) {
     const at = Math.floor(rnd() * (text.length + 1));
     switch (Math.floor(rnd() * 6)) {
-      case 0: text = text.slice(0, at); break;
-      case 1: text = text.slice(0, at) + pick(NASTY) + text.slice(at); break;
-      case 2: text = text.slice(0, at) + text.slice(at + 1 + Math.floor(rnd() * 10)); break;
-      case 3: text = text.slice(0, at) + pick(Object.values(VALID_BODIES)).slice(0, 40) + text.slice(at); break;
-      case 4: text = text + text.slice(text.indexOf('\n') + 1); break;
-      default: text = text.replace(/[A-Za-z]/, pick(NASTY)); break;
+      case 0:
+        text = text.slice(0, at);
+        break;
+      case 1:
+        text = text.slice(0, at) + pick(NASTY) + text.slice(at);
+        break;
+      case 2:
+        text = text.slice(0, at) + text.slice(at + 1 + Math.floor(rnd() * 10));
+        break;
+      case 3:
+        text = text.slice(0, at) + pick(Object.values(VALID_BODIES)).slice(0, 40) + text.slice(at);
+        break;
+      case 4:
+        text = text + text.slice(text.indexOf('\n') + 1);
+        break;
+      default:
+        text = text.replace(/[A-Za-z]/, pick(NASTY));
+        break;
     }
   }
   const bytes = Buffer.from(text, 'utf8');
@@ -68,9 +117,12 @@ before(async () => {
 after(async () => server?.close());
 
 describe('fuzzed requests to the Bulk API 1.0 surface', () => {
-  it(`answers ${REQUESTS} malformed requests with Salesforce errors, never a 5xx, and processes every accepted batch`, { timeout: 180_000 }, async () => {
+  it(`answers ${REQUESTS} malformed requests with Salesforce errors, never a 5xx, and processes every accepted batch`, {
+    timeout: 180_000,
+  }, async () => {
     const jobs: { id: string; format: 'CSV' | 'XML' | 'JSON' }[] = [];
-    for (const format of ['CSV', 'XML', 'JSON'] as const) jobs.push({ id: await bulk.createJob({ operation: 'insert', object: 'Account', contentType: format }), format });
+    for (const format of ['CSV', 'XML', 'JSON'] as const)
+      jobs.push({ id: await bulk.createJob({ operation: 'insert', object: 'Account', contentType: format }), format });
     const accepted: { jobId: string; batchId: string }[] = [];
     const statuses = new Map<number, number>();
     for (let i = 0; i < REQUESTS; i++) {
@@ -87,10 +139,20 @@ describe('fuzzed requests to the Bulk API 1.0 surface', () => {
       } else if (kind < 0.85) {
         path = `/job/${job.id}/batch`;
         body = mutate(rnd() < 0.7 ? VALID_BODIES[job.format] : pick(Object.values(VALID_BODIES)));
-        headers['Content-Type'] = rnd() < 0.6 ? { CSV: 'text/csv', XML: 'application/xml', JSON: 'application/json' }[job.format] : pick(CONTENT_TYPES);
+        headers['Content-Type'] =
+          rnd() < 0.6
+            ? { CSV: 'text/csv', XML: 'application/xml', JSON: 'application/json' }[job.format]
+            : pick(CONTENT_TYPES);
       } else {
         method = pick(['GET', 'POST', 'PUT', 'DELETE']);
-        path = pick([`/job/${job.id}/batch/${'751'.padEnd(18, pick(['A', 'z', '0']))}`, `/job/${job.id}x`, '/job//batch', `/job/${job.id}/batch/../../job`, `/job/${enc(pick(NASTY))}`, `/job/${job.id}/batch?x=${enc(pick(NASTY))}`]);
+        path = pick([
+          `/job/${job.id}/batch/${'751'.padEnd(18, pick(['A', 'z', '0']))}`,
+          `/job/${job.id}x`,
+          '/job//batch',
+          `/job/${job.id}/batch/../../job`,
+          `/job/${enc(pick(NASTY))}`,
+          `/job/${job.id}/batch?x=${enc(pick(NASTY))}`,
+        ]);
         if (method !== 'GET') body = mutate(pick(JOB_BODIES));
       }
       if (body && rnd() < 0.15) {
@@ -98,36 +160,52 @@ describe('fuzzed requests to the Bulk API 1.0 surface', () => {
         if (rnd() < 0.7) body = rnd() < 0.8 ? gzipSync(body) : gzipSync(body).subarray(0, Math.floor(rnd() * 30));
       }
       if (rnd() < 0.05) delete headers['X-SFDC-Session'];
-      const r = await fetch(bulk.url(path), { method, headers, body: body && method !== 'GET' ? new Uint8Array(body) : undefined, signal: AbortSignal.timeout(15_000) });
+      const r = await fetch(bulk.url(path), {
+        method,
+        headers,
+        body: body && method !== 'GET' ? new Uint8Array(body) : undefined,
+        signal: AbortSignal.timeout(15_000),
+      });
       const text = await r.text();
       statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
       const what = `request ${i}: ${method} ${path} (${headers['Content-Type'] ?? 'no type'}${headers['Content-Encoding'] ? ', gzip' : ''}) → ${r.status} ${text.slice(0, 300)}`;
       assert.ok(r.status < 500, what);
       if (r.status >= 400) {
-        const code = (r.headers.get('content-type') ?? '').includes('json') ? (JSON.parse(text) as { exceptionCode?: string }).exceptionCode : xmlText(text, 'exceptionCode');
+        const code = (r.headers.get('content-type') ?? '').includes('json')
+          ? (JSON.parse(text) as { exceptionCode?: string }).exceptionCode
+          : xmlText(text, 'exceptionCode');
         assert.ok(code, `an error document: ${what}`);
       }
       if (r.status === 201 && path.endsWith('/batch')) {
-        const batchId = (r.headers.get('content-type') ?? '').includes('json') ? (JSON.parse(text) as { id: string }).id : xmlText(text, 'id')!;
+        const batchId = (r.headers.get('content-type') ?? '').includes('json')
+          ? (JSON.parse(text) as { id: string }).id
+          : xmlText(text, 'id')!;
         accepted.push({ jobId: job.id, batchId });
       }
-      if (i % 50 === 49) assert.equal((await fetch(`${server.url}/_localforce/health`)).status, 200, `healthy after request ${i}`);
+      if (i % 50 === 49)
+        assert.equal((await fetch(`${server.url}/_localforce/health`)).status, 200, `healthy after request ${i}`);
     }
     assert.ok(accepted.length > 10, `some batches were accepted (${accepted.length})`);
-    assert.ok([...statuses.keys()].some((s) => s === 400), 'some were refused');
+    assert.ok(
+      [...statuses.keys()].some((s) => s === 400),
+      'some were refused',
+    );
 
     // Every accepted batch ends.
     const deadline = Date.now() + 90_000;
     for (const { id, format } of jobs) {
       for (;;) {
         // A JSON job lists its batches in JSON; the others in XML.
-        const list = format === 'JSON'
-          ? (JSON.parse((await bulk.get(`/job/${id}/batch`)).body) as { batchInfo: { id: string; state: string }[] }).batchInfo
-          : await batchList(bulk, id);
+        const list =
+          format === 'JSON'
+            ? (JSON.parse((await bulk.get(`/job/${id}/batch`)).body) as { batchInfo: { id: string; state: string }[] })
+                .batchInfo
+            : await batchList(bulk, id);
         const open = list.filter((b) => b.state === 'Queued' || b.state === 'InProgress');
         if (!open.length) {
           const ids = new Set(list.map((b) => b.id));
-          for (const a of accepted.filter((x) => x.jobId === id)) assert.ok(ids.has(a.batchId), `accepted batch ${a.batchId} is listed`);
+          for (const a of accepted.filter((x) => x.jobId === id))
+            assert.ok(ids.has(a.batchId), `accepted batch ${a.batchId} is listed`);
           break;
         }
         assert.ok(Date.now() < deadline, `batches still open: ${JSON.stringify(open)}`);

@@ -14,7 +14,10 @@ let stores: Stores;
 
 before(async () => {
   data = await freshDataLocation();
-  stores = await openStores(data.dbFile ? { kind: 'sqlite', file: data.dbFile } : { kind: 'postgres', url: data.databaseUrl! }, 'api');
+  stores = await openStores(
+    data.dbFile ? { kind: 'sqlite', file: data.dbFile } : { kind: 'postgres', url: data.databaseUrl! },
+    'api',
+  );
 });
 after(async () => {
   await stores?.close();
@@ -26,13 +29,35 @@ async function queuedQueryBatch(): Promise<{ job: Job; batch: Batch }> {
   serial++;
   const job: Job = {
     api: 'bulk1',
-    id: `750Lf00000000${String(serial).padStart(2, '0')}AAA`, orgId: '00DLf0000000001AAA', createdById: '005Lf0000000001AAA',
-    operation: 'query', object: 'Account', externalIdFieldName: null, concurrencyMode: 'Parallel', contentType: 'CSV', state: 'Open',
-    apiVersion: 62, assignmentRuleId: null, createdDate: T0, systemModstamp: T0, numberRetries: 0, lineEnding: null, pkChunking: null,
+    id: `750Lf00000000${String(serial).padStart(2, '0')}AAA`,
+    orgId: '00DLf0000000001AAA',
+    createdById: '005Lf0000000001AAA',
+    operation: 'query',
+    object: 'Account',
+    externalIdFieldName: null,
+    concurrencyMode: 'Parallel',
+    contentType: 'CSV',
+    state: 'Open',
+    apiVersion: 62,
+    assignmentRuleId: null,
+    createdDate: T0,
+    systemModstamp: T0,
+    numberRetries: 0,
+    lineEnding: null,
+    pkChunking: null,
   };
   const batch: Batch = {
-    id: `751Lf00000000${String(serial).padStart(2, '0')}AAA`, jobId: job.id, state: 'Queued', stateMessage: null, createdDate: T0, systemModstamp: T0,
-    numberRecordsProcessed: 0, numberRecordsFailed: 0, totalProcessingTime: 0, apiActiveProcessingTime: 0, apexProcessingTime: 0,
+    id: `751Lf00000000${String(serial).padStart(2, '0')}AAA`,
+    jobId: job.id,
+    state: 'Queued',
+    stateMessage: null,
+    createdDate: T0,
+    systemModstamp: T0,
+    numberRecordsProcessed: 0,
+    numberRecordsFailed: 0,
+    totalProcessingTime: 0,
+    apiActiveProcessingTime: 0,
+    apexProcessingTime: 0,
   };
   await stores.bulk.createJob(job);
   assert.equal(await stores.bulk.addBatch(batch, Buffer.from('SELECT Id FROM Account'), 'text/csv'), true);
@@ -46,22 +71,45 @@ describe('a lease taken over by another worker', () => {
     assert.equal(a?.batch.id, batch.id);
     assert.equal(await stores.work.claimNext('worker-b', LEASE, T0 + 1000), undefined, 'a live lease is not claimable');
     // worker-a renews its lease by writing a chunk, then stalls past the renewed lease.
-    assert.equal(await stores.work.appendResultChunk(a!, '752Lf0000000001AAA', 0, Buffer.from('"Id"\n'), LEASE, T0 + 20_000), true);
-    assert.equal(await stores.work.claimNext('worker-b', LEASE, T0 + 40_000), undefined, 'the renewed lease still holds');
+    assert.equal(
+      await stores.work.appendResultChunk(a!, '752Lf0000000001AAA', 0, Buffer.from('"Id"\n'), LEASE, T0 + 20_000),
+      true,
+    );
+    assert.equal(
+      await stores.work.claimNext('worker-b', LEASE, T0 + 40_000),
+      undefined,
+      'the renewed lease still holds',
+    );
     const b = await stores.work.claimNext('worker-b', LEASE, T0 + 60_000);
     assert.equal(b?.batch.id, batch.id);
     assert.equal(b?.attempts, 2);
 
     assert.equal(await stores.work.clearQueryResults(a!), false);
-    assert.equal(await stores.work.appendResultChunk(a!, '752Lf0000000002AAA', 0, Buffer.from('late'), LEASE, T0 + 61_000), false);
+    assert.equal(
+      await stores.work.appendResultChunk(a!, '752Lf0000000002AAA', 0, Buffer.from('late'), LEASE, T0 + 61_000),
+      false,
+    );
     assert.equal(await stores.work.addQueryResult(a!, '752Lf0000000002AAA', 0, 1), false);
     assert.equal(await stores.work.completeQueryBatch(a!, 1, 5, T0 + 61_000), false);
-    assert.equal(await stores.work.splitIntoChunks(a!, [{ id: '751Lf0000000099AAA', soql: 'SELECT Id FROM Account' }], T0 + 61_000), false);
-    assert.deepEqual((await stores.bulk.listBatches(job.id)).map((x) => [x.id, x.state]), [[batch.id, 'InProgress']]);
+    assert.equal(
+      await stores.work.splitIntoChunks(
+        a!,
+        [{ id: '751Lf0000000099AAA', soql: 'SELECT Id FROM Account' }],
+        T0 + 61_000,
+      ),
+      false,
+    );
+    assert.deepEqual(
+      (await stores.bulk.listBatches(job.id)).map((x) => [x.id, x.state]),
+      [[batch.id, 'InProgress']],
+    );
     assert.deepEqual(await stores.bulk.listQueryResults(batch.id), []);
 
     assert.equal(await stores.work.clearQueryResults(b!), true);
-    assert.equal(await stores.work.appendResultChunk(b!, '752Lf0000000003AAA', 0, Buffer.from('"Id"\n'), LEASE, T0 + 62_000), true);
+    assert.equal(
+      await stores.work.appendResultChunk(b!, '752Lf0000000003AAA', 0, Buffer.from('"Id"\n'), LEASE, T0 + 62_000),
+      true,
+    );
     assert.equal(await stores.work.addQueryResult(b!, '752Lf0000000003AAA', 0, 0), true);
     assert.equal(await stores.work.completeQueryBatch(b!, 0, 5, T0 + 62_000), true);
     assert.deepEqual(await stores.bulk.listQueryResults(batch.id), ['752Lf0000000003AAA']);
@@ -73,7 +121,14 @@ describe('a lease taken over by another worker', () => {
     const a = await stores.work.claimNext('worker-a', LEASE, T0);
     const b = await stores.work.claimNext('worker-b', LEASE, T0 + LEASE + 1);
     assert.equal(b?.batch.id, a?.batch.id);
-    const committed = await stores.work.commitChunks(a!, 0, 1, LEASE, () => T0 + LEASE + 2, async () => ({ results: [], processed: 200, failed: 0, elapsedMs: 1 }));
+    const committed = await stores.work.commitChunks(
+      a!,
+      0,
+      1,
+      LEASE,
+      () => T0 + LEASE + 2,
+      async () => ({ results: [], processed: 200, failed: 0, elapsedMs: 1 }),
+    );
     assert.equal(committed, false);
     assert.equal((await stores.bulk.getBatch(a!.job.id, a!.batch.id))?.numberRecordsProcessed, 0);
   });
@@ -84,7 +139,11 @@ describe('a worker that abandoned its own batch', () => {
     const { batch } = await queuedQueryBatch();
     const first = await stores.work.claimNext('worker-e', LEASE, T0);
     assert.equal(first?.batch.id, batch.id);
-    assert.equal(await stores.work.claimNext('worker-f', LEASE, T0 + 1), undefined, 'another worker waits for the lease');
+    assert.equal(
+      await stores.work.claimNext('worker-f', LEASE, T0 + 1),
+      undefined,
+      'another worker waits for the lease',
+    );
     const again = await stores.work.claimNext('worker-e', LEASE, T0 + 2);
     assert.equal(again?.batch.id, batch.id);
     assert.equal(again?.attempts, 2);
@@ -97,8 +156,18 @@ describe('PK chunking split', () => {
     const claim = await stores.work.claimNext('worker-a', LEASE, T0);
     assert.equal(claim?.batch.id, batch.id);
     await stores.bulk.abortJob(job.id, T0 + 10);
-    assert.equal(await stores.work.splitIntoChunks(claim!, [{ id: '751Lf0000000098AAA', soql: 'SELECT Id FROM Account' }], T0 + 20), false);
-    assert.deepEqual((await stores.bulk.listBatches(job.id)).map((x) => x.id), [batch.id]);
+    assert.equal(
+      await stores.work.splitIntoChunks(
+        claim!,
+        [{ id: '751Lf0000000098AAA', soql: 'SELECT Id FROM Account' }],
+        T0 + 20,
+      ),
+      false,
+    );
+    assert.deepEqual(
+      (await stores.bulk.listBatches(job.id)).map((x) => x.id),
+      [batch.id],
+    );
   });
 
   it('queues the chunks and marks the original NotProcessed while it is ours', async () => {
@@ -106,7 +175,20 @@ describe('PK chunking split', () => {
     // Another worker: worker-a would first take back the batch it still holds from the test above (its own).
     const claim = await stores.work.claimNext('worker-d', LEASE, T0);
     assert.equal(claim?.batch.id, batch.id);
-    assert.equal(await stores.work.splitIntoChunks(claim!, [{ id: '751Lf0000000097AAA', soql: "SELECT Id FROM Account WHERE Id >= '001000000000000'" }], T0 + 20), true);
-    assert.deepEqual((await stores.bulk.listBatches(job.id)).map((x) => [x.id, x.state]), [[batch.id, 'NotProcessed'], ['751Lf0000000097AAA', 'Queued']]);
+    assert.equal(
+      await stores.work.splitIntoChunks(
+        claim!,
+        [{ id: '751Lf0000000097AAA', soql: "SELECT Id FROM Account WHERE Id >= '001000000000000'" }],
+        T0 + 20,
+      ),
+      true,
+    );
+    assert.deepEqual(
+      (await stores.bulk.listBatches(job.id)).map((x) => [x.id, x.state]),
+      [
+        [batch.id, 'NotProcessed'],
+        ['751Lf0000000097AAA', 'Queued'],
+      ],
+    );
   });
 });

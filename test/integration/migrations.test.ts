@@ -7,9 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import {
-  startTestServer, freshDataLocation, testBackend, TEST_TOKEN, type DataLocation,
-} from '../helpers/server.js';
+import { startTestServer, freshDataLocation, testBackend, TEST_TOKEN, type DataLocation } from '../helpers/server.js';
 import { BulkClient, xmlText } from '../helpers/bulk.js';
 import { parseCsvText, rest } from '../helpers/org.js';
 import { dbAll, dbGet, dbRun, type DbTarget } from '../helpers/db.js';
@@ -31,7 +29,9 @@ async function restoreFixture(location: DataLocation): Promise<void> {
   if (!location.databaseUrl) throw new Error('a data location without a database');
   // pg_dump's psql meta-commands (\restrict, \unrestrict) are for psql only; the rest is plain SQL.
   const dump = readFileSync(new URL('release-v1.postgres.sql', FIXTURES), 'utf8')
-    .split('\n').filter((line) => !line.startsWith('\\')).join('\n');
+    .split('\n')
+    .filter((line) => !line.startsWith('\\'))
+    .join('\n');
   const client = new pg.Client({ connectionString: location.databaseUrl });
   await client.connect();
   try {
@@ -41,7 +41,10 @@ async function restoreFixture(location: DataLocation): Promise<void> {
   }
 }
 
-interface VersionRow { version: number; applied_at: number }
+interface VersionRow {
+  version: number;
+  applied_at: number;
+}
 const versionRows = (target: DbTarget) =>
   dbAll<VersionRow>(target, 'SELECT version, applied_at FROM lf_schema_version ORDER BY version');
 
@@ -58,7 +61,10 @@ describe(`a database written before versioned migrations, on ${testBackend()}`, 
     const server = await startTestServer({ ...location.config });
     try {
       const versions = await versionRows(location);
-      assert.deepEqual(versions.map((v) => v.version), MIGRATIONS.map((s) => s.version));
+      assert.deepEqual(
+        versions.map((v) => v.version),
+        MIGRATIONS.map((s) => s.version),
+      );
       assert.equal(versions.at(-1)?.version, LATEST_VERSION);
 
       const bulk = new BulkClient(server.url, TEST_TOKEN);
@@ -71,20 +77,36 @@ describe(`a database written before versioned migrations, on ${testBackend()}`, 
       assert.equal(xmlText(batch, 'state'), 'Completed');
       assert.equal(xmlText(batch, 'numberRecordsProcessed'), '3');
       const results = parseCsvText((await bulk.get(`/job/${JOB_ID}/batch/${BATCH_ID}/result`)).body);
-      assert.deepEqual(results.slice(1).map((r) => r.slice(0, 3)), ACCOUNT_IDS.map((id) => [id, 'true', 'true']));
+      assert.deepEqual(
+        results.slice(1).map((r) => r.slice(0, 3)),
+        ACCOUNT_IDS.map((id) => [id, 'true', 'true']),
+      );
 
       const soql = 'SELECT Id, Name, NumberOfEmployees FROM Account ORDER BY Id';
       const q = await rest(server.url, TEST_TOKEN, `/v62.0/query?q=${encodeURIComponent(soql)}`);
       assert.equal(q.status, 200, q.body);
-      const records = (q.json().records as { Id: string; Name: string; NumberOfEmployees: number }[])
-        .map((r) => [r.Id, r.Name, r.NumberOfEmployees]);
-      const expected = [['Fixture One', 10], ['Fixture Two', 20], ['Fixture Three', 30]];
-      assert.deepEqual(records, expected.map((values, i) => [ACCOUNT_IDS[i], ...values]));
+      const records = (q.json().records as { Id: string; Name: string; NumberOfEmployees: number }[]).map((r) => [
+        r.Id,
+        r.Name,
+        r.NumberOfEmployees,
+      ]);
+      const expected = [
+        ['Fixture One', 10],
+        ['Fixture Two', 20],
+        ['Fixture Three', 30],
+      ];
+      assert.deepEqual(
+        records,
+        expected.map((values, i) => [ACCOUNT_IDS[i], ...values]),
+      );
 
       // Version 2's column: the old job is a Bulk 1.0 job, and a job created now is stored as one too.
       const created = await bulk.createJob({ operation: 'insert', object: 'Account', contentType: 'CSV' });
       const apis = await dbAll<{ id: string; api: string }>(location, 'SELECT id, api FROM lf_job ORDER BY id');
-      assert.deepEqual(apis, [{ id: JOB_ID, api: 'bulk1' }, { id: created, api: 'bulk1' }]);
+      assert.deepEqual(apis, [
+        { id: JOB_ID, api: 'bulk1' },
+        { id: created, api: 'bulk1' },
+      ]);
     } finally {
       await server.close();
     }
@@ -109,8 +131,11 @@ describe(`a database a newer release migrated, on ${testBackend()}`, () => {
     const location = await freshDataLocation();
     try {
       await (await startTestServer({ ...location.config })).close();
-      await dbRun(location, 'INSERT INTO lf_schema_version (version, description, applied_at) VALUES (?, ?, ?)',
-        [LATEST_VERSION + 1, 'from the future', Date.now()]);
+      await dbRun(location, 'INSERT INTO lf_schema_version (version, description, applied_at) VALUES (?, ?, ?)', [
+        LATEST_VERSION + 1,
+        'from the future',
+        Date.now(),
+      ]);
       await assert.rejects(startTestServer({ ...location.config }), /schema version \d+, newer than this release's/);
     } finally {
       await location.remove();
@@ -136,9 +161,14 @@ describe('PostgreSQL: servers starting together on one database', () => {
       const servers = await Promise.allSettled([start(), start(), start()]);
       try {
         for (const s of servers) assert.equal(s.status, 'fulfilled', s.status === 'rejected' ? String(s.reason) : '');
-        const rows = await dbAll<{ version: number; n: number }>(location,
-          'SELECT version, COUNT(*) AS n FROM lf_schema_version GROUP BY version ORDER BY version');
-        assert.deepEqual(rows, MIGRATIONS.map((s) => ({ version: s.version, n: 1 })));
+        const rows = await dbAll<{ version: number; n: number }>(
+          location,
+          'SELECT version, COUNT(*) AS n FROM lf_schema_version GROUP BY version ORDER BY version',
+        );
+        assert.deepEqual(
+          rows,
+          MIGRATIONS.map((s) => ({ version: s.version, n: 1 })),
+        );
       } finally {
         await Promise.all(servers.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
       }

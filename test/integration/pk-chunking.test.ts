@@ -25,7 +25,13 @@ before(async () => {
   server = await startTestServer();
   bulk = new OrgBulk(server.url, TEST_TOKEN);
   const names = Array.from({ length: N }, (_, i) => `PK ${String(i).padStart(5, '0')}`);
-  const inserted = await bulk.insertOk('Account', csvOf(['Name'], names.map((n) => [n])));
+  const inserted = await bulk.insertOk(
+    'Account',
+    csvOf(
+      ['Name'],
+      names.map((n) => [n]),
+    ),
+  );
   assert.equal(inserted.length, N);
   inserted.forEach((id, i) => nameOf.set(id, names[i]));
   ids = [...inserted].sort();
@@ -58,14 +64,18 @@ interface ChunkedRun {
 
 /** Creates a query job with the PK chunking header, adds one SOQL batch, and waits until every batch is final. */
 async function runChunked(soql: string, header: string): Promise<ChunkedRun> {
-  const jobId = await bulk.createJob({ operation: 'query', object: 'Account', contentType: 'CSV' }, { 'Sforce-Enable-PKChunking': header });
+  const jobId = await bulk.createJob(
+    { operation: 'query', object: 'Account', contentType: 'CSV' },
+    { 'Sforce-Enable-PKChunking': header },
+  );
   const originalId = await bulk.addBatch(jobId, 'CSV', soql);
   const deadline = Date.now() + 30_000;
   for (;;) {
     const r = await bulk.client.get(`/job/${jobId}/batch`);
     assert.equal(r.status, 200, r.body);
     const batches = batchList(r.body);
-    if (batches.length && batches.every((b) => b.state !== 'Queued' && b.state !== 'InProgress')) return { jobId, originalId, batches };
+    if (batches.length && batches.every((b) => b.state !== 'Queued' && b.state !== 'InProgress'))
+      return { jobId, originalId, batches };
     if (Date.now() > deadline) throw new Error(`batches still running: ${JSON.stringify(batches.map((b) => b.state))}`);
     await new Promise((res) => setTimeout(res, 50));
   }
@@ -120,7 +130,8 @@ describe('PK chunking: chunkSize=1000 over 10,000 Accounts', () => {
     const request = await bulk.client.get(`/job/${run.jobId}/batch/${run.originalId}/request`);
     assert.equal(request.status, 200);
     assert.equal(request.body, SOQL);
-    for (const b of run.batches.slice(1, 3)) assert.equal(xmlText((await bulk.client.get(`/job/${run.jobId}/batch/${b.id}`)).body, 'state'), 'Completed');
+    for (const b of run.batches.slice(1, 3))
+      assert.equal(xmlText((await bulk.client.get(`/job/${run.jobId}/batch/${b.id}`)).body, 'state'), 'Completed');
   });
 
   it("shows each chunk's request as the original SOQL followed by its Id range, ranges in order", async () => {
@@ -129,7 +140,9 @@ describe('PK chunking: chunkSize=1000 over 10,000 Accounts', () => {
       const r = await bulk.client.get(`/job/${run.jobId}/batch/${b.id}/request`);
       assert.equal(r.status, 200, r.body);
       assert.ok(r.body.startsWith(SOQL), r.body);
-      const m = /^ WHERE Id >= '?([0-9A-Za-z]{15,18})'?(?: AND Id < '?([0-9A-Za-z]{15,18})'?)?$/.exec(r.body.slice(SOQL.length));
+      const m = /^ WHERE Id >= '?([0-9A-Za-z]{15,18})'?(?: AND Id < '?([0-9A-Za-z]{15,18})'?)?$/.exec(
+        r.body.slice(SOQL.length),
+      );
       assert.ok(m, `chunk ${k}: ${r.body}`);
       // The lower bound is the first id of the chunk; the upper bound (when present) the next chunk's first id.
       assert.equal(m[1], ids[k * 1000].slice(0, m[1].length), `chunk ${k} lower bound`);
@@ -171,7 +184,10 @@ describe('PK chunking: chunkSize=1000 over 10,000 Accounts', () => {
 describe('PK chunking: other headers and queries', () => {
   it('TRUE: the default chunk size (100,000) gives one chunk batch after the NotProcessed original', async () => {
     const run = await runChunked(SOQL, 'TRUE');
-    assert.deepEqual(run.batches.map((b) => b.state), ['NotProcessed', 'Completed']);
+    assert.deepEqual(
+      run.batches.map((b) => b.state),
+      ['NotProcessed', 'Completed'],
+    );
     assert.equal(run.batches[0].id, run.originalId);
     assert.equal(run.batches[1].numberRecordsProcessed, N);
     const rows = await resultRows(run.jobId, run.batches[1].id, ['Id', 'Name']);
@@ -193,7 +209,10 @@ describe('PK chunking: other headers and queries', () => {
       seen.push(...(await resultRows(run.jobId, b.id, ['Id', 'Name'])).map((r) => r[1]));
     }
     assert.equal(seen.length, 1000);
-    assert.deepEqual([...seen].sort(), Array.from({ length: 1000 }, (_, i) => `PK ${String(i).padStart(5, '0')}`));
+    assert.deepEqual(
+      [...seen].sort(),
+      Array.from({ length: 1000 }, (_, i) => `PK ${String(i).padStart(5, '0')}`),
+    );
     await close(run.jobId);
   });
 
@@ -227,7 +246,11 @@ describe('PK chunking: other headers and queries', () => {
     ['ORDER BY', 'SELECT Id, Name FROM Account ORDER BY Name DESC', N],
     ['a filter on Id', `SELECT Id, Name FROM Account WHERE Id != null`, N],
     ['a filter on a field with "id" in its name (OwnerId)', 'SELECT Id, Name FROM Account WHERE OwnerId != null', N],
-    ['a filter on an "id" field through a relationship (Parent.OwnerId)', 'SELECT Id, Name FROM Account WHERE Parent.OwnerId = null', N],
+    [
+      'a filter on an "id" field through a relationship (Parent.OwnerId)',
+      'SELECT Id, Name FROM Account WHERE Parent.OwnerId = null',
+      N,
+    ],
     ['LIMIT', 'SELECT Id, Name FROM Account LIMIT 1500', 1500],
   ] as const) {
     it(`is off with ${why}: one batch, Completed, all rows`, async () => {
@@ -238,7 +261,11 @@ describe('PK chunking: other headers and queries', () => {
       assert.equal(run.batches[0].numberRecordsProcessed, expected);
       const rows = await resultRows(run.jobId, run.originalId, ['Id', 'Name']);
       assert.equal(rows.length, expected);
-      if (why === 'ORDER BY') assert.deepEqual(rows.map((r) => r[1]), [...rows.map((r) => r[1])].sort().reverse());
+      if (why === 'ORDER BY')
+        assert.deepEqual(
+          rows.map((r) => r[1]),
+          [...rows.map((r) => r[1])].sort().reverse(),
+        );
       const job = await bulk.client.get(`/job/${run.jobId}`);
       assert.equal(xmlText(job.body, 'numberBatchesTotal'), '1');
       await close(run.jobId);
@@ -267,7 +294,10 @@ describe('PK chunking: other headers and queries', () => {
   it('honours startRow given as an 18-character id', async () => {
     const start = ids[9500];
     const run = await runChunked(SOQL, `chunkSize=1000;startRow=${start}`);
-    assert.deepEqual(run.batches.map((b) => b.state), ['NotProcessed', 'Completed']);
+    assert.deepEqual(
+      run.batches.map((b) => b.state),
+      ['NotProcessed', 'Completed'],
+    );
     const rows = await resultRows(run.jobId, run.batches[1].id, ['Id', 'Name']);
     assert.deepEqual(rows.map((r) => r[0]).sort(), ids.slice(9500));
     await close(run.jobId);
@@ -276,12 +306,20 @@ describe('PK chunking: other headers and queries', () => {
   it('refuses a startRow that is not a record id when the job is created', async () => {
     for (const bad of ["001' OR Name != '", '001xx', '001Lf0000000001AAA!']) {
       const refused = await http(`${server.url}/services/async/62.0/job`, {
-        method: 'POST', headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'application/xml', 'Sforce-Enable-PKChunking': `chunkSize=1000; startRow=${bad}` },
+        method: 'POST',
+        headers: {
+          'X-SFDC-Session': TEST_TOKEN,
+          'Content-Type': 'application/xml',
+          'Sforce-Enable-PKChunking': `chunkSize=1000; startRow=${bad}`,
+        },
         body: jobXml({ operation: 'query', object: 'Account', contentType: 'CSV' }),
       });
       assert.equal(refused.status, 400, bad);
       assert.equal(xmlText(refused.body, 'exceptionCode'), 'InvalidJob');
-      assert.equal(xmlText(refused.body, 'exceptionMessage'), `Invalid startRow ${bad}: it must be a 15- or 18-character record id`);
+      assert.equal(
+        xmlText(refused.body, 'exceptionMessage'),
+        `Invalid startRow ${bad}: it must be a 15- or 18-character record id`,
+      );
     }
   });
 });

@@ -23,7 +23,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const csvFor = (batch: number) => numberedAccountsCsv('C', batch, ROWS);
 
 describe('PostgreSQL: three processes on one database', () => {
-  it('loads 50 × 10,000 rows through A, polls through B, survives C being killed mid-run', { timeout: 300_000 }, async (t: TestContext) => {
+  it('loads 50 × 10,000 rows through A, polls through B, survives C being killed mid-run', {
+    timeout: 300_000,
+  }, async (t: TestContext) => {
     const skip = await postgresOnlyTestUnavailable();
     if (skip) {
       t.diagnostic(`skipped: ${skip}`);
@@ -43,13 +45,17 @@ describe('PostgreSQL: three processes on one database', () => {
       // A 5 s lease (default 30 s): C's batches are taken over 5 s after its last commit.
       const args = ['--database', url, '--token', TEST_TOKEN, '--workers', '2', '--lease', '5000'];
       // Each is kept as soon as it is up, so that one failing to start still leaves the others to be stopped below.
-      const [a, b, c] = await Promise.all([0, 1, 2].map(async () => {
-        const s = await spawnServer(args);
-        servers.push(s);
-        return s;
-      }));
+      const [a, b, c] = await Promise.all(
+        [0, 1, 2].map(async () => {
+          const s = await spawnServer(args);
+          servers.push(s);
+          return s;
+        }),
+      );
       await db.connect();
-      t.diagnostic(`three processes ready (A pid ${a.process.pid}, B pid ${b.process.pid}, C pid ${c.process.pid}) at ${elapsed()}`);
+      t.diagnostic(
+        `three processes ready (A pid ${a.process.pid}, B pid ${b.process.pid}, C pid ${c.process.pid}) at ${elapsed()}`,
+      );
       const viaA = new BulkClient(a.url, TEST_TOKEN);
       const viaB = new BulkClient(b.url, TEST_TOKEN);
 
@@ -82,46 +88,81 @@ describe('PostgreSQL: three processes on one database', () => {
       const cOwner = `${c.process.pid}:%`;
       let held: { id: string; records_processed: number }[] = [];
       let listed: BatchListRow[] = [];
-      for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-        held = (await db.query(`SELECT id, records_processed FROM lf_batch WHERE state = 'InProgress' AND lease_owner LIKE $1`, [cOwner])).rows;
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+        held = (
+          await db.query(
+            `SELECT id, records_processed FROM lf_batch WHERE state = 'InProgress' AND lease_owner LIKE $1`,
+            [cOwner],
+          )
+        ).rows;
         listed = await batchList(viaB, jobId);
-        if (held.some((h) => h.records_processed > 0 && h.records_processed < ROWS) && listed.some((x) => x.state === 'InProgress')) break;
+        if (
+          held.some((h) => h.records_processed > 0 && h.records_processed < ROWS) &&
+          listed.some((x) => x.state === 'InProgress')
+        )
+          break;
         await sleep(20);
       }
-      assert.ok(held.some((h) => h.records_processed > 0 && h.records_processed < ROWS), `C held no batch part-way (held ${JSON.stringify(held)})`);
+      assert.ok(
+        held.some((h) => h.records_processed > 0 && h.records_processed < ROWS),
+        `C held no batch part-way (held ${JSON.stringify(held)})`,
+      );
       c.process.kill('SIGKILL');
       await c.exited;
-      const orphaned = (await db.query<{ id: string; records_processed: number; attempts: number }>(
-        `SELECT id, records_processed, attempts FROM lf_batch WHERE state = 'InProgress' AND lease_owner LIKE $1 ORDER BY seq`, [cOwner])).rows;
+      const orphaned = (
+        await db.query<{ id: string; records_processed: number; attempts: number }>(
+          `SELECT id, records_processed, attempts FROM lf_batch WHERE state = 'InProgress' AND lease_owner LIKE $1 ORDER BY seq`,
+          [cOwner],
+        )
+      ).rows;
       const completedAtKill = listed.filter((x) => x.state === 'Completed').length;
-      t.diagnostic(`C killed at ${elapsed()}: ${listed.length} batches uploaded, ${completedAtKill} Completed, ${listed.filter((x) => x.state === 'InProgress').length} InProgress in B's list; `
-        + `C's batches left InProgress: ${orphaned.map((o) => `${o.id} at ${o.records_processed}`).join(', ') || 'none'}`);
+      t.diagnostic(
+        `C killed at ${elapsed()}: ${listed.length} batches uploaded, ${completedAtKill} Completed, ${listed.filter((x) => x.state === 'InProgress').length} InProgress in B's list; ` +
+          `C's batches left InProgress: ${orphaned.map((o) => `${o.id} at ${o.records_processed}`).join(', ') || 'none'}`,
+      );
       await uploaded;
 
       // The survivors finish everything (C's batches once their leases expire).
       let final: BatchListRow[] = [];
-      for (const deadline = Date.now() + 240_000; ;) {
+      for (const deadline = Date.now() + 240_000; ; ) {
         final = await batchList(viaB, jobId);
         if (final.length === BATCHES && final.every((x) => x.state !== 'Queued' && x.state !== 'InProgress')) break;
-        if (Date.now() > deadline) assert.fail(`not finished: ${JSON.stringify(final.filter((x) => x.state !== 'Completed'))}`);
+        if (Date.now() > deadline)
+          assert.fail(`not finished: ${JSON.stringify(final.filter((x) => x.state !== 'Completed'))}`);
         await sleep(250);
       }
       polls.stop = true;
       await poller;
-      t.diagnostic(`all batches finished at ${elapsed()}; ${polls.count} batch-list polls through B (max ${polls.sawInProgress} InProgress at once), ${polls.errors.length} failed`);
+      t.diagnostic(
+        `all batches finished at ${elapsed()}; ${polls.count} batch-list polls through B (max ${polls.sawInProgress} InProgress at once), ${polls.errors.length} failed`,
+      );
       assert.deepEqual(polls.errors, [], 'every poll through B answered');
       assert.equal(a.process.exitCode, null, 'A is alive');
       assert.equal(b.process.exitCode, null, 'B is alive');
 
       assert.deepEqual(final.map((x) => x.id).sort(), [...batchIds].sort());
-      for (const x of final) assert.deepEqual({ id: x.id, state: x.state, processed: x.processed, failed: x.failed }, { id: x.id, state: 'Completed', processed: ROWS, failed: 0 });
+      for (const x of final)
+        assert.deepEqual(
+          { id: x.id, state: x.state, processed: x.processed, failed: x.failed },
+          { id: x.id, state: 'Completed', processed: ROWS, failed: 0 },
+        );
 
       const job = (await viaB.get(`/job/${jobId}`)).body;
       const retries = Number(xmlText(job, 'numberRetries'));
-      const attempts = (await db.query<{ id: string; attempts: number }>(`SELECT id, attempts FROM lf_batch WHERE attempts > 1 ORDER BY seq`)).rows;
-      t.diagnostic(`numberRetries ${retries}; batches claimed more than once: ${attempts.map((x) => `${x.id} × ${x.attempts}`).join(', ') || 'none'}`);
+      const attempts = (
+        await db.query<{ id: string; attempts: number }>(
+          `SELECT id, attempts FROM lf_batch WHERE attempts > 1 ORDER BY seq`,
+        )
+      ).rows;
+      t.diagnostic(
+        `numberRetries ${retries}; batches claimed more than once: ${attempts.map((x) => `${x.id} × ${x.attempts}`).join(', ') || 'none'}`,
+      );
       // Each batch C left behind was claimed again by a survivor, and that attempt is counted.
-      for (const o of orphaned) assert.ok(attempts.some((x) => x.id === o.id), `batch ${o.id} (C's) was claimed again`);
+      for (const o of orphaned)
+        assert.ok(
+          attempts.some((x) => x.id === o.id),
+          `batch ${o.id} (C's) was claimed again`,
+        );
       assert.ok(retries >= orphaned.length, `numberRetries ${retries} ≥ ${orphaned.length} batches taken over from C`);
 
       // Results, alternately through A and B: one per input row, all successes, ids unique across the job.
@@ -129,7 +170,8 @@ describe('PostgreSQL: three processes on one database', () => {
       const names: string[] = [];
       const resultFiles = new Map<number, Promise<Awaited<ReturnType<BulkClient['get']>>>>();
       const fetchResult = (i: number) => {
-        if (i < BATCHES && !resultFiles.has(i)) resultFiles.set(i, (i % 2 ? viaB : viaA).get(`/job/${jobId}/batch/${batchIds[i]}/result`));
+        if (i < BATCHES && !resultFiles.has(i))
+          resultFiles.set(i, (i % 2 ? viaB : viaA).get(`/job/${jobId}/batch/${batchIds[i]}/result`));
       };
       for (let i = 0; i < BATCHES; i++) {
         for (let k = i; k < i + 4; k++) fetchResult(k); // a few downloads ahead, from both processes
@@ -141,7 +183,8 @@ describe('PostgreSQL: three processes on one database', () => {
         assert.equal(lines.length, ROWS + 1, `batch ${i}: ${lines.length - 1} result rows`);
         for (let row = 0; row < ROWS; row++) {
           const [id, success, created, error] = lines[row + 1].split(',').map((s) => s.replace(/"/g, ''));
-          if (success !== 'true' || created !== 'true' || error !== '') assert.fail(`batch ${i} row ${row}: ${lines[row + 1]}`);
+          if (success !== 'true' || created !== 'true' || error !== '')
+            assert.fail(`batch ${i} row ${row}: ${lines[row + 1]}`);
           ids.push(id);
           names.push(`C${i}-${row}`);
         }
@@ -150,20 +193,32 @@ describe('PostgreSQL: three processes on one database', () => {
       t.diagnostic(`results read at ${elapsed()}`);
 
       // By SQL: one record per input row, and each result id is the record made from its input row.
-      const counts = (await db.query(`SELECT count(*)::int AS n, count(DISTINCT "Name")::int AS names FROM "Account" WHERE "Name" LIKE 'C%'`)).rows[0];
+      const counts = (
+        await db.query(
+          `SELECT count(*)::int AS n, count(DISTINCT "Name")::int AS names FROM "Account" WHERE "Name" LIKE 'C%'`,
+        )
+      ).rows[0];
       assert.deepEqual(counts, { n: BATCHES * ROWS, names: BATCHES * ROWS });
-      const twice = (await db.query(`SELECT "Name", count(*)::int AS n FROM "Account" GROUP BY "Name" HAVING count(*) > 1 LIMIT 5`)).rows;
+      const twice = (
+        await db.query(`SELECT "Name", count(*)::int AS n FROM "Account" GROUP BY "Name" HAVING count(*) > 1 LIMIT 5`)
+      ).rows;
       assert.deepEqual(twice, [], 'no Name appears twice');
-      const matched = (await db.query(
-        `SELECT count(*)::int AS n FROM unnest($1::text[], $2::text[]) AS r(id, name) JOIN "Account" a ON a."Id" = r.id AND a."Name" = r.name`, [ids, names])).rows[0];
+      const matched = (
+        await db.query(
+          `SELECT count(*)::int AS n FROM unnest($1::text[], $2::text[]) AS r(id, name) JOIN "Account" a ON a."Id" = r.id AND a."Name" = r.name`,
+          [ids, names],
+        )
+      ).rows[0];
       assert.equal(matched.n, BATCHES * ROWS, 'every result id exists and names the record of its input row');
       t.diagnostic(`checked at ${elapsed()}`);
     } catch (err) {
-      for (const [name, s] of servers.map((x, i) => ['ABC'[i], x] as const)) t.diagnostic(`process ${name} output:\n${s.output().slice(-3000)}`);
+      for (const [name, s] of servers.map((x, i) => ['ABC'[i], x] as const))
+        t.diagnostic(`process ${name} output:\n${s.output().slice(-3000)}`);
       throw err;
     } finally {
       await db.end().catch(() => undefined);
-      for (const s of servers) if (s.process.exitCode === null && s.process.signalCode === null) s.process.kill('SIGKILL');
+      for (const s of servers)
+        if (s.process.exitCode === null && s.process.signalCode === null) s.process.kill('SIGKILL');
       await Promise.all(servers.map((s) => s.exited));
       await dropDatabase(dbName);
     }

@@ -21,7 +21,10 @@ describe('PostgreSQL: the database dropped under a running server', () => {
     try {
       await location.remove(); // DROP DATABASE … WITH (FORCE): every connection of the server is cut
       await sleep(5000); // twenty polls of each worker at the default 250 ms
-      const workerLines = server.output().split('\n').filter((line) => line.includes('"worker":true'));
+      const workerLines = server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"worker":true'));
       t.diagnostic(`${workerLines.length} worker log lines in 5 s`);
       assert.ok(workerLines.length >= 1, 'the failure is reported');
       // Per worker: the cut connection, then the missing database (two different failures), each once.

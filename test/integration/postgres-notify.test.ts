@@ -11,8 +11,10 @@ import { postgresOnlyTestUnavailable } from '../helpers/postgres.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('PostgreSQL: a batch queued through one process wakes another process\'s idle worker', () => {
-  it('runs the batch at once on the other process, long before its next poll', { timeout: 60_000 }, async (t: TestContext) => {
+describe("PostgreSQL: a batch queued through one process wakes another process's idle worker", () => {
+  it('runs the batch at once on the other process, long before its next poll', {
+    timeout: 60_000,
+  }, async (t: TestContext) => {
     const skip = await postgresOnlyTestUnavailable();
     if (skip) {
       t.skip(skip);
@@ -22,14 +24,22 @@ describe('PostgreSQL: a batch queued through one process wakes another process\'
     const servers: RunningServer[] = [];
     try {
       // One worker each, a 60 s poll, 2 s after every 200-record chunk.
-      const config = { ...location.config, port: 0, token: TEST_TOKEN, logLevel: 'silent', pollMs: 60_000, workers: 1, chunkDelayMs: 2000 };
+      const config = {
+        ...location.config,
+        port: 0,
+        token: TEST_TOKEN,
+        logLevel: 'silent',
+        pollMs: 60_000,
+        workers: 1,
+        chunkDelayMs: 2000,
+      };
       const b = await startServer(config);
       servers.push(b);
       const viaB = new BulkClient(b.url, TEST_TOKEN);
       const job = await viaB.createJob({ operation: 'insert', object: 'Account', contentType: 'CSV' });
       const slow = await viaB.addBatch(job, numberedAccountsCsv('Slow', 0, 2000)); // ten chunks: twenty seconds
       for (let i = 0; xmlText((await viaB.get(`/job/${job}/batch/${slow}`)).body, 'state') !== 'InProgress'; i++) {
-        assert.ok(i < 100, 'B\'s worker took the slow batch');
+        assert.ok(i < 100, "B's worker took the slow batch");
         await sleep(50);
       }
       const a = await startServer(config);
@@ -48,7 +58,11 @@ describe('PostgreSQL: a batch queued through one process wakes another process\'
       const tookMs = Date.now() - posted;
       assert.equal(xmlText(info, 'state'), 'Completed', info);
       assert.ok(tookMs < 6000, `completed ${tookMs} ms after it was posted (the next poll was a minute away)`);
-      assert.equal(xmlText((await viaB.get(`/job/${job}/batch/${slow}`)).body, 'state'), 'InProgress', 'B\'s worker was still busy: A\'s worker ran it');
+      assert.equal(
+        xmlText((await viaB.get(`/job/${job}/batch/${slow}`)).body, 'state'),
+        'InProgress',
+        "B's worker was still busy: A's worker ran it",
+      );
       t.diagnostic(`the batch posted through B completed ${tookMs} ms later on A`);
     } finally {
       for (const s of servers.reverse()) await s.close();

@@ -35,7 +35,17 @@ const SCHEMA_YAML = `objects:
 `;
 
 const ACCOUNTS = [
-  ['Name', 'External_Id__c', 'Type', 'Industry', 'AnnualRevenue', 'NumberOfEmployees', 'BillingCity', 'Description', 'Rating'],
+  [
+    'Name',
+    'External_Id__c',
+    'Type',
+    'Industry',
+    'AnnualRevenue',
+    'NumberOfEmployees',
+    'BillingCity',
+    'Description',
+    'Rating',
+  ],
   ['Acme', 'A1', 'Customer - Direct', 'Technology', '1000000', '50', 'Paris', 'He said "hi", then\nleft', 'Hot'],
   ['Globex', 'A2', 'Prospect', 'Energy', '250000', '10', '', '', 'Warm'],
   ['Initech', 'A3', '', '', '', '200', 'Austin', '', ''],
@@ -76,9 +86,14 @@ before(async () => {
   server = await startTestServer({ schemaFile: join(dir, 'org.yaml'), seedDir });
   bulk = new OrgBulk(server.url, TEST_TOKEN);
   for (const table of ['Account', 'Contact', 'Project__c']) {
-    for (const r of await dbAll<{ Id: string; n: string }>(server, `SELECT "Id", "${table === 'Contact' ? 'LastName' : 'Name'}" AS n FROM "${table}"`)) ids.set(r.n, r.Id);
+    for (const r of await dbAll<{ Id: string; n: string }>(
+      server,
+      `SELECT "Id", "${table === 'Contact' ? 'LastName' : 'Name'}" AS n FROM "${table}"`,
+    ))
+      ids.set(r.n, r.Id);
   }
-  adminName = (await dbGet<{ Name: string }>(server, 'SELECT "Name" FROM "User" WHERE "Id" = ?', [server.org.userId]))!.Name;
+  adminName = (await dbGet<{ Name: string }>(server, 'SELECT "Name" FROM "User" WHERE "Id" = ?', [server.org.userId]))!
+    .Name;
   // One deleted record: queryAll shows it, query does not.
   const del = await bulk.run({ operation: 'delete', object: 'Account' }, `Id\n${ids.get('Zeta Deleted')}\n`);
   assert.equal(del.state, 'Completed');
@@ -98,7 +113,11 @@ interface QueryRun {
 }
 
 /** A Bulk 1.0 query job with one batch: create, add the SOQL, poll, read the result list and every result file. */
-async function bulkQuery(s: RunningServer, soql: string, o: { contentType?: ContentType; operation?: 'query' | 'queryAll'; object?: string } = {}): Promise<QueryRun> {
+async function bulkQuery(
+  s: RunningServer,
+  soql: string,
+  o: { contentType?: ContentType; operation?: 'query' | 'queryAll'; object?: string } = {},
+): Promise<QueryRun> {
   const contentType = o.contentType ?? 'CSV';
   const client = new OrgBulk(s.url, TEST_TOKEN);
   // The job's object, as jsforce takes it: the word after the query's top-level FROM.
@@ -107,13 +126,28 @@ async function bulkQuery(s: RunningServer, soql: string, o: { contentType?: Cont
   const batchId = await client.addBatch(jobId, contentType, soql);
   const { state, stateMessage } = await client.waitForBatch(jobId, batchId, contentType);
   const info = await client.client.get(`/job/${jobId}/batch/${batchId}`);
-  const processed = contentType === 'JSON' ? JSON.parse(info.body).numberRecordsProcessed : Number(xmlText(info.body, 'numberRecordsProcessed'));
-  const run: QueryRun = { jobId, batchId, state, stateMessage, numberRecordsProcessed: processed, resultList: '', resultIds: [], files: [] };
+  const processed =
+    contentType === 'JSON'
+      ? JSON.parse(info.body).numberRecordsProcessed
+      : Number(xmlText(info.body, 'numberRecordsProcessed'));
+  const run: QueryRun = {
+    jobId,
+    batchId,
+    state,
+    stateMessage,
+    numberRecordsProcessed: processed,
+    resultList: '',
+    resultIds: [],
+    files: [],
+  };
   if (state === 'Completed') {
     const list = await client.client.get(`/job/${jobId}/batch/${batchId}/result`);
     assert.equal(list.status, 200, list.body);
     run.resultList = list.body;
-    run.resultIds = contentType === 'JSON' ? JSON.parse(list.body) : [...list.body.matchAll(/<result>([^<]+)<\/result>/g)].map((m) => m[1]);
+    run.resultIds =
+      contentType === 'JSON'
+        ? JSON.parse(list.body)
+        : [...list.body.matchAll(/<result>([^<]+)<\/result>/g)].map((m) => m[1]);
     for (const id of run.resultIds) {
       const r = await client.client.get(`/job/${jobId}/batch/${batchId}/result/${id}`);
       assert.equal(r.status, 200, r.body);
@@ -156,7 +190,11 @@ async function restQuery(s: RunningServer, soql: string, resource: 'query' | 'qu
   return rest(s.url, TEST_TOKEN, `/v62.0/${resource}?q=${encodeURIComponent(soql)}`);
 }
 
-const headerOf = (soql: string) => soql.slice(soql.indexOf(' ') + 1, soql.search(/ FROM /i)).split(',').map((x) => x.trim());
+const headerOf = (soql: string) =>
+  soql
+    .slice(soql.indexOf(' ') + 1, soql.search(/ FROM /i))
+    .split(',')
+    .map((x) => x.trim());
 
 interface Case {
   soql: string;
@@ -172,12 +210,24 @@ const CASES: Case[] = [
   // = (case-insensitive) and !=, with nulls matching != (SOQL and SOSL Reference, "Comparison Operators"; the nulls
   // are docs/compatibility.md's decision)
   { soql: "SELECT Name FROM Account WHERE Industry = 'technology'", rows: names('Acme', 'acme labs') },
-  { soql: "SELECT Name FROM Account WHERE Industry != 'Technology'", rows: names('Globex', 'Initech', 'Umbrella', "O'Brien & Sons") },
+  {
+    soql: "SELECT Name FROM Account WHERE Industry != 'Technology'",
+    rows: names('Globex', 'Initech', 'Umbrella', "O'Brien & Sons"),
+  },
   { soql: "SELECT Name FROM Account WHERE Name = 'O\\'Brien & Sons'", rows: names("O'Brien & Sons") },
   // < > <= >= on numbers
-  { soql: 'SELECT Name, NumberOfEmployees FROM Account WHERE NumberOfEmployees < 50', rows: [['Globex', '10'], ["O'Brien & Sons", '1']] },
+  {
+    soql: 'SELECT Name, NumberOfEmployees FROM Account WHERE NumberOfEmployees < 50',
+    rows: [
+      ['Globex', '10'],
+      ["O'Brien & Sons", '1'],
+    ],
+  },
   { soql: 'SELECT Name FROM Account WHERE AnnualRevenue > 250000', rows: names('Acme', 'Umbrella') },
-  { soql: 'SELECT Name FROM Account WHERE AnnualRevenue >= 250000 AND AnnualRevenue <= 750000', rows: names('Globex', 'Umbrella') },
+  {
+    soql: 'SELECT Name FROM Account WHERE AnnualRevenue >= 250000 AND AnnualRevenue <= 750000',
+    rows: names('Globex', 'Umbrella'),
+  },
   { soql: 'SELECT Name, Budget__c FROM Project__c WHERE Budget__c < 0', rows: [['Eridanus', '-5.25']] },
   { soql: 'SELECT Name FROM Project__c WHERE Budget__c = 0', rows: names('Draco') },
   // LIKE
@@ -187,33 +237,63 @@ const CASES: Case[] = [
   { soql: "SELECT Name FROM Account WHERE BillingCity LIKE '%, %'", rows: names("O'Brien & Sons") },
   // IN / NOT IN
   { soql: "SELECT Name FROM Account WHERE Rating IN ('Hot', 'cold')", rows: names('Acme', 'acme labs', 'Umbrella') },
-  { soql: "SELECT Name FROM Account WHERE Rating NOT IN ('Hot')", rows: names('Globex', 'Initech', 'acme labs', "O'Brien & Sons") },
+  {
+    soql: "SELECT Name FROM Account WHERE Rating NOT IN ('Hot')",
+    rows: names('Globex', 'Initech', 'acme labs', "O'Brien & Sons"),
+  },
   // semi-join and anti-join
   { soql: 'SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact)', rows: names('Acme', 'Globex') },
-  { soql: "SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE Email LIKE '%globex%')", rows: names('Globex') },
-  { soql: 'SELECT Name FROM Account WHERE Id NOT IN (SELECT AccountId FROM Contact)', rows: names('Initech', 'acme labs', 'Umbrella', "O'Brien & Sons") },
-  { soql: 'SELECT Name FROM Project__c WHERE Account__c IN (SELECT Id FROM Account WHERE Rating = \'Hot\')', rows: names('Apollo', 'Draco', 'Eridanus') },
+  {
+    soql: "SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE Email LIKE '%globex%')",
+    rows: names('Globex'),
+  },
+  {
+    soql: 'SELECT Name FROM Account WHERE Id NOT IN (SELECT AccountId FROM Contact)',
+    rows: names('Initech', 'acme labs', 'Umbrella', "O'Brien & Sons"),
+  },
+  {
+    soql: "SELECT Name FROM Project__c WHERE Account__c IN (SELECT Id FROM Account WHERE Rating = 'Hot')",
+    rows: names('Apollo', 'Draco', 'Eridanus'),
+  },
   // INCLUDES / EXCLUDES
   { soql: "SELECT Name FROM Project__c WHERE Tags__c INCLUDES ('Red')", rows: names('Apollo', 'Draco') },
   { soql: "SELECT Name FROM Project__c WHERE Tags__c INCLUDES ('Red;Green')", rows: names('Draco') },
-  { soql: "SELECT Name FROM Project__c WHERE Tags__c INCLUDES ('blue;red', 'Green')", rows: names('Apollo', 'Borealis', 'Draco') },
+  {
+    soql: "SELECT Name FROM Project__c WHERE Tags__c INCLUDES ('blue;red', 'Green')",
+    rows: names('Apollo', 'Borealis', 'Draco'),
+  },
   { soql: "SELECT Name FROM Project__c WHERE Tags__c EXCLUDES ('Red')", rows: names('Borealis', 'Cygnus', 'Eridanus') },
-  { soql: "SELECT Name FROM Project__c WHERE Tags__c EXCLUDES ('Red;Blue', 'Yellow')", rows: names('Borealis', 'Cygnus', 'Eridanus') },
+  {
+    soql: "SELECT Name FROM Project__c WHERE Tags__c EXCLUDES ('Red;Blue', 'Yellow')",
+    rows: names('Borealis', 'Cygnus', 'Eridanus'),
+  },
   // null
   { soql: 'SELECT Name FROM Account WHERE Industry = null', rows: names('Initech', "O'Brien & Sons") },
-  { soql: 'SELECT Name FROM Account WHERE BillingCity != null', rows: names('Acme', 'Initech', 'acme labs', 'Umbrella', "O'Brien & Sons") },
+  {
+    soql: 'SELECT Name FROM Account WHERE BillingCity != null',
+    rows: names('Acme', 'Initech', 'acme labs', 'Umbrella', "O'Brien & Sons"),
+  },
   { soql: 'SELECT Name FROM Project__c WHERE Account__r.Name = null', rows: names('Cygnus') },
   // AND / OR / NOT
-  { soql: "SELECT Name FROM Account WHERE (Industry = 'Technology' OR Industry = 'Energy') AND NOT Name LIKE 'acme%'", rows: names('Globex') },
+  {
+    soql: "SELECT Name FROM Account WHERE (Industry = 'Technology' OR Industry = 'Energy') AND NOT Name LIKE 'acme%'",
+    rows: names('Globex'),
+  },
   { soql: "SELECT Name FROM Account WHERE NOT (Rating = 'Hot' OR Rating = null)", rows: names('Globex', 'acme labs') },
-  { soql: "SELECT Name FROM Account WHERE Industry = 'Energy' OR (Rating = 'Hot' AND NumberOfEmployees > 60)", rows: names('Globex', 'Umbrella') },
+  {
+    soql: "SELECT Name FROM Account WHERE Industry = 'Energy' OR (Rating = 'Hot' AND NumberOfEmployees > 60)",
+    rows: names('Globex', 'Umbrella'),
+  },
   // booleans
   { soql: 'SELECT Name FROM Project__c WHERE Active__c = true', rows: names('Apollo', 'Draco', 'Eridanus') },
   { soql: 'SELECT Name FROM Project__c WHERE Active__c = FALSE', rows: names('Borealis', 'Cygnus') },
   // dates and datetimes: literals and the date literals (UTC)
   { soql: `SELECT Name FROM Project__c WHERE Due__c >= ${T}`, rows: names('Apollo', 'Draco') },
   { soql: `SELECT Name FROM Project__c WHERE Started_At__c > ${day(-1)}T10:00:00Z`, rows: names('Draco') },
-  { soql: `SELECT Name FROM Project__c WHERE Started_At__c >= ${day(-1)}T12:00:00+02:00`, rows: names('Apollo', 'Draco') },
+  {
+    soql: `SELECT Name FROM Project__c WHERE Started_At__c >= ${day(-1)}T12:00:00+02:00`,
+    rows: names('Apollo', 'Draco'),
+  },
   { soql: 'SELECT Name FROM Project__c WHERE Due__c = TODAY', rows: names('Apollo') },
   { soql: 'SELECT Name FROM Project__c WHERE Due__c < TODAY', rows: names('Borealis', 'Cygnus') },
   { soql: 'SELECT Name FROM Project__c WHERE Due__c > TODAY', rows: names('Draco') },
@@ -225,35 +305,138 @@ const CASES: Case[] = [
   { soql: 'SELECT Name FROM Project__c WHERE Due__c = LAST_90_DAYS', rows: names('Apollo', 'Borealis', 'Cygnus') },
   { soql: 'SELECT Name FROM Project__c WHERE Started_At__c = YESTERDAY', rows: names('Apollo') },
   { soql: 'SELECT Name FROM Project__c WHERE Started_At__c = TODAY', rows: names('Draco') },
-  { soql: 'SELECT Name FROM Project__c WHERE Started_At__c = LAST_N_DAYS:3', rows: names('Apollo', 'Borealis', 'Draco') },
+  {
+    soql: 'SELECT Name FROM Project__c WHERE Started_At__c = LAST_N_DAYS:3',
+    rows: names('Apollo', 'Borealis', 'Draco'),
+  },
   { soql: 'SELECT Name FROM Project__c WHERE Started_At__c < LAST_N_DAYS:30', rows: names('Eridanus') },
-  { soql: 'SELECT Name FROM Account WHERE CreatedDate = TODAY AND LastModifiedDate = LAST_N_DAYS:1', rows: names('Acme', 'Globex', 'Initech', 'acme labs', 'Umbrella', "O'Brien & Sons") },
+  {
+    soql: 'SELECT Name FROM Account WHERE CreatedDate = TODAY AND LastModifiedDate = LAST_N_DAYS:1',
+    rows: names('Acme', 'Globex', 'Initech', 'acme labs', 'Umbrella', "O'Brien & Sons"),
+  },
   // ORDER BY … ASC/DESC NULLS FIRST/LAST, LIMIT
-  { soql: 'SELECT Name, NumberOfEmployees FROM Account ORDER BY NumberOfEmployees', ordered: true,
-    rows: [['acme labs', ''], ["O'Brien & Sons", '1'], ['Globex', '10'], ['Acme', '50'], ['Umbrella', '75'], ['Initech', '200']] },
-  { soql: 'SELECT Name, NumberOfEmployees FROM Account ORDER BY NumberOfEmployees ASC NULLS LAST', ordered: true,
-    rows: [["O'Brien & Sons", '1'], ['Globex', '10'], ['Acme', '50'], ['Umbrella', '75'], ['Initech', '200'], ['acme labs', '']] },
-  { soql: 'SELECT Name, NumberOfEmployees FROM Account ORDER BY NumberOfEmployees DESC', ordered: true,
-    rows: [['Initech', '200'], ['Umbrella', '75'], ['Acme', '50'], ['Globex', '10'], ["O'Brien & Sons", '1'], ['acme labs', '']] },
-  { soql: 'SELECT Name, NumberOfEmployees FROM Account ORDER BY NumberOfEmployees DESC NULLS FIRST', ordered: true,
-    rows: [['acme labs', ''], ['Initech', '200'], ['Umbrella', '75'], ['Acme', '50'], ['Globex', '10'], ["O'Brien & Sons", '1']] },
-  { soql: 'SELECT Name FROM Account ORDER BY Name', ordered: true, rows: names('Acme', 'acme labs', 'Globex', 'Initech', "O'Brien & Sons", 'Umbrella') },
-  { soql: 'SELECT Name, Rating FROM Account ORDER BY Rating, Name DESC', ordered: true,
-    rows: [["O'Brien & Sons", ''], ['Initech', ''], ['acme labs', 'Cold'], ['Umbrella', 'Hot'], ['Acme', 'Hot'], ['Globex', 'Warm']] },
-  { soql: 'SELECT Name FROM Account ORDER BY Name DESC LIMIT 2', ordered: true, rows: names('Umbrella', "O'Brien & Sons") },
-  { soql: "SELECT Name FROM Account WHERE Industry = 'Technology' ORDER BY Name LIMIT 1", ordered: true, rows: names('Acme') },
-  { soql: 'SELECT Name FROM Project__c ORDER BY Due__c DESC NULLS LAST LIMIT 3', ordered: true, rows: names('Draco', 'Apollo', 'Borealis') },
+  {
+    soql: 'SELECT Name, NumberOfEmployees FROM Account ORDER BY NumberOfEmployees',
+    ordered: true,
+    rows: [
+      ['acme labs', ''],
+      ["O'Brien & Sons", '1'],
+      ['Globex', '10'],
+      ['Acme', '50'],
+      ['Umbrella', '75'],
+      ['Initech', '200'],
+    ],
+  },
+  {
+    soql: 'SELECT Name, NumberOfEmployees FROM Account ORDER BY NumberOfEmployees ASC NULLS LAST',
+    ordered: true,
+    rows: [
+      ["O'Brien & Sons", '1'],
+      ['Globex', '10'],
+      ['Acme', '50'],
+      ['Umbrella', '75'],
+      ['Initech', '200'],
+      ['acme labs', ''],
+    ],
+  },
+  {
+    soql: 'SELECT Name, NumberOfEmployees FROM Account ORDER BY NumberOfEmployees DESC',
+    ordered: true,
+    rows: [
+      ['Initech', '200'],
+      ['Umbrella', '75'],
+      ['Acme', '50'],
+      ['Globex', '10'],
+      ["O'Brien & Sons", '1'],
+      ['acme labs', ''],
+    ],
+  },
+  {
+    soql: 'SELECT Name, NumberOfEmployees FROM Account ORDER BY NumberOfEmployees DESC NULLS FIRST',
+    ordered: true,
+    rows: [
+      ['acme labs', ''],
+      ['Initech', '200'],
+      ['Umbrella', '75'],
+      ['Acme', '50'],
+      ['Globex', '10'],
+      ["O'Brien & Sons", '1'],
+    ],
+  },
+  {
+    soql: 'SELECT Name FROM Account ORDER BY Name',
+    ordered: true,
+    rows: names('Acme', 'acme labs', 'Globex', 'Initech', "O'Brien & Sons", 'Umbrella'),
+  },
+  {
+    soql: 'SELECT Name, Rating FROM Account ORDER BY Rating, Name DESC',
+    ordered: true,
+    rows: [
+      ["O'Brien & Sons", ''],
+      ['Initech', ''],
+      ['acme labs', 'Cold'],
+      ['Umbrella', 'Hot'],
+      ['Acme', 'Hot'],
+      ['Globex', 'Warm'],
+    ],
+  },
+  {
+    soql: 'SELECT Name FROM Account ORDER BY Name DESC LIMIT 2',
+    ordered: true,
+    rows: names('Umbrella', "O'Brien & Sons"),
+  },
+  {
+    soql: "SELECT Name FROM Account WHERE Industry = 'Technology' ORDER BY Name LIMIT 1",
+    ordered: true,
+    rows: names('Acme'),
+  },
+  {
+    soql: 'SELECT Name FROM Project__c ORDER BY Due__c DESC NULLS LAST LIMIT 3',
+    ordered: true,
+    rows: names('Draco', 'Apollo', 'Borealis'),
+  },
   // parent paths: standard relationships, two hops, custom __r
-  { soql: 'SELECT LastName, Account.Name, Account.Owner.Name FROM Contact ORDER BY LastName', ordered: true,
-    rows: () => [['Brown', 'Globex', adminName], ['Jones', 'Acme', adminName], ['Orphan', '', ''], ['Smith', 'Acme', adminName]] },
-  { soql: "SELECT LastName FROM Contact WHERE Account.Industry = 'Technology' AND Account.Owner.Name != null", rows: names('Jones', 'Smith') },
-  { soql: "SELECT Name, Account__r.Name, Account__r.Industry FROM Project__c WHERE Account__r.Industry = 'Technology'", rows: [['Apollo', 'Acme', 'Technology'], ['Eridanus', 'Acme', 'Technology']] },
-  { soql: 'SELECT Name, Account__r.Owner.Name FROM Project__c ORDER BY Account__r.Name NULLS LAST, Name', ordered: true,
-    rows: () => [['Apollo', adminName], ['Eridanus', adminName], ['Borealis', adminName], ['Draco', adminName], ['Cygnus', '']] },
+  {
+    soql: 'SELECT LastName, Account.Name, Account.Owner.Name FROM Contact ORDER BY LastName',
+    ordered: true,
+    rows: () => [
+      ['Brown', 'Globex', adminName],
+      ['Jones', 'Acme', adminName],
+      ['Orphan', '', ''],
+      ['Smith', 'Acme', adminName],
+    ],
+  },
+  {
+    soql: "SELECT LastName FROM Contact WHERE Account.Industry = 'Technology' AND Account.Owner.Name != null",
+    rows: names('Jones', 'Smith'),
+  },
+  {
+    soql: "SELECT Name, Account__r.Name, Account__r.Industry FROM Project__c WHERE Account__r.Industry = 'Technology'",
+    rows: [
+      ['Apollo', 'Acme', 'Technology'],
+      ['Eridanus', 'Acme', 'Technology'],
+    ],
+  },
+  {
+    soql: 'SELECT Name, Account__r.Owner.Name FROM Project__c ORDER BY Account__r.Name NULLS LAST, Name',
+    ordered: true,
+    rows: () => [
+      ['Apollo', adminName],
+      ['Eridanus', adminName],
+      ['Borealis', adminName],
+      ['Draco', adminName],
+      ['Cygnus', ''],
+    ],
+  },
   // field values in their text form; the header as written
-  { soql: "SELECT Name, Tags__c, Due__c, Started_At__c, Budget__c, Active__c FROM Project__c WHERE Name = 'Apollo'",
-    rows: [['Apollo', 'Red;Blue', T, `${day(-1)}T10:00:00.000Z`, '100.5', 'true']] },
-  { soql: "SELECT name, ACCOUNT__R.name, account__r.OWNER.name FROM project__c WHERE name = 'apollo'", rows: () => [['Apollo', 'Acme', adminName]] },
+  {
+    soql: "SELECT Name, Tags__c, Due__c, Started_At__c, Budget__c, Active__c FROM Project__c WHERE Name = 'Apollo'",
+    rows: [['Apollo', 'Red;Blue', T, `${day(-1)}T10:00:00.000Z`, '100.5', 'true']],
+  },
+  {
+    soql: "SELECT name, ACCOUNT__R.name, account__r.OWNER.name FROM project__c WHERE name = 'apollo'",
+    rows: () => [['Apollo', 'Acme', adminName]],
+  },
 ];
 
 describe('query: the SOQL table, through Bulk 1.0 and REST /query', () => {
@@ -275,7 +458,11 @@ describe('query: the SOQL table, through Bulk 1.0 and REST /query', () => {
       const doc = r.json() as { totalSize: number; done: boolean; records: Record<string, unknown>[] };
       assert.equal(doc.totalSize, expected.length);
       assert.equal(doc.done, true);
-      assert.deepEqual(norm(doc.records.map((rec) => header.map((h) => restValue(rec, h)))), norm(expected), 'REST rows');
+      assert.deepEqual(
+        norm(doc.records.map((rec) => header.map((h) => restValue(rec, h)))),
+        norm(expected),
+        'REST rows',
+      );
     });
   }
 });
@@ -292,28 +479,103 @@ const NO_SUCH_COLUMN = (soql: string, column: number, name: string, entity: stri
   `\n${soql}\n${' '.repeat(column - 1)}^\nERROR at Row:1:Column:${column}\nNo such column '${name}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`;
 
 const BAD: BadCase[] = [
-  { soql: 'SELECT Bacon__c FROM Account LIMIT 2', code: 'INVALID_FIELD', message: NO_SUCH_COLUMN('SELECT Bacon__c FROM Account LIMIT 2', 8, 'Bacon__c', 'Account'), surfaces: ['bulk', 'rest'] },
-  { soql: "SELECT Name FROM Project__c WHERE Budget = 5", code: 'INVALID_FIELD', message: NO_SUCH_COLUMN('SELECT Name FROM Project__c WHERE Budget = 5', 35, 'Budget', 'Project__c'), surfaces: ['bulk', 'rest'] },
-  { soql: "SELECT Id, Name, AccountNumber FROM AccountOpps WHERE Name like 'okToDelete%'", code: 'INVALID_TYPE',
-    message: "\nSELECT Id, Name, AccountNumber FROM AccountOpps WHERE Name like 'okToDelete%'\n                                    ^\nERROR at Row:1:Column:37\nsObject type 'AccountOpps' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.",
-    surfaces: ['bulk', 'rest'] },
-  { soql: "SELECT Id FROM Account WHERE Name = 'a' OR Name = 'b' AND Type = 'c'", code: 'MALFORMED_QUERY',
-    message: "\nSELECT Id FROM Account WHERE Name = 'a' OR Name = 'b' AND Type = 'c'\n                                                      ^\nERROR at Row:1:Column:55\nunexpected token: 'AND'", surfaces: ['bulk', 'rest'] },
-  { soql: 'SELECT Id, FROM Account', code: 'MALFORMED_QUERY', message: "\nSELECT Id, FROM Account\n           ^\nERROR at Row:1:Column:12\nunexpected token: 'FROM'", surfaces: ['bulk', 'rest'] },
-  { soql: 'SELECT Id, Acount.Name FROM Contact', code: 'INVALID_FIELD', message: /^\nSELECT Id, Acount\.Name FROM Contact\n {11}\^\nERROR at Row:1:Column:12\nDidn't understand relationship 'Acount' in field path\./, surfaces: ['bulk', 'rest'] },
-  { soql: "SELECT Name FROM Account WHERE Name INCLUDES ('a')", code: 'INVALID_QUERY_FILTER_OPERATOR', message: /^\n.*\n {31}\^\nERROR at Row:1:Column:32\n/, surfaces: ['bulk', 'rest'] },
+  {
+    soql: 'SELECT Bacon__c FROM Account LIMIT 2',
+    code: 'INVALID_FIELD',
+    message: NO_SUCH_COLUMN('SELECT Bacon__c FROM Account LIMIT 2', 8, 'Bacon__c', 'Account'),
+    surfaces: ['bulk', 'rest'],
+  },
+  {
+    soql: 'SELECT Name FROM Project__c WHERE Budget = 5',
+    code: 'INVALID_FIELD',
+    message: NO_SUCH_COLUMN('SELECT Name FROM Project__c WHERE Budget = 5', 35, 'Budget', 'Project__c'),
+    surfaces: ['bulk', 'rest'],
+  },
+  {
+    soql: "SELECT Id, Name, AccountNumber FROM AccountOpps WHERE Name like 'okToDelete%'",
+    code: 'INVALID_TYPE',
+    message:
+      "\nSELECT Id, Name, AccountNumber FROM AccountOpps WHERE Name like 'okToDelete%'\n                                    ^\nERROR at Row:1:Column:37\nsObject type 'AccountOpps' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.",
+    surfaces: ['bulk', 'rest'],
+  },
+  {
+    soql: "SELECT Id FROM Account WHERE Name = 'a' OR Name = 'b' AND Type = 'c'",
+    code: 'MALFORMED_QUERY',
+    message:
+      "\nSELECT Id FROM Account WHERE Name = 'a' OR Name = 'b' AND Type = 'c'\n                                                      ^\nERROR at Row:1:Column:55\nunexpected token: 'AND'",
+    surfaces: ['bulk', 'rest'],
+  },
+  {
+    soql: 'SELECT Id, FROM Account',
+    code: 'MALFORMED_QUERY',
+    message: "\nSELECT Id, FROM Account\n           ^\nERROR at Row:1:Column:12\nunexpected token: 'FROM'",
+    surfaces: ['bulk', 'rest'],
+  },
+  {
+    soql: 'SELECT Id, Acount.Name FROM Contact',
+    code: 'INVALID_FIELD',
+    message:
+      /^\nSELECT Id, Acount\.Name FROM Contact\n {11}\^\nERROR at Row:1:Column:12\nDidn't understand relationship 'Acount' in field path\./,
+    surfaces: ['bulk', 'rest'],
+  },
+  {
+    soql: "SELECT Name FROM Account WHERE Name INCLUDES ('a')",
+    code: 'INVALID_QUERY_FILTER_OPERATOR',
+    message: /^\n.*\n {31}\^\nERROR at Row:1:Column:32\n/,
+    surfaces: ['bulk', 'rest'],
+  },
   // What Bulk refuses (Bulk API guide, "Use Bulk Query")
-  { soql: 'SELECT COUNT() FROM Account', code: 'FUNCTIONALITY_NOT_ENABLED', message: /not supported in Bulk Query$/, surfaces: ['bulk'] },
-  { soql: 'SELECT Industry FROM Account GROUP BY Industry', code: 'FUNCTIONALITY_NOT_ENABLED', message: /^GROUP BY is not supported in Bulk Query$/, surfaces: ['bulk'] },
-  { soql: 'SELECT Id FROM Account LIMIT 5 OFFSET 1', code: 'FUNCTIONALITY_NOT_ENABLED', message: /^OFFSET is not supported in Bulk Query$/, surfaces: ['bulk'] },
-  { soql: 'SELECT TYPEOF Owner WHEN User THEN Name END FROM Account', code: 'FUNCTIONALITY_NOT_ENABLED', message: /not supported in Bulk Query$/, surfaces: ['bulk'] },
-  { soql: 'SELECT Id, (SELECT Id FROM Contacts) FROM Account', code: 'FUNCTIONALITY_NOT_ENABLED', message: /not supported in Bulk Query$/, surfaces: ['bulk'] },
-  { soql: 'SELECT FIELDS(ALL) FROM Account LIMIT 200', code: 'FUNCTIONALITY_NOT_ENABLED', message: /not supported in Bulk Query$/, surfaces: ['bulk'] },
+  {
+    soql: 'SELECT COUNT() FROM Account',
+    code: 'FUNCTIONALITY_NOT_ENABLED',
+    message: /not supported in Bulk Query$/,
+    surfaces: ['bulk'],
+  },
+  {
+    soql: 'SELECT Industry FROM Account GROUP BY Industry',
+    code: 'FUNCTIONALITY_NOT_ENABLED',
+    message: /^GROUP BY is not supported in Bulk Query$/,
+    surfaces: ['bulk'],
+  },
+  {
+    soql: 'SELECT Id FROM Account LIMIT 5 OFFSET 1',
+    code: 'FUNCTIONALITY_NOT_ENABLED',
+    message: /^OFFSET is not supported in Bulk Query$/,
+    surfaces: ['bulk'],
+  },
+  {
+    soql: 'SELECT TYPEOF Owner WHEN User THEN Name END FROM Account',
+    code: 'FUNCTIONALITY_NOT_ENABLED',
+    message: /not supported in Bulk Query$/,
+    surfaces: ['bulk'],
+  },
+  {
+    soql: 'SELECT Id, (SELECT Id FROM Contacts) FROM Account',
+    code: 'FUNCTIONALITY_NOT_ENABLED',
+    message: /not supported in Bulk Query$/,
+    surfaces: ['bulk'],
+  },
+  {
+    soql: 'SELECT FIELDS(ALL) FROM Account LIMIT 200',
+    code: 'FUNCTIONALITY_NOT_ENABLED',
+    message: /not supported in Bulk Query$/,
+    surfaces: ['bulk'],
+  },
   // REST only
-  { soql: 'SELECT Id FROM Account OFFSET 2001', code: 'NUMBER_OUTSIDE_VALID_RANGE', message: 'Maximum SOQL offset allowed is 2000', surfaces: ['rest'] },
+  {
+    soql: 'SELECT Id FROM Account OFFSET 2001',
+    code: 'NUMBER_OUTSIDE_VALID_RANGE',
+    message: 'Maximum SOQL offset allowed is 2000',
+    surfaces: ['rest'],
+  },
   // A date literal whose range leaves the calendar: refused like any bad query, not a 500 (Bulk: the batch would
   // stay InProgress until its lease expires and be retried, so it is only checked through REST here).
-  { soql: 'SELECT Id FROM Account WHERE CreatedDate = LAST_N_DAYS:999999999', code: 'any', message: /./, surfaces: ['rest'] },
+  {
+    soql: 'SELECT Id FROM Account WHERE CreatedDate = LAST_N_DAYS:999999999',
+    code: 'any',
+    message: /./,
+    surfaces: ['rest'],
+  },
 ];
 
 describe('query: bad statements and their exact errors', () => {
@@ -352,16 +614,19 @@ describe('query: bad statements and their exact errors', () => {
 
 describe('query: result formats (Bulk API Developer Guide, "Use Bulk Query")', () => {
   it('CSV: every value quoted, "" escaping, embedded newlines kept, "" for null and empty, the header as written, LF endings', async () => {
-    const soql = "SELECT Name, Description, BillingCity, Industry, AnnualRevenue FROM Account WHERE Name IN ('Acme', 'Globex', 'O\\'Brien & Sons') ORDER BY Name";
+    const soql =
+      "SELECT Name, Description, BillingCity, Industry, AnnualRevenue FROM Account WHERE Name IN ('Acme', 'Globex', 'O\\'Brien & Sons') ORDER BY Name";
     const run = await bulkQuery(server, soql);
     assert.equal(run.state, 'Completed', run.stateMessage);
     assert.equal(run.files.length, 1);
     assert.equal(run.files[0].contentType, 'text/csv');
-    assert.equal(run.files[0].body,
+    assert.equal(
+      run.files[0].body,
       '"Name","Description","BillingCity","Industry","AnnualRevenue"\n' +
-      '"Acme","He said ""hi"", then\nleft","Paris","Technology","1000000"\n' +
-      '"Globex","","","Energy","250000"\n' +
-      '"O\'Brien & Sons","","Dublin, Ohio","","100"\n');
+        '"Acme","He said ""hi"", then\nleft","Paris","Technology","1000000"\n' +
+        '"Globex","","","Energy","250000"\n' +
+        '"O\'Brien & Sons","","Dublin, Ohio","","100"\n',
+    );
   });
 
   it('CSV: zero rows is the single line `Records not found for this query`', async () => {
@@ -382,9 +647,15 @@ describe('query: result formats (Bulk API Developer Guide, "Use Bulk Query")', (
     assert.equal(list.headers.get('content-type'), 'application/xml');
   });
 
-  const RECORDS_SOQL = "SELECT Id, Name, Tags__c, Due__c, Started_At__c, Budget__c, Active__c, Account__r.Name, Account__r.Owner.Name FROM Project__c WHERE Name IN ('Apollo', 'Cygnus') ORDER BY Name";
+  const RECORDS_SOQL =
+    "SELECT Id, Name, Tags__c, Due__c, Started_At__c, Budget__c, Active__c, Account__r.Name, Account__r.Owner.Name FROM Project__c WHERE Name IN ('Apollo', 'Cygnus') ORDER BY Name";
   const values = () => ({
-    apolloId: ids.get('Apollo'), cygnusId: ids.get('Cygnus'), acmeId: ids.get('Acme'), userId: server.org.userId, today: T, tenDaysAgo: day(-10),
+    apolloId: ids.get('Apollo'),
+    cygnusId: ids.get('Cygnus'),
+    acmeId: ids.get('Acme'),
+    userId: server.org.userId,
+    today: T,
+    tenDaysAgo: day(-10),
   });
 
   it('XML: queryResult with Id twice, nested relationship sObjects and xsi:nil nulls (golden)', async () => {
@@ -394,8 +665,15 @@ describe('query: result formats (Bulk API Developer Guide, "Use Bulk Query")', (
     assert.equal(run.files[0].contentType, 'application/xml');
     const body = run.files[0].body;
     assertGolden('query-records.xml', placeholders(body, values()));
-    assert.ok(body.startsWith(`<?xml version="1.0" encoding="UTF-8"?><queryResult\n   xmlns="${NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n <records xsi:type="sObject">\n  <type>Project__c</type>\n  <Id>${ids.get('Apollo')}</Id>\n  <Id>${ids.get('Apollo')}</Id>\n`));
-    assert.match(body, /<Account__r xsi:type="sObject">\n {3}<type>Account<\/type>\n {3}<Id>[^<]+<\/Id>\n {3}<Name>Acme<\/Name>\n {3}<Owner xsi:type="sObject">/);
+    assert.ok(
+      body.startsWith(
+        `<?xml version="1.0" encoding="UTF-8"?><queryResult\n   xmlns="${NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n <records xsi:type="sObject">\n  <type>Project__c</type>\n  <Id>${ids.get('Apollo')}</Id>\n  <Id>${ids.get('Apollo')}</Id>\n`,
+      ),
+    );
+    assert.match(
+      body,
+      /<Account__r xsi:type="sObject">\n {3}<type>Account<\/type>\n {3}<Id>[^<]+<\/Id>\n {3}<Name>Acme<\/Name>\n {3}<Owner xsi:type="sObject">/,
+    );
     assert.match(body, /<Tags__c xsi:nil="true"\/>/);
     assert.match(body, /<Account__r xsi:nil="true"\/>/);
   });
@@ -411,7 +689,10 @@ describe('query: result formats (Bulk API Developer Guide, "Use Bulk Query")', (
     assert.equal(run.files[0].contentType, 'application/json');
     assertGolden('query-records.json', placeholders(run.files[0].body, values()));
     const records = JSON.parse(run.files[0].body) as Record<string, unknown>[];
-    assert.deepEqual(records[0].attributes, { type: 'Project__c', url: `/services/data/v62.0/sobjects/Project__c/${ids.get('Apollo')}` });
+    assert.deepEqual(records[0].attributes, {
+      type: 'Project__c',
+      url: `/services/data/v62.0/sobjects/Project__c/${ids.get('Apollo')}`,
+    });
     assert.equal(records[0].Budget__c, 100.5);
     assert.equal(records[0].Active__c, true);
     assert.equal(records[1].Account__r, null);
@@ -465,7 +746,10 @@ describe('query: big results (maxResultFileBytes 2000) and REST paging', () => {
   before(async () => {
     big = await startTestServer({ maxResultFileBytes: 2000 });
     // Every third row has a description with quotes, commas and three-byte characters: files are split by bytes.
-    const rows = Array.from({ length: N }, (_, i) => [`Row ${String(i).padStart(4, '0')}`, i % 3 === 0 ? DESCRIPTION : '']);
+    const rows = Array.from({ length: N }, (_, i) => [
+      `Row ${String(i).padStart(4, '0')}`,
+      i % 3 === 0 ? DESCRIPTION : '',
+    ]);
     inserted = await new OrgBulk(big.url, TEST_TOKEN).insertOk('Account', csvOf(['Name', 'Description'], rows));
     assert.equal(inserted.length, N);
   });
@@ -536,8 +820,12 @@ describe('query: big results (maxResultFileBytes 2000) and REST paging', () => {
     const second = await rest(big.url, TEST_TOKEN, first.nextRecordsUrl.replace('/services/data', ''));
     assert.equal(second.status, 200, second.body);
     assert.equal((second.json() as { records: unknown[] }).records.length, 2000);
-    const forged = Buffer.from(JSON.stringify({ q: 'SELECT Id FROM Account', all: false, offset: 1.5 })).toString('base64url');
-    const badTotal = Buffer.from(JSON.stringify({ q: 'SELECT Id FROM Account', all: false, offset: 2000, total: -1 })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ q: 'SELECT Id FROM Account', all: false, offset: 1.5 })).toString(
+      'base64url',
+    );
+    const badTotal = Buffer.from(
+      JSON.stringify({ q: 'SELECT Id FROM Account', all: false, offset: 2000, total: -1 }),
+    ).toString('base64url');
     for (const locator of [forged, badTotal, 'not-base64-json']) {
       const bad = await rest(big.url, TEST_TOKEN, `/v62.0/query/${locator}`);
       assert.equal(bad.status, 400, bad.body);
@@ -546,13 +834,22 @@ describe('query: big results (maxResultFileBytes 2000) and REST paging', () => {
   });
 
   it('REST: later pages keep the totalSize counted for the first page (the rows are not counted again)', async () => {
-    const first = (await restQuery(big, 'SELECT Id FROM Account')).json() as { totalSize: number; nextRecordsUrl: string };
+    const first = (await restQuery(big, 'SELECT Id FROM Account')).json() as {
+      totalSize: number;
+      nextRecordsUrl: string;
+    };
     assert.equal(first.totalSize, N);
     const [added] = await new OrgBulk(big.url, TEST_TOKEN).insertOk('Account', 'Name\nAdded Between Pages\n');
     try {
-      const second = (await rest(big.url, TEST_TOKEN, first.nextRecordsUrl.replace('/services/data', ''))).json() as { totalSize: number };
+      const second = (await rest(big.url, TEST_TOKEN, first.nextRecordsUrl.replace('/services/data', ''))).json() as {
+        totalSize: number;
+      };
       assert.equal(second.totalSize, N, 'the total of the first page');
-      assert.equal(((await restQuery(big, 'SELECT Id FROM Account')).json() as { totalSize: number }).totalSize, N + 1, 'a new query counts again');
+      assert.equal(
+        ((await restQuery(big, 'SELECT Id FROM Account')).json() as { totalSize: number }).totalSize,
+        N + 1,
+        'a new query counts again',
+      );
     } finally {
       await new OrgBulk(big.url, TEST_TOKEN).run({ operation: 'hardDelete', object: 'Account' }, `Id\n${added}\n`);
     }

@@ -51,7 +51,10 @@ describe('restart', () => {
     assert.equal(new Set(ids).size, 10_000);
 
     // lower() … LIKE: SQLite's LIKE ignores ASCII case, PostgreSQL's does not; this matches the same rows on both.
-    const counts = await dbGet(data, `SELECT COUNT(*) AS n, COUNT(DISTINCT "Name") AS names FROM "Account" WHERE lower("Name") LIKE 'restart %'`);
+    const counts = await dbGet(
+      data,
+      `SELECT COUNT(*) AS n, COUNT(DISTINCT "Name") AS names FROM "Account" WHERE lower("Name") LIKE 'restart %'`,
+    );
     // Result row i names the record made from input row i.
     const sample = await dbGet(data, 'SELECT "Name" FROM "Account" WHERE "Id" = ?', [ids[7777]]);
     assert.deepEqual(counts, { n: 10_000, names: 10_000 });

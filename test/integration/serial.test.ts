@@ -7,7 +7,14 @@
 // batches uploaded through A, lists polled through B.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshDataLocation, spawnServer, testBackend, TEST_TOKEN, type DataLocation, type SpawnedServer } from '../helpers/server.js';
+import {
+  freshDataLocation,
+  spawnServer,
+  testBackend,
+  TEST_TOKEN,
+  type DataLocation,
+  type SpawnedServer,
+} from '../helpers/server.js';
 import { BulkClient, batchList, numberedAccountsCsv, type BatchListRow } from '../helpers/bulk.js';
 
 const BATCHES = 6;
@@ -46,7 +53,15 @@ describe(`concurrency modes on ${testBackend()}`, () => {
 
   before(async () => {
     location = await freshDataLocation();
-    const args = [...location.args, '--token', TEST_TOKEN, '--workers', String(workers), '--chunk-delay', String(CHUNK_DELAY_MS)];
+    const args = [
+      ...location.args,
+      '--token',
+      TEST_TOKEN,
+      '--workers',
+      String(workers),
+      '--chunk-delay',
+      String(CHUNK_DELAY_MS),
+    ];
     // One after another: the first creates the schema and the default org, the others find them.
     for (let i = 0; i < processes; i++) servers.push(await spawnServer(args));
     viaA = new BulkClient(servers[0].url, TEST_TOKEN);
@@ -57,7 +72,10 @@ describe(`concurrency modes on ${testBackend()}`, () => {
     await location?.remove();
   });
 
-  async function loadJob(concurrencyMode: 'Serial' | 'Parallel', prefix: string): Promise<{ jobId: string; batchIds: string[] }> {
+  async function loadJob(
+    concurrencyMode: 'Serial' | 'Parallel',
+    prefix: string,
+  ): Promise<{ jobId: string; batchIds: string[] }> {
     const jobId = await viaA.createJob({ operation: 'insert', object: 'Account', concurrencyMode, contentType: 'CSV' });
     const batchIds: string[] = [];
     for (let i = 0; i < BATCHES; i++) batchIds.push(await viaA.addBatch(jobId, numberedAccountsCsv(prefix, i, ROWS)));
@@ -66,25 +84,40 @@ describe(`concurrency modes on ${testBackend()}`, () => {
 
   function assertAllCompleted(lists: BatchListRow[][], batchIds: string[]): void {
     const last = lists[lists.length - 1];
-    assert.deepEqual(last.map((b) => b.id), batchIds, 'the list shows the batches in creation order');
-    assert.deepEqual(last.map((b) => [b.state, b.processed, b.failed]), batchIds.map(() => ['Completed', ROWS, 0]));
+    assert.deepEqual(
+      last.map((b) => b.id),
+      batchIds,
+      'the list shows the batches in creation order',
+    );
+    assert.deepEqual(
+      last.map((b) => [b.state, b.processed, b.failed]),
+      batchIds.map(() => ['Completed', ROWS, 0]),
+    );
   }
 
-  it(`runs a Serial job one batch at a time, in creation order, and two Serial jobs side by side (${processes} process(es) × ${workers} workers)`, { timeout: 120_000 }, async () => {
+  it(`runs a Serial job one batch at a time, in creation order, and two Serial jobs side by side (${processes} process(es) × ${workers} workers)`, {
+    timeout: 120_000,
+  }, async () => {
     const [first, second] = await Promise.all([loadJob('Serial', 'S'), loadJob('Serial', 'T')]);
     const seen = await watch(viaB, [first.jobId, second.jobId]);
     for (const { jobId, batchIds } of [first, second]) {
       const lists = seen.get(jobId)!;
       assertAllCompleted(lists, batchIds);
       for (const list of lists) {
-        assert.ok(inProgress(list) <= 1, `at most one batch of a Serial job InProgress: ${list.map((b) => b.state).join(' ')}`);
+        assert.ok(
+          inProgress(list) <= 1,
+          `at most one batch of a Serial job InProgress: ${list.map((b) => b.state).join(' ')}`,
+        );
         // In creation order: Completed…, then at most one InProgress, then Queued… — never a later batch ahead of an earlier one.
         const states = list.map((b) => b.state).join(' ');
         assert.match(states, /^(Completed ?)*(InProgress ?)?(Queued ?)*$/, `batches run in creation order: ${states}`);
       }
       // Watched while it ran: each batch seen InProgress (the watch would otherwise prove nothing).
       const seenRunning = new Set(lists.flatMap((l) => l.filter((b) => b.state === 'InProgress').map((b) => b.id)));
-      assert.ok(seenRunning.size >= BATCHES - 1, `most batches were seen InProgress (${seenRunning.size} of ${BATCHES})`);
+      assert.ok(
+        seenRunning.size >= BATCHES - 1,
+        `most batches were seen InProgress (${seenRunning.size} of ${BATCHES})`,
+      );
     }
     // A Serial job does not hold up another: at some poll both jobs had a batch InProgress.
     const a = seen.get(first.jobId)!;
@@ -93,7 +126,7 @@ describe(`concurrency modes on ${testBackend()}`, () => {
     assert.ok(both, 'the two Serial jobs ran at the same time');
   });
 
-  it('runs a Parallel job\'s batches side by side', { timeout: 120_000 }, async () => {
+  it("runs a Parallel job's batches side by side", { timeout: 120_000 }, async () => {
     const { jobId, batchIds } = await loadJob('Parallel', 'P');
     const lists = (await watch(viaB, [jobId])).get(jobId)!;
     assertAllCompleted(lists, batchIds);

@@ -8,7 +8,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
-  configFromOptions, defaultOf, envFlag, NOT_OPTIONS, parseWholeNumber, SERVE_OPTIONS, type ServeOption,
+  configFromOptions,
+  defaultOf,
+  envFlag,
+  NOT_OPTIONS,
+  parseWholeNumber,
+  SERVE_OPTIONS,
+  type ServeOption,
 } from '../../src/config/options.js';
 import { DEFAULT_CONFIG } from '../../src/config/server-config.js';
 
@@ -38,7 +44,10 @@ function readmeRows(): ReadmeRow[] {
     .split('\n')
     .filter((line) => line.startsWith('| `--'))
     .map((line) => {
-      const [flagCell, environment, defaultText, ...description] = line.slice(1, -1).split('|').map((c) => c.trim());
+      const [flagCell, environment, defaultText, ...description] = line
+        .slice(1, -1)
+        .split('|')
+        .map((c) => c.trim());
       const m = /^`--([a-z-]+)(?: ([A-Z]+))?`$/.exec(flagCell);
       assert.ok(m, `the first cell is \`--flag\` or \`--flag VALUE\`: ${line}`);
       return { line, flag: m[1], arg: m[2], environment, defaultText, description: description.join('|') };
@@ -75,7 +84,11 @@ describe('the serve options table', () => {
     const rows = readmeRows();
     const byFlag = new Map(SERVE_OPTIONS.map((o) => [o.flag, o]));
     for (const row of rows) assert.ok(byFlag.has(row.flag), `the README names --${row.flag}, which is no option`);
-    assert.deepEqual(rows.map((r) => r.flag), SERVE_OPTIONS.map((o) => o.flag), 'one row per option, in table order');
+    assert.deepEqual(
+      rows.map((r) => r.flag),
+      SERVE_OPTIONS.map((o) => o.flag),
+      'one row per option, in table order',
+    );
     for (const row of rows) {
       const option = byFlag.get(row.flag);
       assert.ok(option);
@@ -101,7 +114,10 @@ describe('the serve options table', () => {
     const optionKeys = SERVE_OPTIONS.map((o) => o.key);
     assert.equal(new Set(optionKeys).size, optionKeys.length, 'no field is set by two options');
     const notOptions = Object.keys(NOT_OPTIONS);
-    assert.deepEqual(optionKeys.filter((k) => notOptions.includes(k)), []);
+    assert.deepEqual(
+      optionKeys.filter((k) => notOptions.includes(k)),
+      [],
+    );
     for (const key of Object.keys(DEFAULT_CONFIG)) {
       assert.ok([...optionKeys, ...notOptions].includes(key), `${key} is an option or in NOT_OPTIONS`);
     }
@@ -129,9 +145,12 @@ describe('option values', () => {
     const config = configFromOptions((o) => found[o.flag], { LOCALFORCE_MEMORY: 'true' });
     // An empty value of an option with a default is kept; of one without, it counts as not given.
     assert.deepEqual(config, { host: '', port: 0, database: 'postgres://x', memory: true });
-    assert.deepEqual(configFromOptions((o) => (o.flag === 'memory' ? true : undefined), { LOCALFORCE_MEMORY: 'x' }), {
-      memory: true,
-    });
+    assert.deepEqual(
+      configFromOptions((o) => (o.flag === 'memory' ? true : undefined), { LOCALFORCE_MEMORY: 'x' }),
+      {
+        memory: true,
+      },
+    );
     assert.throws(() => configFromOptions(() => undefined, { LOCALFORCE_MEMORY: 'x' }), /LOCALFORCE_MEMORY must be/);
   });
 });

@@ -25,19 +25,35 @@ function readBySkipping(text: string): (string[] | undefined)[] {
 
 describe('CSV reader', () => {
   it('reads quoted commas, doubled quotes and newlines inside quotes', () => {
-    assert.deepEqual(parseCsv('a,b,c\n"x, y","say ""hi""","line1\nline2"\n'), [['a', 'b', 'c'], ['x, y', 'say "hi"', 'line1\nline2']]);
+    assert.deepEqual(parseCsv('a,b,c\n"x, y","say ""hi""","line1\nline2"\n'), [
+      ['a', 'b', 'c'],
+      ['x, y', 'say "hi"', 'line1\nline2'],
+    ]);
   });
 
   it('accepts LF, CRLF and CR row ends, skips blank rows, keeps spaces, drops a BOM', () => {
-    assert.deepEqual(parseCsv('\uFEFFName,City\r\n Acme ,Paris\r\n\r\nBeta,Rome\rGamma,Oslo'), [['Name', 'City'], [' Acme ', 'Paris'], ['Beta', 'Rome'], ['Gamma', 'Oslo']]);
+    assert.deepEqual(parseCsv('\uFEFFName,City\r\n Acme ,Paris\r\n\r\nBeta,Rome\rGamma,Oslo'), [
+      ['Name', 'City'],
+      [' Acme ', 'Paris'],
+      ['Beta', 'Rome'],
+      ['Gamma', 'Oslo'],
+    ]);
   });
 
   it('keeps empty values, including a trailing empty one', () => {
-    assert.deepEqual(parseCsv('a,b,c\n,,\nx,,\n1,2,'), [['a', 'b', 'c'], ['', '', ''], ['x', '', ''], ['1', '2', '']]);
+    assert.deepEqual(parseCsv('a,b,c\n,,\nx,,\n1,2,'), [
+      ['a', 'b', 'c'],
+      ['', '', ''],
+      ['x', '', ''],
+      ['1', '2', ''],
+    ]);
   });
 
   it("fails with Salesforce's CSV messages", () => {
-    assert.throws(() => parseCsv('a,b\nx"y,z\n'), new CsvError('Found unescaped quote. A value with quote should be within a quote'));
+    assert.throws(
+      () => parseCsv('a,b\nx"y,z\n'),
+      new CsvError('Found unescaped quote. A value with quote should be within a quote'),
+    );
     assert.throws(() => parseCsv('a,b\n"open,z\n'), new CsvError('EOF reached before closing an opened quote'));
     assert.throws(() => parseCsv('a,b\n"x"y,z\n'), new CsvError('Not expecting more text after end quote'));
   });
@@ -83,10 +99,12 @@ describe('CSV reader', () => {
           if (!m) throw new CsvError('EOF reached before closing an opened quote');
           row.push(m[1].replace(/""/g, '"'));
           i += m[0].length;
-          if (i < text.length && !',\r\n'.includes(text[i])) throw new CsvError('Not expecting more text after end quote');
+          if (i < text.length && !',\r\n'.includes(text[i]))
+            throw new CsvError('Not expecting more text after end quote');
         } else {
           const value = /^[^,\r\n]*/.exec(rest)![0];
-          if (value.includes('"')) throw new CsvError('Found unescaped quote. A value with quote should be within a quote');
+          if (value.includes('"'))
+            throw new CsvError('Found unescaped quote. A value with quote should be within a quote');
           row.push(value);
           i += value.length;
         }
@@ -113,8 +131,16 @@ describe('CSV reader', () => {
       let text = '';
       for (let k = Math.floor(rnd() * 16); k > 0; k--) text += pieces[Math.floor(rnd() * pieces.length)];
       const expected = outcome(() => oracle(text));
-      assert.deepEqual(outcome(() => parseCsv(text)), expected, JSON.stringify(text));
-      assert.deepEqual(outcome(() => readBySkipping(text)), expected, JSON.stringify(text));
+      assert.deepEqual(
+        outcome(() => parseCsv(text)),
+        expected,
+        JSON.stringify(text),
+      );
+      assert.deepEqual(
+        outcome(() => readBySkipping(text)),
+        expected,
+        JSON.stringify(text),
+      );
     }
   });
 
@@ -128,7 +154,10 @@ describe('CSV records', () => {
     const t = readCsvRecords('Name,Phone,Fax\nAcme,,#N/A\nShort\n');
     assert.deepEqual(t.header, ['Name', 'Phone', 'Fax']);
     assert.equal(t.rowCount, 2);
-    assert.deepEqual(t.rows(0, 2), [['Acme', undefined, null], ['Short', undefined, undefined]]);
+    assert.deepEqual(t.rows(0, 2), [
+      ['Acme', undefined, null],
+      ['Short', undefined, undefined],
+    ]);
     assert.deepEqual(t.rows(1, 5), [['Short', undefined, undefined]]);
     assert.deepEqual(t.rows(2, 3), []);
   });

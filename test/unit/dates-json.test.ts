@@ -1,6 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsonDateTime, parseSfDate, parseSfDateTime, parseSfDateTimeIso, toSeconds, xmlDateTime } from '../../src/wire/dates.js';
+import {
+  jsonDateTime,
+  parseSfDate,
+  parseSfDateTime,
+  parseSfDateTimeIso,
+  toSeconds,
+  xmlDateTime,
+} from '../../src/wire/dates.js';
 import { OneDecimal, writeJson } from '../../src/wire/json.js';
 import { acceptsGzip } from '../../src/server/compression.js';
 
@@ -60,7 +67,10 @@ describe('stored datetime values', () => {
 
 describe('JSON writer', () => {
   it('keeps key order, omits undefined, and writes one-decimal numbers', () => {
-    assert.equal(writeJson({ b: 1, a: 'x', skip: undefined, v: new OneDecimal(36), n: null, list: [true, false] }), '{"b":1,"a":"x","v":36.0,"n":null,"list":[true,false]}');
+    assert.equal(
+      writeJson({ b: 1, a: 'x', skip: undefined, v: new OneDecimal(36), n: null, list: [true, false] }),
+      '{"b":1,"a":"x","v":36.0,"n":null,"list":[true,false]}',
+    );
   });
 });
 

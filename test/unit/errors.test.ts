@@ -62,7 +62,9 @@ describe('classifyError', () => {
     const err = JobErrors.unknownBatch('751');
     assert.deepEqual(classifyError(err), { class: 'domain', error: err });
     assert.deepEqual(classifyError(fastifyError(415, 'Unsupported Media Type')), {
-      class: 'client', status: 415, message: 'Unsupported Media Type',
+      class: 'client',
+      status: 415,
+      message: 'Unsupported Media Type',
     });
   });
 });
@@ -70,23 +72,47 @@ describe('classifyError', () => {
 describe('Bulk 1.0: every domain kind maps to its AsyncErrors entry', () => {
   // The code, message and status each kind had on the wire when the domain threw AsyncErrors directly.
   const table: [DomainErrorDetail, code: string, message: string, status: number][] = [
-    [{ kind: 'payloadTooLarge', limit: 10_000_000 }, 'ClientInputError',
-      'Failed to read request. Exceeded max size limit of 10000000', 400],
-    [{ kind: 'badEncoding', encoding: 'br', problem: 'unsupported' }, 'ClientInputError',
-      'Unsupported content encoding: br', 415],
-    [{ kind: 'badEncoding', encoding: 'gzip', problem: 'corrupt' }, 'ClientInputError',
-      'Failed to read request. The gzip content is corrupt', 400],
+    [
+      { kind: 'payloadTooLarge', limit: 10_000_000 },
+      'ClientInputError',
+      'Failed to read request. Exceeded max size limit of 10000000',
+      400,
+    ],
+    [
+      { kind: 'badEncoding', encoding: 'br', problem: 'unsupported' },
+      'ClientInputError',
+      'Unsupported content encoding: br',
+      415,
+    ],
+    [
+      { kind: 'badEncoding', encoding: 'gzip', problem: 'corrupt' },
+      'ClientInputError',
+      'Failed to read request. The gzip content is corrupt',
+      400,
+    ],
     [{ kind: 'unknownJob', jobId: '750x' }, 'InvalidJob', 'Invalid job id: 750x', 400],
     [{ kind: 'unknownBatch', batchId: '751x' }, 'InvalidBatch', 'Invalid batch id: 751x', 400],
     [{ kind: 'unknownResult', resultId: '752x' }, 'InvalidBatch', 'Invalid result id: 752x', 400],
-    [{ kind: 'batchNotComplete', batchId: '751x', state: 'Queued' }, 'InvalidBatch',
-      'Batch not completed: 751x is Queued', 400],
+    [
+      { kind: 'batchNotComplete', batchId: '751x', state: 'Queued' },
+      'InvalidBatch',
+      'Batch not completed: 751x is Queued',
+      400,
+    ],
     [{ kind: 'invalidJob', reason: 'Operation is required' }, 'InvalidJob', 'Operation is required', 400],
     [{ kind: 'invalidJobState', reason: 'Invalid job state: Open' }, 'InvalidJobState', 'Invalid job state: Open', 400],
-    [{ kind: 'unsupportedObject', object: 'Nope' }, 'InvalidEntity',
-      "Entity 'Nope' is not supported by the Bulk API.", 400],
-    [{ kind: 'quotaExceeded', quota: 'DailyBulkApiBatches', limit: 3 }, 'ExceededQuota',
-      'DailyBulkApiBatches Limit exceeded: 3 batches in 24 hours', 400],
+    [
+      { kind: 'unsupportedObject', object: 'Nope' },
+      'InvalidEntity',
+      "Entity 'Nope' is not supported by the Bulk API.",
+      400,
+    ],
+    [
+      { kind: 'quotaExceeded', quota: 'DailyBulkApiBatches', limit: 3 },
+      'ExceededQuota',
+      'DailyBulkApiBatches Limit exceeded: 3 batches in 24 hours',
+      400,
+    ],
     [{ kind: 'emptyBatch' }, 'ClientInputError', 'Unable to find any data to create batch', 400],
     [{ kind: 'featureNotEnabled', reason: 'No ZIP' }, 'FeatureNotEnabled', 'No ZIP', 400],
     [{ kind: 'invalidBatchContent', reason: 'Records not found' }, 'InvalidBatch', 'Records not found', 400],
@@ -107,23 +133,38 @@ describe('Bulk 1.0 renderings', () => {
     bytes(renderAsyncError(asyncErrorFor(classifyError(thrown)), format));
 
   it('an unknown job, in XML: the golden error document', () => {
-    assert.deepEqual(render(JobErrors.unknownJob('750000000000000AAA'), 'xml'),
-      [400, 'application/xml', golden('error-invalid-job.xml')]);
+    assert.deepEqual(render(JobErrors.unknownJob('750000000000000AAA'), 'xml'), [
+      400,
+      'application/xml',
+      golden('error-invalid-job.xml'),
+    ]);
   });
   it('an unknown batch, in JSON: the golden error document', () => {
-    assert.deepEqual(render(JobErrors.unknownBatch('751Lf00000000ZZAAA'), 'json'),
-      [400, 'application/json', golden('error-invalid-batch.json')]);
+    assert.deepEqual(render(JobErrors.unknownBatch('751Lf00000000ZZAAA'), 'json'), [
+      400,
+      'application/json',
+      golden('error-invalid-batch.json'),
+    ]);
   });
   it('a body over the limit, in JSON', () => {
     const message = 'Failed to read request. Exceeded max size limit of 10000000';
-    assert.deepEqual(render(RequestErrors.payloadTooLarge(10_000_000), 'json'),
-      [400, 'application/json', `{"exceptionCode":"ClientInputError","exceptionMessage":"${message}"}`]);
+    assert.deepEqual(render(RequestErrors.payloadTooLarge(10_000_000), 'json'), [
+      400,
+      'application/json',
+      `{"exceptionCode":"ClientInputError","exceptionMessage":"${message}"}`,
+    ]);
   });
   it('Fastify client error, the database gone, and a bug', () => {
-    assert.deepEqual(render(fastifyError(400, 'Bad Request'), 'json'),
-      [400, 'application/json', '{"exceptionCode":"ClientInputError","exceptionMessage":"Bad Request"}']);
-    assert.deepEqual(render(Object.assign(new Error('x'), { code: 'ECONNRESET' }), 'json'),
-      [503, 'application/json', `{"exceptionCode":"ServerUnavailable","exceptionMessage":"${UNAVAILABLE_MESSAGE}"}`]);
+    assert.deepEqual(render(fastifyError(400, 'Bad Request'), 'json'), [
+      400,
+      'application/json',
+      '{"exceptionCode":"ClientInputError","exceptionMessage":"Bad Request"}',
+    ]);
+    assert.deepEqual(render(Object.assign(new Error('x'), { code: 'ECONNRESET' }), 'json'), [
+      503,
+      'application/json',
+      `{"exceptionCode":"ServerUnavailable","exceptionMessage":"${UNAVAILABLE_MESSAGE}"}`,
+    ]);
     const internal = '{"exceptionCode":"InternalServerError","exceptionMessage":"An internal error occurred"}';
     assert.deepEqual(render(new TypeError('secret detail'), 'json'), [500, 'application/json', internal]);
   });
@@ -133,16 +174,25 @@ describe('REST renderings', () => {
   const JSON_TYPE = 'application/json;charset=UTF-8';
   it('its own errors, message before errorCode', () => {
     const notFound = new ApiError('NOT_FOUND', 'The requested resource does not exist', 404);
-    assert.deepEqual(bytes(renderRestError(classifyError(notFound))),
-      [404, JSON_TYPE, '[{"message":"The requested resource does not exist","errorCode":"NOT_FOUND"}]']);
+    assert.deepEqual(bytes(renderRestError(classifyError(notFound))), [
+      404,
+      JSON_TYPE,
+      '[{"message":"The requested resource does not exist","errorCode":"NOT_FOUND"}]',
+    ]);
   });
   it('a request-body error in the words Bulk 1.0 uses', () => {
-    assert.deepEqual(bytes(renderRestError(classifyError(RequestErrors.unsupportedEncoding('br')))),
-      [415, JSON_TYPE, '[{"message":"Unsupported content encoding: br","errorCode":"ClientInputError"}]']);
+    assert.deepEqual(bytes(renderRestError(classifyError(RequestErrors.unsupportedEncoding('br')))), [
+      415,
+      JSON_TYPE,
+      '[{"message":"Unsupported content encoding: br","errorCode":"ClientInputError"}]',
+    ]);
   });
   it('unavailable is 503 SERVER_UNAVAILABLE; a bug or a Fastify error is UNKNOWN_EXCEPTION', () => {
-    assert.deepEqual(bytes(renderRestError({ class: 'unavailable' })),
-      [503, JSON_TYPE, `[{"message":"${UNAVAILABLE_MESSAGE}","errorCode":"SERVER_UNAVAILABLE"}]`]);
+    assert.deepEqual(bytes(renderRestError({ class: 'unavailable' })), [
+      503,
+      JSON_TYPE,
+      `[{"message":"${UNAVAILABLE_MESSAGE}","errorCode":"SERVER_UNAVAILABLE"}]`,
+    ]);
     const unknown = [500, JSON_TYPE, '[{"message":"An unexpected error occurred","errorCode":"UNKNOWN_EXCEPTION"}]'];
     assert.deepEqual(bytes(renderRestError(classifyError(new Error('secret')))), unknown);
     assert.deepEqual(bytes(renderRestError(classifyError(fastifyError(400, 'Bad Request')))), unknown);
@@ -161,76 +211,132 @@ describe('SOAP renderings', () => {
     '</soapenv:Envelope>';
   const TYPE = 'text/xml; charset=utf-8';
   it('a bad login is a 500 fault', () => {
-    assert.deepEqual(bytes(renderSoapError(classifyError(SoapErrors.invalidLogin()))),
-      [500, TYPE, fault('INVALID_LOGIN', 'Invalid username, password, security token; or user locked out.')]);
+    assert.deepEqual(bytes(renderSoapError(classifyError(SoapErrors.invalidLogin()))), [
+      500,
+      TYPE,
+      fault('INVALID_LOGIN', 'Invalid username, password, security token; or user locked out.'),
+    ]);
   });
   it('a body over the limit is a 500 fault with Bulk 1.0 words; unavailable is 503', () => {
-    assert.deepEqual(bytes(renderSoapError(classifyError(RequestErrors.payloadTooLarge(5)))),
-      [500, TYPE, fault('ClientInputError', 'Failed to read request. Exceeded max size limit of 5')]);
-    assert.deepEqual(bytes(renderSoapError({ class: 'unavailable' })),
-      [503, TYPE, fault('SERVER_UNAVAILABLE', UNAVAILABLE_MESSAGE)]);
+    assert.deepEqual(bytes(renderSoapError(classifyError(RequestErrors.payloadTooLarge(5)))), [
+      500,
+      TYPE,
+      fault('ClientInputError', 'Failed to read request. Exceeded max size limit of 5'),
+    ]);
+    assert.deepEqual(bytes(renderSoapError({ class: 'unavailable' })), [
+      503,
+      TYPE,
+      fault('SERVER_UNAVAILABLE', UNAVAILABLE_MESSAGE),
+    ]);
   });
   it('anything else is INVALID_REQUEST with its message (as it always was)', () => {
-    assert.deepEqual(bytes(renderSoapError(classifyError(new Error('no <login>')))),
-      [500, TYPE, fault('INVALID_REQUEST', 'no &lt;login&gt;')]);
+    assert.deepEqual(bytes(renderSoapError(classifyError(new Error('no <login>')))), [
+      500,
+      TYPE,
+      fault('INVALID_REQUEST', 'no &lt;login&gt;'),
+    ]);
   });
 });
 
 describe('OAuth renderings', () => {
   const TYPE = 'application/json;charset=UTF-8';
   it('its own errors, the database gone, and anything else', () => {
-    assert.deepEqual(bytes(renderOAuthError(classifyError(OAuthErrors.authenticationFailure()))),
-      [400, TYPE, '{"error":"invalid_grant","error_description":"authentication failure"}']);
-    assert.deepEqual(bytes(renderOAuthError({ class: 'unavailable' })),
-      [503, TYPE, `{"error":"temporarily_unavailable","error_description":"${UNAVAILABLE_MESSAGE}"}`]);
-    assert.deepEqual(bytes(renderOAuthError(classifyError(fastifyError(400, 'Bad Request')))),
-      [400, TYPE, '{"error":"invalid_request","error_description":"Bad Request"}']);
+    assert.deepEqual(bytes(renderOAuthError(classifyError(OAuthErrors.authenticationFailure()))), [
+      400,
+      TYPE,
+      '{"error":"invalid_grant","error_description":"authentication failure"}',
+    ]);
+    assert.deepEqual(bytes(renderOAuthError({ class: 'unavailable' })), [
+      503,
+      TYPE,
+      `{"error":"temporarily_unavailable","error_description":"${UNAVAILABLE_MESSAGE}"}`,
+    ]);
+    assert.deepEqual(bytes(renderOAuthError(classifyError(fastifyError(400, 'Bad Request')))), [
+      400,
+      TYPE,
+      '{"error":"invalid_request","error_description":"Bad Request"}',
+    ]);
   });
   it('a corrupt gzip body in Bulk 1.0 words', () => {
     const description = 'Failed to read request. The gzip content is corrupt';
-    assert.deepEqual(bytes(renderOAuthError(classifyError(RequestErrors.corruptGzip()))),
-      [400, TYPE, `{"error":"ClientInputError","error_description":"${description}"}`]);
+    assert.deepEqual(bytes(renderOAuthError(classifyError(RequestErrors.corruptGzip()))), [
+      400,
+      TYPE,
+      `{"error":"ClientInputError","error_description":"${description}"}`,
+    ]);
   });
 });
 
 describe('admin renderings', () => {
   const admin = (thrown: unknown) => bytes(renderAdminError(classifyError(thrown)));
   it('schema and seed errors are 400, a taken username 409', () => {
-    assert.deepEqual(admin(new SchemaError('Every object needs a name')),
-      [400, 'application/json', '{"error":"Every object needs a name"}']);
-    assert.deepEqual(admin(new SeedError('Account.csv row 2: REQUIRED_FIELD_MISSING: x')),
-      [400, 'application/json', '{"error":"Account.csv row 2: REQUIRED_FIELD_MISSING: x"}']);
-    assert.deepEqual(admin(new UsernameTaken('a@b.c')),
-      [409, 'application/json', '{"error":"The username a@b.c is already in use"}']);
+    assert.deepEqual(admin(new SchemaError('Every object needs a name')), [
+      400,
+      'application/json',
+      '{"error":"Every object needs a name"}',
+    ]);
+    assert.deepEqual(admin(new SeedError('Account.csv row 2: REQUIRED_FIELD_MISSING: x')), [
+      400,
+      'application/json',
+      '{"error":"Account.csv row 2: REQUIRED_FIELD_MISSING: x"}',
+    ]);
+    assert.deepEqual(admin(new UsernameTaken('a@b.c')), [
+      409,
+      'application/json',
+      '{"error":"The username a@b.c is already in use"}',
+    ]);
   });
   it('a seed refused by BulkService, its own errors, the database gone, and a bug', () => {
-    assert.deepEqual(admin(JobErrors.unsupportedObject('Nope')),
-      [400, 'application/json', `{"error":"Entity 'Nope' is not supported by the Bulk API."}`]);
-    assert.deepEqual(admin(new ApiError('NOT_FOUND', 'No org x', 404)),
-      [404, 'application/json', '{"error":"No org x"}']);
-    assert.deepEqual(admin(Object.assign(new Error('x'), { code: '57P03' })),
-      [503, 'application/json', `{"error":"${UNAVAILABLE_MESSAGE}"}`]);
-    assert.deepEqual(admin(new RangeError('secret')),
-      [500, 'application/json', '{"error":"An unexpected error occurred"}']);
+    assert.deepEqual(admin(JobErrors.unsupportedObject('Nope')), [
+      400,
+      'application/json',
+      `{"error":"Entity 'Nope' is not supported by the Bulk API."}`,
+    ]);
+    assert.deepEqual(admin(new ApiError('NOT_FOUND', 'No org x', 404)), [
+      404,
+      'application/json',
+      '{"error":"No org x"}',
+    ]);
+    assert.deepEqual(admin(Object.assign(new Error('x'), { code: '57P03' })), [
+      503,
+      'application/json',
+      `{"error":"${UNAVAILABLE_MESSAGE}"}`,
+    ]);
+    assert.deepEqual(admin(new RangeError('secret')), [
+      500,
+      'application/json',
+      '{"error":"An unexpected error occurred"}',
+    ]);
   });
 });
 
 describe('outside every surface', () => {
   const TYPE = 'application/json;charset=UTF-8';
   it('a Fastify client error keeps its status; anything else is UNKNOWN_EXCEPTION', () => {
-    assert.deepEqual(bytes(renderOutsideSurfaces(classifyError(fastifyError(400, "URI malformed")))),
-      [400, TYPE, '[{"errorCode":"INVALID_REQUEST","message":"URI malformed"}]']);
-    assert.deepEqual(bytes(renderOutsideSurfaces(classifyError(fastifyError(503, 'busy')))),
-      [503, TYPE, '[{"errorCode":"UNKNOWN_EXCEPTION","message":"An unexpected error occurred"}]']);
-    assert.deepEqual(bytes(renderOutsideSurfaces(classifyError(JobErrors.emptyBatch()))),
-      [500, TYPE, '[{"errorCode":"UNKNOWN_EXCEPTION","message":"An unexpected error occurred"}]']);
+    assert.deepEqual(bytes(renderOutsideSurfaces(classifyError(fastifyError(400, 'URI malformed')))), [
+      400,
+      TYPE,
+      '[{"errorCode":"INVALID_REQUEST","message":"URI malformed"}]',
+    ]);
+    assert.deepEqual(bytes(renderOutsideSurfaces(classifyError(fastifyError(503, 'busy')))), [
+      503,
+      TYPE,
+      '[{"errorCode":"UNKNOWN_EXCEPTION","message":"An unexpected error occurred"}]',
+    ]);
+    assert.deepEqual(bytes(renderOutsideSurfaces(classifyError(JobErrors.emptyBatch()))), [
+      500,
+      TYPE,
+      '[{"errorCode":"UNKNOWN_EXCEPTION","message":"An unexpected error occurred"}]',
+    ]);
   });
 });
 
 describe('BatchFailure', () => {
   it('is stored as Bulk 1.0 formats a stateMessage: code, " : ", message', () => {
-    assert.equal(batchStateMessage(new BatchFailure('InvalidBatch', 'Field name not found : X')),
-      'InvalidBatch : Field name not found : X');
+    assert.equal(
+      batchStateMessage(new BatchFailure('InvalidBatch', 'Field name not found : X')),
+      'InvalidBatch : Field name not found : X',
+    );
   });
   it('is made from a payload reader error, and from nothing else', () => {
     const failure = BatchFailure.from(invalidContent('Records not found'));

@@ -7,8 +7,19 @@ describe('ids', () => {
   it('computes the 18-character checksum of published ids', () => {
     // Test vectors: ids printed in the Bulk API Developer Guide's examples, ids in CumulusCI's and Jetstream's recorded
     // responses, and published 15-to-18 conversions.
-    const vectors = ['751D0000000004rIAA', '003D000000Q89kQIAR', '750D00000004SkLIAU', '003x0000004ouM4AAI', '750Kf00000R1wzRIAR',
-      '751Kf000018uaV7IAI', '0015800001ZD7pDAAT', '750P0000006HoSQIA0', '70130000001tcyIAAQ', 'a0BA0000000L2ZCMA0', '00558000001N0KeAAK'];
+    const vectors = [
+      '751D0000000004rIAA',
+      '003D000000Q89kQIAR',
+      '750D00000004SkLIAU',
+      '003x0000004ouM4AAI',
+      '750Kf00000R1wzRIAR',
+      '751Kf000018uaV7IAI',
+      '0015800001ZD7pDAAT',
+      '750P0000006HoSQIA0',
+      '70130000001tcyIAAQ',
+      'a0BA0000000L2ZCMA0',
+      '00558000001N0KeAAK',
+    ];
     for (const id of vectors) assert.equal(to18(id.slice(0, 15)), id);
     assert.equal(idChecksum('00000000000000A'), 'AAQ');
   });
@@ -38,7 +49,18 @@ describe('ids', () => {
   it('generates unique ids with the key prefix from reserved blocks', async () => {
     let next = 1;
     const reservations: number[] = [];
-    const gen = new IdGenerator({ reserveIds: async (_p, count) => { reservations.push(count); const start = next; next += count; return start; } }, 'Lf', 10);
+    const gen = new IdGenerator(
+      {
+        reserveIds: async (_p, count) => {
+          reservations.push(count);
+          const start = next;
+          next += count;
+          return start;
+        },
+      },
+      'Lf',
+      10,
+    );
     const ids = await gen.next('001', 25);
     assert.equal(new Set(ids).size, 25);
     for (const id of ids) {
@@ -47,7 +69,7 @@ describe('ids', () => {
     }
     assert.equal(ids[0], to18('001Lf0000000001'));
     assert.deepEqual(reservations, [25]); // one reservation covers a request larger than a block
-    await gen.next("001", 1);
+    await gen.next('001', 1);
     assert.deepEqual(reservations, [25, 10]);
   });
 });

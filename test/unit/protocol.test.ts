@@ -9,20 +9,34 @@ import { fileURLToPath } from 'node:url';
 import { ProtocolParseError } from '../../src/protocol/errors.js';
 import type { WireFormat } from '../../src/protocol/bulk1/format.js';
 import {
-  parseBatchInfo, parseBatchInfoList, renderBatchInfo, renderBatchInfoList,
+  parseBatchInfo,
+  parseBatchInfoList,
+  renderBatchInfo,
+  renderBatchInfoList,
 } from '../../src/protocol/bulk1/batch-info.js';
 import { parseError, renderError } from '../../src/protocol/bulk1/error.js';
+import { parseJobInfo, parseJobRequest, renderJobInfo, renderJobRequest } from '../../src/protocol/bulk1/job-info.js';
 import {
-  parseJobInfo, parseJobRequest, renderJobInfo, renderJobRequest,
-} from '../../src/protocol/bulk1/job-info.js';
-import {
-  parseResultListJson, parseResultListXml, parseResultsCsv, parseResultsJson, parseResultsXml, renderResultListJson,
-  renderResultListXml, renderResultsCsv, renderResultsJson, renderResultsXml,
+  parseResultListJson,
+  parseResultListXml,
+  parseResultsCsv,
+  parseResultsJson,
+  parseResultsXml,
+  renderResultListJson,
+  renderResultListXml,
+  renderResultsCsv,
+  renderResultsJson,
+  renderResultsXml,
 } from '../../src/protocol/bulk1/results.js';
 import { parseOAuthError, parseOAuthToken, renderOAuthError, renderOAuthToken } from '../../src/protocol/oauth.js';
 import { firstElementText } from '../../src/protocol/read.js';
 import {
-  parseFault, parseLoginRequest, parseLoginResponse, renderFault, renderLoginRequest, renderLoginResponse,
+  parseFault,
+  parseLoginRequest,
+  parseLoginResponse,
+  renderFault,
+  renderLoginRequest,
+  renderLoginResponse,
 } from '../../src/protocol/soap-login.js';
 import { DATALOAD_NS } from '../../src/protocol/xml.js';
 import { parseJobRequest as serverParseJobRequest } from '../../src/api/bulk1/codec.js';
@@ -33,9 +47,15 @@ const goldenDir = join(root, 'test/golden');
 
 // Values for the golden files' placeholders; numbers where the placeholder stands for a JSON number.
 const PLACEHOLDERS: Record<string, string> = {
-  jobId: '750Lf00000A1b2cIAB', batchId: '751Lf00000C3d4eIAB', userId: '005Lf00000E5f6gIAB',
-  recordId: '001Lf00000G7h8iIAB', resultId: '752Lf00000I9j0kIAB', ms: '17', totalProcessingTime: '23',
-  apiActiveProcessingTime: '19', apexProcessingTime: '0',
+  jobId: '750Lf00000A1b2cIAB',
+  batchId: '751Lf00000C3d4eIAB',
+  userId: '005Lf00000E5f6gIAB',
+  recordId: '001Lf00000G7h8iIAB',
+  resultId: '752Lf00000I9j0kIAB',
+  ms: '17',
+  totalProcessingTime: '23',
+  apiActiveProcessingTime: '19',
+  apexProcessingTime: '0',
 };
 const DATES: Record<WireFormat, string> = { xml: '2026-01-02T03:04:05.000Z', json: '2026-01-02T03:04:05.000+0000' };
 
@@ -86,7 +106,7 @@ describe('protocol: golden files round-trip (parse → render → the same bytes
 });
 
 describe('protocol: parsing what clients send', () => {
-  it('reads jsforce\'s job request: declaration after a newline trim, double-spaced namespace, indented fields', () => {
+  it("reads jsforce's job request: declaration after a newline trim, double-spaced namespace, indented fields", () => {
     const jsforce = `<?xml version="1.0" encoding="UTF-8"?>
 <jobInfo  xmlns="${DATALOAD_NS}">
   <operation>upsert</operation>
@@ -95,24 +115,33 @@ describe('protocol: parsing what clients send', () => {
   \n  \n  <contentType>CSV</contentType>
 </jobInfo>`;
     assert.deepEqual(parseJobRequest(jsforce, 'xml'), {
-      operation: 'upsert', object: 'Account', externalIdFieldName: 'Ext__c', contentType: 'CSV',
+      operation: 'upsert',
+      object: 'Account',
+      externalIdFieldName: 'Ext__c',
+      contentType: 'CSV',
     });
-    const close = `<?xml version="1.0" encoding="UTF-8"?>\n  <jobInfo xmlns="${DATALOAD_NS}">\n`
-      + '  <state>Closed</state>\n</jobInfo>';
+    const close =
+      `<?xml version="1.0" encoding="UTF-8"?>\n  <jobInfo xmlns="${DATALOAD_NS}">\n` +
+      '  <state>Closed</state>\n</jobInfo>';
     assert.deepEqual(parseJobRequest(close, 'xml'), { state: 'Closed' });
   });
 
   it('reads a prefixed namespace and any element order', () => {
-    const xml = `<n1:jobInfo xmlns:n1="${DATALOAD_NS}"><n1:contentType>CSV</n1:contentType>`
-      + '<n1:object>Contact</n1:object><n1:operation>insert</n1:operation></n1:jobInfo>';
+    const xml =
+      `<n1:jobInfo xmlns:n1="${DATALOAD_NS}"><n1:contentType>CSV</n1:contentType>` +
+      '<n1:object>Contact</n1:object><n1:operation>insert</n1:operation></n1:jobInfo>';
     assert.deepEqual(parseJobRequest(xml, 'xml'), { contentType: 'CSV', object: 'Contact', operation: 'insert' });
   });
 
-  it('reads Postman\'s JSON job request, keeping JSON scalars as sent', () => {
-    const postman = '{\n    "operation" : "insert",\n    "object" : "Account",\n    "contentType" : "JSON",\n'
-      + '    "concurrencyMode": null\n}';
+  it("reads Postman's JSON job request, keeping JSON scalars as sent", () => {
+    const postman =
+      '{\n    "operation" : "insert",\n    "object" : "Account",\n    "contentType" : "JSON",\n' +
+      '    "concurrencyMode": null\n}';
     assert.deepEqual(parseJobRequest(postman, 'json'), {
-      operation: 'insert', object: 'Account', contentType: 'JSON', concurrencyMode: null,
+      operation: 'insert',
+      object: 'Account',
+      contentType: 'JSON',
+      concurrencyMode: null,
     });
   });
 
@@ -123,12 +152,13 @@ describe('protocol: parsing what clients send', () => {
   });
 
   it('reads a batchInfo in any element order, with a namespace prefix and whitespace around values', () => {
-    const xml = `<?xml version="1.0"?>\n<s:batchInfo xmlns:s="${DATALOAD_NS}">\n<s:state> Failed </s:state>`
-      + '<s:numberRecordsFailed>0</s:numberRecordsFailed><s:id>751x</s:id><s:jobId>750x</s:jobId>'
-      + '<s:stateMessage>InvalidBatch : bad &amp; worse</s:stateMessage><s:createdDate>d1</s:createdDate>'
-      + '<s:systemModstamp>d2</s:systemModstamp><s:numberRecordsProcessed> 4 </s:numberRecordsProcessed>'
-      + '<s:totalProcessingTime>1</s:totalProcessingTime><s:apiActiveProcessingTime>2</s:apiActiveProcessingTime>'
-      + '<s:apexProcessingTime>3</s:apexProcessingTime></s:batchInfo>';
+    const xml =
+      `<?xml version="1.0"?>\n<s:batchInfo xmlns:s="${DATALOAD_NS}">\n<s:state> Failed </s:state>` +
+      '<s:numberRecordsFailed>0</s:numberRecordsFailed><s:id>751x</s:id><s:jobId>750x</s:jobId>' +
+      '<s:stateMessage>InvalidBatch : bad &amp; worse</s:stateMessage><s:createdDate>d1</s:createdDate>' +
+      '<s:systemModstamp>d2</s:systemModstamp><s:numberRecordsProcessed> 4 </s:numberRecordsProcessed>' +
+      '<s:totalProcessingTime>1</s:totalProcessingTime><s:apiActiveProcessingTime>2</s:apiActiveProcessingTime>' +
+      '<s:apexProcessingTime>3</s:apexProcessingTime></s:batchInfo>';
     const info = parseBatchInfo(xml, 'xml');
     assert.equal(info.state, 'Failed');
     assert.equal(info.stateMessage, 'InvalidBatch : bad & worse');
@@ -137,9 +167,10 @@ describe('protocol: parsing what clients send', () => {
   });
 
   it('reads booleans in any case (TRUE, False) and absent ids as null in XML results', () => {
-    const xml = `<results xmlns="${DATALOAD_NS}"><result><success>TRUE</success><created>False</created>`
-      + '<id>001x</id></result><result><success>false</success><created>false</created><errors>'
-      + '<statusCode>X</statusCode><message>m</message></errors></result></results>';
+    const xml =
+      `<results xmlns="${DATALOAD_NS}"><result><success>TRUE</success><created>False</created>` +
+      '<id>001x</id></result><result><success>false</success><created>false</created><errors>' +
+      '<statusCode>X</statusCode><message>m</message></errors></result></results>';
     assert.deepEqual(parseResultsXml(xml), [
       { id: '001x', success: true, created: false, errors: [] },
       { id: null, success: false, created: false, errors: [{ statusCode: 'X', message: 'm', fields: [] }] },
@@ -147,12 +178,16 @@ describe('protocol: parsing what clients send', () => {
   });
 
   it('reads a results CSV error cell with colons in the message, with and without fields', () => {
-    const csv = '"Id","Success","Created","Error"\r\n"","false","false","A:b: c:d:F1,F2 --"\r\n'
-      + '"","false","false","B:say ""hi"":--"\r\n';
-    assert.deepEqual(parseResultsCsv(csv).map((r) => r.errors), [
-      [{ statusCode: 'A', message: 'b: c:d', fields: ['F1', 'F2'] }],
-      [{ statusCode: 'B', message: 'say "hi"', fields: [] }],
-    ]);
+    const csv =
+      '"Id","Success","Created","Error"\r\n"","false","false","A:b: c:d:F1,F2 --"\r\n' +
+      '"","false","false","B:say ""hi"":--"\r\n';
+    assert.deepEqual(
+      parseResultsCsv(csv).map((r) => r.errors),
+      [
+        [{ statusCode: 'A', message: 'b: c:d', fields: ['F1', 'F2'] }],
+        [{ statusCode: 'B', message: 'say "hi"', fields: [] }],
+      ],
+    );
   });
 
   it('round-trips a JSON result list and reads the batchInfoList JSON of no batches', () => {
@@ -160,7 +195,7 @@ describe('protocol: parsing what clients send', () => {
     assert.deepEqual(parseBatchInfoList('{"batchInfo":[]}', 'json'), []);
   });
 
-  it('finds the first element\'s text in a document or a fragment, and nothing in non-XML', () => {
+  it("finds the first element's text in a document or a fragment, and nothing in non-XML", () => {
     assert.equal(firstElementText(golden('jobInfo-open.xml'), 'state'), 'Open');
     assert.equal(firstElementText('<id>a</id><state>x &amp; y</state>', 'state'), 'x & y');
     assert.equal(firstElementText('<a><b><id>deep</id></b></a><id>late</id>', 'id'), 'deep');
@@ -208,18 +243,25 @@ describe('protocol: malformed documents are a ProtocolParseError', () => {
   }
 
   it('the server turns them into InvalidXml (XML) and ClientInputError (JSON) with the same message', () => {
-    assert.throws(() => serverParseJobRequest('<jobInfo>', 'xml'), (err: unknown) =>
-      err instanceof ApiError && err.code === 'InvalidXml' && err.message.startsWith('Failed to parse XML: '));
-    assert.throws(() => serverParseJobRequest('{', 'json'), (err: unknown) =>
-      err instanceof ApiError && err.code === 'ClientInputError' && err.message.startsWith('Failed to parse JSON: '));
+    assert.throws(
+      () => serverParseJobRequest('<jobInfo>', 'xml'),
+      (err: unknown) =>
+        err instanceof ApiError && err.code === 'InvalidXml' && err.message.startsWith('Failed to parse XML: '),
+    );
+    assert.throws(
+      () => serverParseJobRequest('{', 'json'),
+      (err: unknown) =>
+        err instanceof ApiError && err.code === 'ClientInputError' && err.message.startsWith('Failed to parse JSON: '),
+    );
   });
 });
 
 describe('protocol: login documents', () => {
-  it('reads jsforce\'s SOAP login (se: prefixes, no declaration, entities) and writes it back the same', () => {
-    const jsforce = '<se:Envelope xmlns:se="http://schemas.xmlsoap.org/soap/envelope/"><se:Header/><se:Body>'
-      + '<login xmlns="urn:partner.soap.sforce.com"><username>a@b.c</username><password>p&amp;w&lt;d</password>'
-      + '</login></se:Body></se:Envelope>';
+  it("reads jsforce's SOAP login (se: prefixes, no declaration, entities) and writes it back the same", () => {
+    const jsforce =
+      '<se:Envelope xmlns:se="http://schemas.xmlsoap.org/soap/envelope/"><se:Header/><se:Body>' +
+      '<login xmlns="urn:partner.soap.sforce.com"><username>a@b.c</username><password>p&amp;w&lt;d</password>' +
+      '</login></se:Body></se:Envelope>';
     const request = parseLoginRequest(jsforce);
     assert.deepEqual(request, { username: 'a@b.c', password: 'p&w<d' });
     assert.equal(renderLoginRequest(request), jsforce);
@@ -229,9 +271,13 @@ describe('protocol: login documents', () => {
     const response = renderLoginResponse({
       metadataServerUrl: 'http://h:1/services/Soap/m/62.0/00D000000000001',
       serverUrl: 'http://h:1/services/Soap/u/62.0/00D000000000001',
-      sessionId: '00D!s&t', userId: '005000000000001AAA', organizationId: '00D000000000001AAA',
+      sessionId: '00D!s&t',
+      userId: '005000000000001AAA',
+      organizationId: '00D000000000001AAA',
       organizationName: 'A & B',
-      userEmail: 'a@b.c', userFullName: 'Ada <L>', userName: 'a@b.c',
+      userEmail: 'a@b.c',
+      userFullName: 'Ada <L>',
+      userName: 'a@b.c',
     });
     assert.equal(renderLoginResponse(parseLoginResponse(response)), response);
     const fault = renderFault({ exceptionCode: 'INVALID_LOGIN', exceptionMessage: 'Invalid "username"' });
@@ -240,16 +286,22 @@ describe('protocol: login documents', () => {
   });
 
   it('reads a fault without a LoginFault detail from its faultcode', () => {
-    const fault = '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>'
-      + '<soapenv:Fault><faultcode>sf:INVALID_SESSION_ID</faultcode><faultstring>bad</faultstring></soapenv:Fault>'
-      + '</soapenv:Body></soapenv:Envelope>';
+    const fault =
+      '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>' +
+      '<soapenv:Fault><faultcode>sf:INVALID_SESSION_ID</faultcode><faultstring>bad</faultstring></soapenv:Fault>' +
+      '</soapenv:Body></soapenv:Envelope>';
     assert.deepEqual(parseFault(fault), { exceptionCode: 'INVALID_SESSION_ID', exceptionMessage: 'bad' });
   });
 
   it('round-trips the OAuth token response and error', () => {
     const token = renderOAuthToken({
-      access_token: '00D!x', instance_url: 'http://h:1', id: 'http://h:1/id/00D/005', token_type: 'Bearer',
-      issued_at: '1700000000000', signature: 'c2ln', scope: 'api',
+      access_token: '00D!x',
+      instance_url: 'http://h:1',
+      id: 'http://h:1/id/00D/005',
+      token_type: 'Bearer',
+      issued_at: '1700000000000',
+      signature: 'c2ln',
+      scope: 'api',
     });
     assert.equal(renderOAuthToken(parseOAuthToken(token)), token);
     const error = '{"error":"invalid_grant","error_description":"authentication failure"}';

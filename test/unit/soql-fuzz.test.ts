@@ -32,10 +32,66 @@ const int = (n: number) => Math.floor(rnd() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
 
 const ATOMS = [
-  "'", "\\", '"', '--', ';', '/*', '*/', '%', '_', "'); DROP TABLE Account; --", "' OR '1'='1", '" OR 1=1 --', '\u0000', 'é', 'ß', '😀',
-  '中文', '\u202e', '\u00a0', ' ', '\t', '\n', '\r', 'a', 'B', 'z', '0', '?', '?1', ':1', '$1', '@p', 'OR', 'AND', 'NOT', ')', '(', ',',
-  'NULL', 'null', 'SELECT', 'FROM', '\\n', "\\'", '\\\\', '\\%', '\\u0041', '`', '[', ']', '{', '}', 'LIMIT', 'x', 'Acme', 'acme',
-  'UNION SELECT * FROM lf_private', '\uFFFD', '\b', '\f',
+  "'",
+  '\\',
+  '"',
+  '--',
+  ';',
+  '/*',
+  '*/',
+  '%',
+  '_',
+  "'); DROP TABLE Account; --",
+  "' OR '1'='1",
+  '" OR 1=1 --',
+  '\u0000',
+  'é',
+  'ß',
+  '😀',
+  '中文',
+  '\u202e',
+  '\u00a0',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  'a',
+  'B',
+  'z',
+  '0',
+  '?',
+  '?1',
+  ':1',
+  '$1',
+  '@p',
+  'OR',
+  'AND',
+  'NOT',
+  ')',
+  '(',
+  ',',
+  'NULL',
+  'null',
+  'SELECT',
+  'FROM',
+  '\\n',
+  "\\'",
+  '\\\\',
+  '\\%',
+  '\\u0041',
+  '`',
+  '[',
+  ']',
+  '{',
+  '}',
+  'LIMIT',
+  'x',
+  'Acme',
+  'acme',
+  'UNION SELECT * FROM lf_private',
+  '\uFFFD',
+  '\b',
+  '\f',
 ];
 function randomString(): string {
   let s = '';
@@ -44,11 +100,21 @@ function randomString(): string {
   return s;
 }
 
-const SOQL_ESCAPES: Record<string, string> = { '\\': '\\\\', "'": "\\'", '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+const SOQL_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  "'": "\\'",
+  '"': '\\"',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
 /** A SOQL string literal whose value is exactly `s`. */
 const soqlString = (s: string) => `'${s.replace(/[\\'"\n\r\t\b\f]/g, (c) => SOQL_ESCAPES[c])}'`;
 /** A LIKE literal that matches exactly `s` (wildcards escaped). */
-const likeExact = (s: string) => `'${s.replace(/[\\'"\n\r\t\b\f]/g, (c) => SOQL_ESCAPES[c]).replace(/[%_]/g, (c) => `\\${c}`)}'`;
+const likeExact = (s: string) =>
+  `'${s.replace(/[\\'"\n\r\t\b\f]/g, (c) => SOQL_ESCAPES[c]).replace(/[%_]/g, (c) => `\\${c}`)}'`;
 
 function randomNumberText(): string {
   return pick([
@@ -56,7 +122,25 @@ function randomNumberText(): string {
     () => `${int(100)}.${int(100)}`,
     () => `-${int(10)}.${int(1000)}`,
     () => '9'.repeat(1 + int(25)),
-    () => pick(['0', '-0', '007', '1e3', '0x10', '.5', '5.', '1.2.3', '--1', '+1', 'NaN', 'Infinity', '1_000', "'1'", '1;', '1/*']),
+    () =>
+      pick([
+        '0',
+        '-0',
+        '007',
+        '1e3',
+        '0x10',
+        '.5',
+        '5.',
+        '1.2.3',
+        '--1',
+        '+1',
+        'NaN',
+        'Infinity',
+        '1_000',
+        "'1'",
+        '1;',
+        '1/*',
+      ]),
   ])();
 }
 function randomDateText(): string {
@@ -75,10 +159,51 @@ function randomIdText(ids: readonly string[]): string {
   ])();
 }
 
-const FIELD_NAMES = ['Id', 'Name', 'Site', 'Phone', 'Industry', 'NumberOfEmployees', 'AnnualRevenue', 'CreatedDate', 'IsDeleted', 'OwnerId', 'ParentId',
-  'Owner.Name', 'Parent.Name', 'Parent.Parent.Owner.Username', 'CreatedBy.Name', 'External_Id__c', 'Description'];
-const JUNK_IDENTS = ['Nmae', 'Name__c', 'Name"', '"Name"', 'Name--', 'Name;', '[Name]', 'Name/**/', 'Na me', 'Nåme', 'Name)', 'Name.', '.Name',
-  'Owner..Name', 'Owner.Bogus', 'Bogus.Name', 't0', 'sqlite_master', 'lf_private.secret', 'Id"--', 'Id,(SELECT', "Name'", 'Name\u0000', 'Name\\'];
+const FIELD_NAMES = [
+  'Id',
+  'Name',
+  'Site',
+  'Phone',
+  'Industry',
+  'NumberOfEmployees',
+  'AnnualRevenue',
+  'CreatedDate',
+  'IsDeleted',
+  'OwnerId',
+  'ParentId',
+  'Owner.Name',
+  'Parent.Name',
+  'Parent.Parent.Owner.Username',
+  'CreatedBy.Name',
+  'External_Id__c',
+  'Description',
+];
+const JUNK_IDENTS = [
+  'Nmae',
+  'Name__c',
+  'Name"',
+  '"Name"',
+  'Name--',
+  'Name;',
+  '[Name]',
+  'Name/**/',
+  'Na me',
+  'Nåme',
+  'Name)',
+  'Name.',
+  '.Name',
+  'Owner..Name',
+  'Owner.Bogus',
+  'Bogus.Name',
+  't0',
+  'sqlite_master',
+  'lf_private.secret',
+  'Id"--',
+  'Id,(SELECT',
+  "Name'",
+  'Name\u0000',
+  'Name\\',
+];
 function randomCase(s: string): string {
   return [...s].map((c) => (rnd() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('');
 }
@@ -92,17 +217,19 @@ function randomIdent(): string {
 // Two orgs in one SQLite file: the default org (plain table names) and a second one (prefixed tables).
 const ORG_A = '00DLf0000000001AAA';
 const ORG_B = '00DLf0000000002AAA';
-const CUSTOM = [{
-  object: {
-    name: 'Gadget__c',
-    fields: [
-      { name: 'Tags__c', type: 'multipicklist', values: ['Red', 'Green', 'Blue'] },
-      { name: 'Account__c', type: 'lookup', referenceTo: 'Account' },
-      { name: 'Made__c', type: 'date' },
-    ],
+const CUSTOM = [
+  {
+    object: {
+      name: 'Gadget__c',
+      fields: [
+        { name: 'Tags__c', type: 'multipicklist', values: ['Red', 'Green', 'Blue'] },
+        { name: 'Account__c', type: 'lookup', referenceTo: 'Account' },
+        { name: 'Made__c', type: 'date' },
+      ],
+    },
+    keyPrefix: 'a00',
   },
-  keyPrefix: 'a00',
-}];
+];
 const schemas = {
   A: new OrgSchema(ORG_A, true, buildShapes(CUSTOM), 1),
   B: new OrgSchema(ORG_B, false, buildShapes(CUSTOM), 1),
@@ -135,25 +262,41 @@ function seed(): void {
       allIds[org].add(id);
     };
     const user = makeId('005', org, 1);
-    db.prepare(`INSERT INTO ${quoteIdent(table('User'))} ("Id", "IsDeleted", "Username", "LastName", "Name") VALUES (?, 0, ?, ?, ?)`).run(user, `u@${org}`, org, `User ${org}`);
+    db.prepare(
+      `INSERT INTO ${quoteIdent(table('User'))} ("Id", "IsDeleted", "Username", "LastName", "Name") VALUES (?, 0, ?, ?, ?)`,
+    ).run(user, `u@${org}`, org, `User ${org}`);
     put('User', user);
-    const acct = db.prepare(`INSERT INTO ${quoteIdent(table('Account'))} ("Id", "IsDeleted", "Name", "Site", "NumberOfEmployees", "OwnerId", "ParentId", "CreatedDate")
+    const acct =
+      db.prepare(`INSERT INTO ${quoteIdent(table('Account'))} ("Id", "IsDeleted", "Name", "Site", "NumberOfEmployees", "OwnerId", "ParentId", "CreatedDate")
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     const accountIds: string[] = [];
     pool.forEach((name, i) => {
       const id = makeId('001', org, i + 1);
-      acct.run(id, i % 13 === 12 ? 1 : 0, name, pick(pool), int(100), user, accountIds.length ? pick(accountIds) : null, '2024-05-1' + (i % 6) + 'T10:00:00.000Z');
+      acct.run(
+        id,
+        i % 13 === 12 ? 1 : 0,
+        name,
+        pick(pool),
+        int(100),
+        user,
+        accountIds.length ? pick(accountIds) : null,
+        '2024-05-1' + (i % 6) + 'T10:00:00.000Z',
+      );
       if (i % 13 !== 12) namedAccount[org].set(name, id);
       accountIds.push(id);
       put('Account', id);
     });
-    const contact = db.prepare(`INSERT INTO ${quoteIdent(table('Contact'))} ("Id", "IsDeleted", "LastName", "AccountId", "OwnerId") VALUES (?, 0, ?, ?, ?)`);
+    const contact = db.prepare(
+      `INSERT INTO ${quoteIdent(table('Contact'))} ("Id", "IsDeleted", "LastName", "AccountId", "OwnerId") VALUES (?, 0, ?, ?, ?)`,
+    );
     pool.forEach((name, i) => {
       const id = makeId('003', org, i + 1);
       contact.run(id, name, pick(accountIds), user);
       put('Contact', id);
     });
-    const gadget = db.prepare(`INSERT INTO ${quoteIdent(table('Gadget__c'))} ("Id", "IsDeleted", "Name", "Tags__c", "Account__c", "Made__c") VALUES (?, 0, ?, ?, ?, ?)`);
+    const gadget = db.prepare(
+      `INSERT INTO ${quoteIdent(table('Gadget__c'))} ("Id", "IsDeleted", "Name", "Tags__c", "Account__c", "Made__c") VALUES (?, 0, ?, ?, ?, ?)`,
+    );
     for (let i = 0; i < 40; i++) {
       const id = makeId('a00', org, i + 1);
       const tags = [pick(['Red', 'Green', 'Blue', pick(pool)]), pick(['Red', 'Green', 'Blue', pick(pool)])].join(';');
@@ -182,7 +325,12 @@ function inList(values: string[]): [string, string] {
 
 function tagsPlaceholder(value: string): string {
   // INCLUDES splits each value at ';' (a set that must all be present): the placeholder keeps the set sizes.
-  return value.split(';').map((x) => x.trim()).filter(Boolean).map(() => 'x').join(';');
+  return value
+    .split(';')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map(() => 'x')
+    .join(';');
 }
 
 function randomCase_(): Case {
@@ -192,52 +340,104 @@ function randomCase_(): Case {
   switch (r) {
     case 0: {
       const v = rnd() < 0.5 ? pick(pool) : s;
-      return { kind: 'string =', soql: `SELECT Id, Name FROM Account WHERE Name = ${soqlString(v)}`, placeholder: `SELECT Id, Name FROM Account WHERE Name = 'x'`, mustReturnNamed: v };
+      return {
+        kind: 'string =',
+        soql: `SELECT Id, Name FROM Account WHERE Name = ${soqlString(v)}`,
+        placeholder: `SELECT Id, Name FROM Account WHERE Name = 'x'`,
+        mustReturnNamed: v,
+      };
     }
     case 1:
-      return { kind: 'string != and <', soql: `SELECT Id FROM Account WHERE Site != ${soqlString(s)} AND (Name < ${soqlString(t)} OR Name >= ${soqlString(s)})`,
-        placeholder: `SELECT Id FROM Account WHERE Site != 'x' AND (Name < 'x' OR Name >= 'x')` };
+      return {
+        kind: 'string != and <',
+        soql: `SELECT Id FROM Account WHERE Site != ${soqlString(s)} AND (Name < ${soqlString(t)} OR Name >= ${soqlString(s)})`,
+        placeholder: `SELECT Id FROM Account WHERE Site != 'x' AND (Name < 'x' OR Name >= 'x')`,
+      };
     case 2:
-      return { kind: 'LIKE pattern', soql: `SELECT Id, Site FROM Account WHERE NOT Name LIKE ${soqlString(s)}`, placeholder: `SELECT Id, Site FROM Account WHERE NOT Name LIKE 'x'` };
+      return {
+        kind: 'LIKE pattern',
+        soql: `SELECT Id, Site FROM Account WHERE NOT Name LIKE ${soqlString(s)}`,
+        placeholder: `SELECT Id, Site FROM Account WHERE NOT Name LIKE 'x'`,
+      };
     case 3: {
       const v = rnd() < 0.5 ? pick(pool) : s;
-      return { kind: 'LIKE exact', soql: `SELECT Id FROM Account WHERE Name LIKE ${likeExact(v)}`, placeholder: `SELECT Id FROM Account WHERE Name LIKE 'x'`, mustReturnNamed: v };
+      return {
+        kind: 'LIKE exact',
+        soql: `SELECT Id FROM Account WHERE Name LIKE ${likeExact(v)}`,
+        placeholder: `SELECT Id FROM Account WHERE Name LIKE 'x'`,
+        mustReturnNamed: v,
+      };
     }
     case 4: {
       const values = Array.from({ length: 1 + int(5) }, () => (rnd() < 0.5 ? pick(pool) : randomString()));
       const [list, placeholder] = inList(values);
       const negate = rnd() < 0.4 ? 'NOT IN' : 'IN';
-      return { kind: `string ${negate}`, soql: `SELECT Id, Name FROM Account WHERE Name ${negate} (${list})`, placeholder: `SELECT Id, Name FROM Account WHERE Name ${negate} (${placeholder})`, mustReturnNamed: negate === 'IN' ? values[0] : undefined };
+      return {
+        kind: `string ${negate}`,
+        soql: `SELECT Id, Name FROM Account WHERE Name ${negate} (${list})`,
+        placeholder: `SELECT Id, Name FROM Account WHERE Name ${negate} (${placeholder})`,
+        mustReturnNamed: negate === 'IN' ? values[0] : undefined,
+      };
     }
     case 5: {
-      const values = Array.from({ length: 1 + int(3) }, () => pick(['Red', 'Green', 'Blue', 'Red;Blue', pick(pool), s]));
+      const values = Array.from({ length: 1 + int(3) }, () =>
+        pick(['Red', 'Green', 'Blue', 'Red;Blue', pick(pool), s]),
+      );
       const op = rnd() < 0.5 ? 'INCLUDES' : 'EXCLUDES';
-      return { kind: op, soql: `SELECT Id, Tags__c FROM Gadget__c WHERE Tags__c ${op} (${values.map(soqlString).join(', ')})`,
-        placeholder: `SELECT Id, Tags__c FROM Gadget__c WHERE Tags__c ${op} (${values.map((v) => `'${tagsPlaceholder(v)}'`).join(', ')})` };
+      return {
+        kind: op,
+        soql: `SELECT Id, Tags__c FROM Gadget__c WHERE Tags__c ${op} (${values.map(soqlString).join(', ')})`,
+        placeholder: `SELECT Id, Tags__c FROM Gadget__c WHERE Tags__c ${op} (${values.map((v) => `'${tagsPlaceholder(v)}'`).join(', ')})`,
+      };
     }
     case 6:
-      return { kind: 'semi-join', soql: `SELECT Id, Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE LastName = ${soqlString(s)}) AND Site != ${soqlString(t)}`,
-        placeholder: `SELECT Id, Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE LastName = 'x') AND Site != 'x'` };
+      return {
+        kind: 'semi-join',
+        soql: `SELECT Id, Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE LastName = ${soqlString(s)}) AND Site != ${soqlString(t)}`,
+        placeholder: `SELECT Id, Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE LastName = 'x') AND Site != 'x'`,
+      };
     case 7:
-      return { kind: 'anti-join', soql: `SELECT Id FROM Gadget__c WHERE Account__c NOT IN (SELECT Id FROM Account WHERE Name LIKE ${soqlString(s)})`,
-        placeholder: `SELECT Id FROM Gadget__c WHERE Account__c NOT IN (SELECT Id FROM Account WHERE Name LIKE 'x')` };
+      return {
+        kind: 'anti-join',
+        soql: `SELECT Id FROM Gadget__c WHERE Account__c NOT IN (SELECT Id FROM Account WHERE Name LIKE ${soqlString(s)})`,
+        placeholder: `SELECT Id FROM Gadget__c WHERE Account__c NOT IN (SELECT Id FROM Account WHERE Name LIKE 'x')`,
+      };
     case 8:
-      return { kind: 'id', soql: `SELECT Id FROM Contact WHERE Id = ${soqlString(randomIdText([...allIds.A, ...allIds.B]))} OR AccountId = ${soqlString(randomIdText([...allIds.A, ...allIds.B]))}`,
-        placeholder: `SELECT Id FROM Contact WHERE Id = 'x' OR AccountId = 'x'` };
+      return {
+        kind: 'id',
+        soql: `SELECT Id FROM Contact WHERE Id = ${soqlString(randomIdText([...allIds.A, ...allIds.B]))} OR AccountId = ${soqlString(randomIdText([...allIds.A, ...allIds.B]))}`,
+        placeholder: `SELECT Id FROM Contact WHERE Id = 'x' OR AccountId = 'x'`,
+      };
     case 9:
-      return { kind: 'number', soql: `SELECT Id FROM Account WHERE NumberOfEmployees > ${randomNumberText()} AND AnnualRevenue != ${randomNumberText()}`,
-        placeholder: 'SELECT Id FROM Account WHERE NumberOfEmployees > 1 AND AnnualRevenue != 1' };
+      return {
+        kind: 'number',
+        soql: `SELECT Id FROM Account WHERE NumberOfEmployees > ${randomNumberText()} AND AnnualRevenue != ${randomNumberText()}`,
+        placeholder: 'SELECT Id FROM Account WHERE NumberOfEmployees > 1 AND AnnualRevenue != 1',
+      };
     case 10:
-      return { kind: 'LIMIT', soql: `SELECT Id FROM Account WHERE Name != ${soqlString(s)} LIMIT ${pick([String(int(100)), '9'.repeat(1 + int(22)), '0', '-1', '1.5', "'3'"])}`,
-        placeholder: `SELECT Id FROM Account WHERE Name != 'x' LIMIT 1` };
+      return {
+        kind: 'LIMIT',
+        soql: `SELECT Id FROM Account WHERE Name != ${soqlString(s)} LIMIT ${pick([String(int(100)), '9'.repeat(1 + int(22)), '0', '-1', '1.5', "'3'"])}`,
+        placeholder: `SELECT Id FROM Account WHERE Name != 'x' LIMIT 1`,
+      };
     case 11:
-      return { kind: 'date', soql: `SELECT Id FROM Gadget__c WHERE Made__c >= ${randomDateText()} OR Made__c = ${pick(['TODAY', 'THIS_MONTH', 'LAST_YEAR'])}`,
-        placeholder: 'SELECT Id FROM Gadget__c WHERE Made__c >= 2000-01-01 OR Made__c = TODAY' };
+      return {
+        kind: 'date',
+        soql: `SELECT Id FROM Gadget__c WHERE Made__c >= ${randomDateText()} OR Made__c = ${pick(['TODAY', 'THIS_MONTH', 'LAST_YEAR'])}`,
+        placeholder: 'SELECT Id FROM Gadget__c WHERE Made__c >= 2000-01-01 OR Made__c = TODAY',
+      };
     case 12:
-      return { kind: 'date literal n', soql: `SELECT Id FROM Account WHERE CreatedDate = ${pick(['LAST_N_DAYS', 'NEXT_N_DAYS', 'N_DAYS_AGO', 'LAST_N_MONTHS', 'NEXT_N_YEARS', 'LAST_N_WEEKS'])}:${pick([String(int(400)), '9'.repeat(1 + int(15)), '0'])}`,
-        placeholder: 'SELECT Id FROM Account WHERE CreatedDate = LAST_N_DAYS:1' };
+      return {
+        kind: 'date literal n',
+        soql: `SELECT Id FROM Account WHERE CreatedDate = ${pick(['LAST_N_DAYS', 'NEXT_N_DAYS', 'N_DAYS_AGO', 'LAST_N_MONTHS', 'NEXT_N_YEARS', 'LAST_N_WEEKS'])}:${pick([String(int(400)), '9'.repeat(1 + int(15)), '0'])}`,
+        placeholder: 'SELECT Id FROM Account WHERE CreatedDate = LAST_N_DAYS:1',
+      };
     case 13:
-      return { kind: 'boolean', soql: `SELECT Id FROM Contact WHERE DoNotCall = ${pick(['true', 'FALSE', 'tRuE', "'true'", '1', 'yes', 'TRUE--'])}`, placeholder: 'SELECT Id FROM Contact WHERE DoNotCall = true' };
+      return {
+        kind: 'boolean',
+        soql: `SELECT Id FROM Contact WHERE DoNotCall = ${pick(['true', 'FALSE', 'tRuE', "'true'", '1', 'yes', 'TRUE--'])}`,
+        placeholder: 'SELECT Id FROM Contact WHERE DoNotCall = true',
+      };
     case 14:
       // A naive client that pastes a value into quotes without escaping: may change the SOQL, never the SQL's tables.
       return { kind: 'unescaped', soql: `SELECT Id, Name FROM Account WHERE Name = '${s}' AND Site != '${t}'` };
@@ -245,7 +445,11 @@ function randomCase_(): Case {
       const a = randomIdent();
       const b = randomIdent();
       const c = randomIdent();
-      return { kind: 'identifier', soql: `SELECT Id, ${a} FROM Account WHERE ${b} != null ORDER BY ${c} DESC`, placeholder: `IDENT|${a}|${b}|${c}` };
+      return {
+        kind: 'identifier',
+        soql: `SELECT Id, ${a} FROM Account WHERE ${b} != null ORDER BY ${c} DESC`,
+        placeholder: `IDENT|${a}|${b}|${c}`,
+      };
     }
   }
 }
@@ -284,7 +488,17 @@ interface Findings {
   execErrors: string[];
   roundTrip: string[];
 }
-const findings: Findings = { cases: 0, accepted: new Map(), total: new Map(), crashes: [], shape: [], foreignTables: [], foreignRows: [], execErrors: [], roundTrip: [] };
+const findings: Findings = {
+  cases: 0,
+  accepted: new Map(),
+  total: new Map(),
+  crashes: [],
+  shape: [],
+  foreignTables: [],
+  foreignRows: [],
+  execErrors: [],
+  roundTrip: [],
+};
 const show = (s: string) => JSON.stringify(s);
 
 function runCase(c: Case): void {
@@ -294,7 +508,8 @@ function runCase(c: Case): void {
     try {
       compiled = compile(org, c.soql);
     } catch (err) {
-      if (!(err instanceof SoqlError)) findings.crashes.push(`${show(c.soql)} → ${(err as Error)?.name}: ${(err as Error)?.message}`);
+      if (!(err instanceof SoqlError))
+        findings.crashes.push(`${show(c.soql)} → ${(err as Error)?.name}: ${(err as Error)?.message}`);
       continue;
     }
     if (org === 'A') findings.accepted.set(c.kind, (findings.accepted.get(c.kind) ?? 0) + 1);
@@ -305,8 +520,12 @@ function runCase(c: Case): void {
       const names = [a, b, cc].map((x) => canonicalPath(org, 'Account', x));
       if (names.some((n) => n === undefined)) findings.shape.push(`accepted unknown identifier: ${show(c.soql)}`);
       else {
-        const expected = compile(org, `SELECT Id, ${names[0]} FROM Account WHERE ${names[1]} != null ORDER BY ${names[2]} DESC`);
-        if (expected.sql !== compiled.sql) findings.shape.push(`${show(c.soql)}\n   got ${compiled.sql}\n  want ${expected.sql}`);
+        const expected = compile(
+          org,
+          `SELECT Id, ${names[0]} FROM Account WHERE ${names[1]} != null ORDER BY ${names[2]} DESC`,
+        );
+        if (expected.sql !== compiled.sql)
+          findings.shape.push(`${show(c.soql)}\n   got ${compiled.sql}\n  want ${expected.sql}`);
       }
     } else if (c.placeholder) {
       let expected: CompiledQuery | undefined;
@@ -316,7 +535,9 @@ function runCase(c: Case): void {
         findings.shape.push(`placeholder refused (test bug): ${c.placeholder}: ${(err as Error).message}`);
       }
       if (expected && (expected.sql !== compiled.sql || expected.params.length !== compiled.params.length)) {
-        findings.shape.push(`${show(c.soql)}\n   got ${compiled.sql} ${JSON.stringify(compiled.params)}\n  want ${expected.sql} ${JSON.stringify(expected.params)}`);
+        findings.shape.push(
+          `${show(c.soql)}\n   got ${compiled.sql} ${JSON.stringify(compiled.params)}\n  want ${expected.sql} ${JSON.stringify(expected.params)}`,
+        );
       }
     }
 
@@ -332,7 +553,8 @@ function runCase(c: Case): void {
     }
     if (pg && c.placeholder && !c.placeholder.startsWith('IDENT|') && !c.soql.includes('\u0000')) {
       const expected = compile(org, c.placeholder, 'postgres');
-      if (expected.sql !== pg.sql || expected.params.length !== pg.params.length) findings.shape.push(`postgres: ${show(c.soql)}\n   got ${pg.sql}\n  want ${expected.sql}`);
+      if (expected.sql !== pg.sql || expected.params.length !== pg.params.length)
+        findings.shape.push(`postgres: ${show(c.soql)}\n   got ${pg.sql}\n  want ${expected.sql}`);
     }
 
     // 2. Only this org's tables.
@@ -345,9 +567,14 @@ function runCase(c: Case): void {
     // 3. Run it: only this org's rows of the queried object, and parents from this org.
     let rows: unknown[][];
     try {
-      rows = db.prepare(compiled.sql).raw(true).all(...compiled.params) as unknown[][];
+      rows = db
+        .prepare(compiled.sql)
+        .raw(true)
+        .all(...compiled.params) as unknown[][];
     } catch (err) {
-      findings.execErrors.push(`${org}: ${show(c.soql)} → ${(err as Error).message}\n   ${compiled.sql} ${JSON.stringify(compiled.params)}`);
+      findings.execErrors.push(
+        `${org}: ${show(c.soql)} → ${(err as Error).message}\n   ${compiled.sql} ${JSON.stringify(compiled.params)}`,
+      );
       continue;
     }
     const object = /^SELECT .*? FROM (Account|Contact|Gadget__c)(?: |$)/s.exec(c.soql)?.[1];
@@ -357,16 +584,20 @@ function runCase(c: Case): void {
       if (!ownRows.has(id)) findings.foreignRows.push(`${org}: row ${id} for ${show(c.soql)}`);
       for (const index of compiled.layout.parentIdIndex.values()) {
         const parent = row[index];
-        if (parent !== null && !allIds[org].has(parent as string)) findings.foreignRows.push(`${org}: parent ${String(parent)} for ${show(c.soql)}`);
+        if (parent !== null && !allIds[org].has(parent as string))
+          findings.foreignRows.push(`${org}: parent ${String(parent)} for ${show(c.soql)}`);
       }
-      if (row.some((v) => v === 'do not leak')) findings.foreignRows.push(`${org}: lf_private leaked for ${show(c.soql)}`);
+      if (row.some((v) => v === 'do not leak'))
+        findings.foreignRows.push(`${org}: lf_private leaked for ${show(c.soql)}`);
     }
 
     // 4. Values round-trip: the row whose Name is exactly the value comes back.
     if (c.mustReturnNamed !== undefined) {
       const want = namedAccount[org].get(c.mustReturnNamed);
       if (want && !rows.some((r) => r[compiled.layout.rootIdIndex] === want)) {
-        findings.roundTrip.push(`${c.kind}: ${show(c.soql)} did not return the row named ${show(c.mustReturnNamed)}; params ${JSON.stringify(compiled.params)}`);
+        findings.roundTrip.push(
+          `${c.kind}: ${show(c.soql)} did not return the row named ${show(c.mustReturnNamed)}; params ${JSON.stringify(compiled.params)}`,
+        );
       }
     }
   }
@@ -385,8 +616,18 @@ before(() => {
   seed();
   // Every stored name, escaped, must find its own row (fixed cases ahead of the random ones).
   for (const name of pool) {
-    runCase({ kind: 'string =', soql: `SELECT Id, Name FROM Account WHERE Name = ${soqlString(name)}`, placeholder: `SELECT Id, Name FROM Account WHERE Name = 'x'`, mustReturnNamed: name });
-    runCase({ kind: 'LIKE exact', soql: `SELECT Id FROM Account WHERE Name LIKE ${likeExact(name)}`, placeholder: `SELECT Id FROM Account WHERE Name LIKE 'x'`, mustReturnNamed: name });
+    runCase({
+      kind: 'string =',
+      soql: `SELECT Id, Name FROM Account WHERE Name = ${soqlString(name)}`,
+      placeholder: `SELECT Id, Name FROM Account WHERE Name = 'x'`,
+      mustReturnNamed: name,
+    });
+    runCase({
+      kind: 'LIKE exact',
+      soql: `SELECT Id FROM Account WHERE Name LIKE ${likeExact(name)}`,
+      placeholder: `SELECT Id FROM Account WHERE Name LIKE 'x'`,
+      mustReturnNamed: name,
+    });
   }
   for (let i = 0; i < CASES; i++) runCase(randomCase_());
   findings.cases = CASES + 2 * pool.length;
@@ -404,7 +645,11 @@ describe(`SOQL fuzz (seed ${SEED.toString(16)}, ${CASES} random cases × 2 orgs)
   });
 
   it('accepts enough of the generated queries of every kind for the properties to mean something', (t) => {
-    t.diagnostic([...findings.total].map(([kind, total]) => `${kind}: ${findings.accepted.get(kind) ?? 0}/${total} accepted`).join('; '));
+    t.diagnostic(
+      [...findings.total]
+        .map(([kind, total]) => `${kind}: ${findings.accepted.get(kind) ?? 0}/${total} accepted`)
+        .join('; '),
+    );
     for (const [kind, total] of findings.total) {
       const accepted = findings.accepted.get(kind) ?? 0;
       assert.ok(accepted >= Math.min(10, total / 10), `${kind}: only ${accepted} of ${total} accepted`);

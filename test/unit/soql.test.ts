@@ -17,15 +17,20 @@ const schema = standardSchema(ORG, true);
 /** Wednesday 2024-05-15 12:00 UTC. */
 const NOW = Date.UTC(2024, 4, 15, 12, 0, 0);
 
-const bulk = (soql: string, now = NOW): CheckedQuery => checkSoql(soql, schema, { surface: 'bulk', includeDeleted: false, now });
-const restQ = (soql: string): CheckedQuery => checkSoql(soql, schema, { surface: 'rest', includeDeleted: false, now: NOW });
+const bulk = (soql: string, now = NOW): CheckedQuery =>
+  checkSoql(soql, schema, { surface: 'bulk', includeDeleted: false, now });
+const restQ = (soql: string): CheckedQuery =>
+  checkSoql(soql, schema, { surface: 'rest', includeDeleted: false, now: NOW });
 
 /** The SoqlError a query raises (fails the test when it is accepted or throws anything else). */
 function errorOf(soql: string, surface: CheckOptions['surface'] = 'bulk'): SoqlError {
   try {
     checkSoql(soql, schema, { surface, includeDeleted: false, now: NOW });
   } catch (err) {
-    assert.ok(err instanceof SoqlError, `expected a SoqlError for ${soql}, got ${(err as Error)?.stack ?? String(err)}`);
+    assert.ok(
+      err instanceof SoqlError,
+      `expected a SoqlError for ${soql}, got ${(err as Error)?.stack ?? String(err)}`,
+    );
     return err;
   }
   assert.fail(`accepted: ${soql}`);
@@ -68,27 +73,46 @@ function columnOf(text: string, needle: string, nth = 0): number {
 }
 
 /** Salesforce's caret block (`ERROR at Row:1:Column:c`) for a single-line query. */
-const caretBlock = (soql: string, column: number, text: string) => `\n${soql}\n${' '.repeat(column - 1)}^\nERROR at Row:1:Column:${column}\n${text}`;
+const caretBlock = (soql: string, column: number, text: string) =>
+  `\n${soql}\n${' '.repeat(column - 1)}^\nERROR at Row:1:Column:${column}\n${text}`;
 
-const NO_SUCH_COLUMN_TAIL = "If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.";
+const NO_SUCH_COLUMN_TAIL =
+  "If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.";
 
-describe('SOQL: the WHERE tree rebuilt from the parser chain (@jetstreamapp/soql-parser-js\'s flat WHERE)', () => {
+describe("SOQL: the WHERE tree rebuilt from the parser chain (@jetstreamapp/soql-parser-js's flat WHERE)", () => {
   const cases: [string, string, string][] = [
-    ['Contact', "(Email != null AND NOT Name LIKE 'A%') OR Account.Industry IN ('Tech','Energy')",
-      '((Email != null AND NOT(Name LIKE "A%")) OR Account.Industry IN ["Tech","Energy"])'],
+    [
+      'Contact',
+      "(Email != null AND NOT Name LIKE 'A%') OR Account.Industry IN ('Tech','Energy')",
+      '((Email != null AND NOT(Name LIKE "A%")) OR Account.Industry IN ["Tech","Energy"])',
+    ],
     ['Account', "NOT (Name = 'a' OR Name = 'b')", 'NOT((Name = "a" OR Name = "b"))'],
-    ['Account', "((NumberOfEmployees = 1 OR AnnualRevenue = 2) AND Name = 'c') OR Site = 'd'",
-      '(((NumberOfEmployees = 1 OR AnnualRevenue = 2) AND Name = "c") OR Site = "d")'],
-    ['Account', "Name NOT IN ('a') AND (NOT (Type = 'b' OR Type = 'c'))", '(Name NOT IN ["a"] AND NOT((Type = "b" OR Type = "c")))'],
+    [
+      'Account',
+      "((NumberOfEmployees = 1 OR AnnualRevenue = 2) AND Name = 'c') OR Site = 'd'",
+      '(((NumberOfEmployees = 1 OR AnnualRevenue = 2) AND Name = "c") OR Site = "d")',
+    ],
+    [
+      'Account',
+      "Name NOT IN ('a') AND (NOT (Type = 'b' OR Type = 'c'))",
+      '(Name NOT IN ["a"] AND NOT((Type = "b" OR Type = "c")))',
+    ],
     ['Account', "(NOT Name = 'a') AND Type = 'b'", '(NOT(Name = "a") AND Type = "b")'],
     ['Account', "NOT Name = 'a' AND Type = 'b'", '(NOT(Name = "a") AND Type = "b")'],
     ['Account', "NOT (NOT (Name = 'a'))", 'NOT(NOT(Name = "a"))'],
     ['Account', "((Name = 'a'))", 'Name = "a"'],
     ['Account', "Name = 'a' AND Type = 'b' AND Site = 'c'", '(Name = "a" AND Type = "b" AND Site = "c")'],
     ['Account', "Name = 'a' OR Type = 'b' OR Site = 'c'", '(Name = "a" OR Type = "b" OR Site = "c")'],
-    ['Account', "(Name = 'a' AND (Type = 'b' OR (Site = 'c' AND NOT Phone = 'd'))) OR Fax = 'e'",
-      '((Name = "a" AND (Type = "b" OR (Site = "c" AND NOT(Phone = "d")))) OR Fax = "e")'],
-    ['Account', "(Name = 'a' OR Name = 'b') AND (Type = 'c' OR Type = 'd')", '((Name = "a" OR Name = "b") AND (Type = "c" OR Type = "d"))'],
+    [
+      'Account',
+      "(Name = 'a' AND (Type = 'b' OR (Site = 'c' AND NOT Phone = 'd'))) OR Fax = 'e'",
+      '((Name = "a" AND (Type = "b" OR (Site = "c" AND NOT(Phone = "d")))) OR Fax = "e")',
+    ],
+    [
+      'Account',
+      "(Name = 'a' OR Name = 'b') AND (Type = 'c' OR Type = 'd')",
+      '((Name = "a" OR Name = "b") AND (Type = "c" OR Type = "d"))',
+    ],
     ['Account', "NOT (Name = 'a' AND Type = 'b') OR Site = 'c'", '(NOT((Name = "a" AND Type = "b")) OR Site = "c")'],
   ];
   for (const [object, where, expected] of cases) {
@@ -98,11 +122,15 @@ describe('SOQL: the WHERE tree rebuilt from the parser chain (@jetstreamapp/soql
   }
 
   it('compiles the tree with the same grouping: SQL parentheses follow the tree, not SQL precedence', () => {
-    const c = compileSqlite(bulk("SELECT Id FROM Account WHERE (Name = 'a' OR Name = 'b') AND NOT (Type = 'c' OR Type = 'd')"));
-    assert.equal(c.sql,
+    const c = compileSqlite(
+      bulk("SELECT Id FROM Account WHERE (Name = 'a' OR Name = 'b') AND NOT (Type = 'c' OR Type = 'd')"),
+    );
+    assert.equal(
+      c.sql,
       'SELECT t0."Id", t0."Id" FROM "Account" t0 WHERE t0."IsDeleted" = 0 AND ' +
-      '(((t0."Name" = ? COLLATE NOCASE) OR (t0."Name" = ? COLLATE NOCASE)) AND ' +
-      '(NOT coalesce(((t0."Type" = ? COLLATE NOCASE) OR (t0."Type" = ? COLLATE NOCASE)), 0))) ORDER BY t0."Id"');
+        '(((t0."Name" = ? COLLATE NOCASE) OR (t0."Name" = ? COLLATE NOCASE)) AND ' +
+        '(NOT coalesce(((t0."Type" = ? COLLATE NOCASE) OR (t0."Type" = ? COLLATE NOCASE)), 0))) ORDER BY t0."Id"',
+    );
     assert.deepEqual(c.params, ['a', 'b', 'c', 'd']);
   });
 
@@ -111,15 +139,26 @@ describe('SOQL: the WHERE tree rebuilt from the parser chain (@jetstreamapp/soql
     try {
       ensureRecordTables(db, [schema.object('Account')!]);
       const rows: [string, string, string | null, string | null][] = [
-        ['001000000000001AAA', 'a', 'x', 'p'], ['001000000000002AAA', 'a', 'y', null], ['001000000000003AAA', 'b', 'x', 'p'],
-        ['001000000000004AAA', 'b', null, null], ['001000000000005AAA', 'c', 'x', 'q'], ['001000000000006AAA', 'c', 'y', 'p'],
+        ['001000000000001AAA', 'a', 'x', 'p'],
+        ['001000000000002AAA', 'a', 'y', null],
+        ['001000000000003AAA', 'b', 'x', 'p'],
+        ['001000000000004AAA', 'b', null, null],
+        ['001000000000005AAA', 'c', 'x', 'q'],
+        ['001000000000006AAA', 'c', 'y', 'p'],
       ];
-      const insert = db.prepare('INSERT INTO "Account" ("Id", "IsDeleted", "Name", "Type", "Site") VALUES (?, 0, ?, ?, ?)');
+      const insert = db.prepare(
+        'INSERT INTO "Account" ("Id", "IsDeleted", "Name", "Type", "Site") VALUES (?, 0, ?, ?, ?)',
+      );
       for (const r of rows) insert.run(...r);
       db.prepare('INSERT INTO "Account" ("Id", "IsDeleted", "Name") VALUES (?, 1, ?)').run('001000000000007AAA', 'a');
       const names = (where: string) => {
         const c = compileSqlite(bulk(`SELECT Id FROM Account WHERE ${where}`));
-        return (db.prepare(c.sql).raw(true).all(...c.params) as unknown[][]).map((r) => Number(String(r[0]).slice(12, 15)));
+        return (
+          db
+            .prepare(c.sql)
+            .raw(true)
+            .all(...c.params) as unknown[][]
+        ).map((r) => Number(String(r[0]).slice(12, 15)));
       };
       assert.deepEqual(names("(Name = 'a' OR Name = 'b') AND Type = 'x'"), [1, 3]);
       assert.deepEqual(names("Name = 'a' OR (Name = 'b' AND Type = 'x')"), [1, 2, 3]);
@@ -140,7 +179,11 @@ describe('SOQL: AND and OR mixed without parentheses (SOQL reference, "Logical O
   const cases: [string, string, number][] = [
     ["SELECT Id FROM Account WHERE Name = 'a' OR Name = 'b' AND Type = 'c'", ' AND ', 0],
     ["SELECT Id FROM Account WHERE Name = 'a' AND Name = 'b' OR Type = 'c'", ' OR ', 0],
-    ["SELECT Id FROM Account WHERE (Name = 'a' AND Name = 'b') OR (Type = 'c' AND Site = 'x' OR Site = 'y')", ' OR ', 1],
+    [
+      "SELECT Id FROM Account WHERE (Name = 'a' AND Name = 'b') OR (Type = 'c' AND Site = 'x' OR Site = 'y')",
+      ' OR ',
+      1,
+    ],
     ["SELECT Id FROM Account WHERE NOT (Name = 'a' OR Name = 'b' AND Type = 'c')", ' AND ', 0],
     ["SELECT Id FROM Account WHERE Name = 'a' OR Name = 'b' OR Type = 'c' AND Site = 'd'", ' AND ', 0],
   ];
@@ -171,7 +214,10 @@ describe('SOQL: caret messages (Salesforce\'s "ERROR at Row:r:Column:c" block)',
   it('INVALID_FIELD exactly as Salesforce words it', () => {
     const err = errorOf('SELECT Bacon__c FROM Account LIMIT 2', 'rest');
     assert.equal(err.code, 'INVALID_FIELD');
-    assert.equal(err.message, `\nSELECT Bacon__c FROM Account LIMIT 2\n       ^\nERROR at Row:1:Column:8\nNo such column 'Bacon__c' on entity 'Account'. ${NO_SUCH_COLUMN_TAIL}`);
+    assert.equal(
+      err.message,
+      `\nSELECT Bacon__c FROM Account LIMIT 2\n       ^\nERROR at Row:1:Column:8\nNo such column 'Bacon__c' on entity 'Account'. ${NO_SUCH_COLUMN_TAIL}`,
+    );
     assert.equal(errorOf('SELECT Bacon__c FROM Account LIMIT 2').message, err.message);
   });
 
@@ -179,7 +225,10 @@ describe('SOQL: caret messages (Salesforce\'s "ERROR at Row:r:Column:c" block)',
     const soql = "SELECT Id, Name, AccountNumber FROM AccountOpps WHERE Name like 'okToDelete%'";
     const err = errorOf(soql, 'rest');
     assert.equal(err.code, 'INVALID_TYPE');
-    assert.equal(err.message, "\nSELECT Id, Name, AccountNumber FROM AccountOpps WHERE Name like 'okToDelete%'\n                                    ^\nERROR at Row:1:Column:37\nsObject type 'AccountOpps' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.");
+    assert.equal(
+      err.message,
+      "\nSELECT Id, Name, AccountNumber FROM AccountOpps WHERE Name like 'okToDelete%'\n                                    ^\nERROR at Row:1:Column:37\nsObject type 'AccountOpps' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.",
+    );
   });
 
   it('points at the second field of a list, at a WHERE field and at an ORDER BY field', () => {
@@ -192,7 +241,10 @@ describe('SOQL: caret messages (Salesforce\'s "ERROR at Row:r:Column:c" block)',
       const err = errorOf(soql);
       assert.equal(err.code, 'INVALID_FIELD', soql);
       const entity = bad === 'Acount' ? 'Contact' : 'Account';
-      assert.equal(err.message, caretBlock(soql, columnOf(soql, bad), `No such column '${bad}' on entity '${entity}'. ${NO_SUCH_COLUMN_TAIL}`));
+      assert.equal(
+        err.message,
+        caretBlock(soql, columnOf(soql, bad), `No such column '${bad}' on entity '${entity}'. ${NO_SUCH_COLUMN_TAIL}`),
+      );
     }
   });
 
@@ -200,21 +252,38 @@ describe('SOQL: caret messages (Salesforce\'s "ERROR at Row:r:Column:c" block)',
     const soql = "SELECT Id FROM Account WHERE Name = 'Bacon__c' OR Bacon__c = 'b'";
     const err = errorOf(soql);
     assert.equal(err.code, 'INVALID_FIELD');
-    assert.equal(err.message, caretBlock(soql, columnOf(soql, 'Bacon__c', 1), `No such column 'Bacon__c' on entity 'Account'. ${NO_SUCH_COLUMN_TAIL}`));
+    assert.equal(
+      err.message,
+      caretBlock(
+        soql,
+        columnOf(soql, 'Bacon__c', 1),
+        `No such column 'Bacon__c' on entity 'Account'. ${NO_SUCH_COLUMN_TAIL}`,
+      ),
+    );
   });
 
   it('gives the row and column of a multi-line query and echoes that line', () => {
     const soql = 'SELECT Id,\n  Bacon__c\nFROM Account';
     const err = errorOf(soql);
     assert.equal(err.code, 'INVALID_FIELD');
-    assert.equal(err.message, `\n  Bacon__c\n  ^\nERROR at Row:2:Column:3\nNo such column 'Bacon__c' on entity 'Account'. ${NO_SUCH_COLUMN_TAIL}`);
+    assert.equal(
+      err.message,
+      `\n  Bacon__c\n  ^\nERROR at Row:2:Column:3\nNo such column 'Bacon__c' on entity 'Account'. ${NO_SUCH_COLUMN_TAIL}`,
+    );
   });
 
   it("reports an unknown relationship with Salesforce's relationship message", () => {
     const soql = 'SELECT Id, Acount.Name FROM Contact';
     const err = errorOf(soql);
     assert.equal(err.code, 'INVALID_FIELD');
-    assert.equal(err.message, caretBlock(soql, 12, "Didn't understand relationship 'Acount' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names."));
+    assert.equal(
+      err.message,
+      caretBlock(
+        soql,
+        12,
+        "Didn't understand relationship 'Acount' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.",
+      ),
+    );
     // A lookup's field name is not its relationship name.
     assert.equal(errorOf('SELECT AccountId.Name FROM Contact').code, 'INVALID_FIELD');
   });
@@ -224,8 +293,18 @@ describe('SOQL: caret messages (Salesforce\'s "ERROR at Row:r:Column:c" block)',
     const err = errorOf(soql);
     assert.equal(err.code, 'MALFORMED_QUERY');
     assert.equal(err.message, caretBlock(soql, 12, "unexpected token: 'FROM'"));
-    for (const bad of ['SELECT Id Account', 'SELECT FROM Account', "SELECT Id FROM Account WHERE Name = 'unterminated", 'SELECT Id FROM Account WHERE',
-      'SELECT Id FROM Account LIMIT abc', "SELECT Id FROM Account WHERE Name == 'x'", 'DELETE FROM Account', '', '   ', 'SELECT Id FROM Account WHERE NumberOfEmployees = 1e3']) {
+    for (const bad of [
+      'SELECT Id Account',
+      'SELECT FROM Account',
+      "SELECT Id FROM Account WHERE Name = 'unterminated",
+      'SELECT Id FROM Account WHERE',
+      'SELECT Id FROM Account LIMIT abc',
+      "SELECT Id FROM Account WHERE Name == 'x'",
+      'DELETE FROM Account',
+      '',
+      '   ',
+      'SELECT Id FROM Account WHERE NumberOfEmployees = 1e3',
+    ]) {
       const e = errorOf(bad);
       assert.equal(e.code, 'MALFORMED_QUERY', bad);
       if (bad.trim()) assert.match(e.message, /^\n[^\n]*\n *\^\nERROR at Row:\d+:Column:\d+\nunexpected token: '/, bad);
@@ -243,7 +322,13 @@ describe('SOQL: caret messages (Salesforce\'s "ERROR at Row:r:Column:c" block)',
       ["SELECT Id FROM Account WHERE Name INCLUDES ('a')", 'Name'],
     ]) {
       const err = errorOf(soql);
-      assert.match(err.message, new RegExp(`^\\n${soql.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n {${columnOf(soql, field) - 1}}\\^\\nERROR at Row:1:Column:${columnOf(soql, field)}\\n`), soql);
+      assert.match(
+        err.message,
+        new RegExp(
+          `^\\n${soql.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n {${columnOf(soql, field) - 1}}\\^\\nERROR at Row:1:Column:${columnOf(soql, field)}\\n`,
+        ),
+        soql,
+      );
     }
   });
 });
@@ -284,8 +369,13 @@ describe('SOQL: what Bulk refuses (Bulk API guide, "Use Bulk Query")', () => {
   });
 
   it('allows child-to-parent paths and semi-joins in Bulk', () => {
-    const q = bulk("SELECT Id, Account.Owner.Name FROM Contact WHERE AccountId IN (SELECT Id FROM Account WHERE Name = 'a')");
-    assert.deepEqual(q.columns.map((c) => c.header), ['Id', 'Account.Owner.Name']);
+    const q = bulk(
+      "SELECT Id, Account.Owner.Name FROM Contact WHERE AccountId IN (SELECT Id FROM Account WHERE Name = 'a')",
+    );
+    assert.deepEqual(
+      q.columns.map((c) => c.header),
+      ['Id', 'Account.Owner.Name'],
+    );
     assert.equal(show(q.where), 'AccountId IN (SELECT Id FROM Account WHERE Name = "a")');
   });
 });
@@ -294,24 +384,36 @@ describe('SOQL: semi-join restrictions (SOQL reference, "Comparison Operators")'
   it('refuses a semi-join whose left operand is neither an Id nor a reference field', () => {
     const err = errorOf('SELECT Id FROM Account WHERE Name IN (SELECT LastName FROM Contact)');
     assert.equal(err.code, 'INVALID_QUERY_FILTER_OPERATOR');
-    assert.match(err.message, /ERROR at Row:1:Column:30\nsemi join sub-selects are only allowed on Id and reference fields, not on Name$/);
+    assert.match(
+      err.message,
+      /ERROR at Row:1:Column:30\nsemi join sub-selects are only allowed on Id and reference fields, not on Name$/,
+    );
   });
   it('refuses OR next to a semi-join', () => {
     const err = errorOf("SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact) OR Name = 'x'");
-    assert.deepEqual([err.code, err.message], ['MALFORMED_QUERY', "Semi join sub-selects are not allowed with the 'OR' operator"]);
+    assert.deepEqual(
+      [err.code, err.message],
+      ['MALFORMED_QUERY', "Semi join sub-selects are not allowed with the 'OR' operator"],
+    );
   });
   it('refuses a nested semi-join', () => {
-    const err = errorOf('SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE AccountId IN (SELECT Id FROM Account))');
+    const err = errorOf(
+      'SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact WHERE AccountId IN (SELECT Id FROM Account))',
+    );
     assert.deepEqual([err.code, err.message], ['MALFORMED_QUERY', 'Nested semi join sub-selects are not supported']);
   });
   it('takes two semi-joins in one query and refuses a third', () => {
-    const two = 'SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact) AND Id IN (SELECT AccountId FROM Opportunity)';
+    const two =
+      'SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact) AND Id IN (SELECT AccountId FROM Opportunity)';
     assert.equal(checkSoql(two, schema, { surface: 'bulk', includeDeleted: false, now: NOW }).object.name, 'Account');
     const err = errorOf(`${two} AND OwnerId IN (SELECT Id FROM User)`);
     assert.deepEqual([err.code, err.message], ['MALFORMED_QUERY', 'Maximum of 2 semi join sub-selects are allowed']);
   });
   it('refuses a semi-join subquery selecting more than one field', () => {
-    assert.equal(errorOf('SELECT Id FROM Account WHERE Id IN (SELECT AccountId, Id FROM Contact)').code, 'MALFORMED_QUERY');
+    assert.equal(
+      errorOf('SELECT Id FROM Account WHERE Id IN (SELECT AccountId, Id FROM Contact)').code,
+      'MALFORMED_QUERY',
+    );
   });
 });
 
@@ -339,7 +441,9 @@ describe('SOQL: literals become typed parameters', () => {
     assert.match(c.sql, /LIKE \? ESCAPE '\\'/);
     const db = new Database(':memory:');
     try {
-      const [matchesBackslash, matchesPlain] = ['a\\bc', 'abc'].map((v) => (db.prepare(`SELECT ? LIKE ? ESCAPE '\\' AS m`).get(v, c.params[0]) as { m: number }).m);
+      const [matchesBackslash, matchesPlain] = ['a\\bc', 'abc'].map(
+        (v) => (db.prepare(`SELECT ? LIKE ? ESCAPE '\\' AS m`).get(v, c.params[0]) as { m: number }).m,
+      );
       assert.deepEqual({ matchesBackslash, matchesPlain }, { matchesBackslash: 1, matchesPlain: 0 });
     } finally {
       db.close();
@@ -347,11 +451,18 @@ describe('SOQL: literals become typed parameters', () => {
   });
 
   it('types numbers, booleans, dates, datetimes, null and ids', () => {
-    assert.deepEqual(params('SELECT Id FROM Account WHERE NumberOfEmployees > -5 AND AnnualRevenue <= 1000.50'), [-5, 1000.5]);
+    assert.deepEqual(
+      params('SELECT Id FROM Account WHERE NumberOfEmployees > -5 AND AnnualRevenue <= 1000.50'),
+      [-5, 1000.5],
+    );
     assert.deepEqual(params('SELECT Id FROM Contact WHERE HasOptedOutOfEmail = true AND DoNotCall = FALSE'), [1, 0]);
     assert.deepEqual(params('SELECT Id FROM Contact WHERE Birthdate >= 2024-01-01'), ['2024-01-01']);
-    assert.deepEqual(params('SELECT Id FROM Contact WHERE CreatedDate < 2024-01-15T10:00:00+05:00 AND LastModifiedDate > 2024-01-15T10:00:00.123Z'),
-      ['2024-01-15T05:00:00.000Z', '2024-01-15T10:00:00.123Z']);
+    assert.deepEqual(
+      params(
+        'SELECT Id FROM Contact WHERE CreatedDate < 2024-01-15T10:00:00+05:00 AND LastModifiedDate > 2024-01-15T10:00:00.123Z',
+      ),
+      ['2024-01-15T05:00:00.000Z', '2024-01-15T10:00:00.123Z'],
+    );
     assert.deepEqual(params("SELECT Id FROM Contact WHERE Id = '003D000000Q89kQ'"), ['003D000000Q89kQIAR']); // 15 → 18
     const nulls = compileSqlite(bulk('SELECT Id FROM Account WHERE Site = null AND Phone != null'));
     assert.deepEqual(nulls.params, []);
@@ -359,23 +470,42 @@ describe('SOQL: literals become typed parameters', () => {
   });
 
   it('keeps the header as written and resolves names case-insensitively', () => {
-    const q = bulk('select id, NAME, account.owner.NAME from contact where lastname = \'x\' order by NAME desc nulls first');
+    const q = bulk(
+      "select id, NAME, account.owner.NAME from contact where lastname = 'x' order by NAME desc nulls first",
+    );
     assert.equal(q.object.name, 'Contact');
-    assert.deepEqual(q.columns.map((c) => [c.header, pathText(c.path)]), [['id', 'Id'], ['NAME', 'Name'], ['account.owner.NAME', 'Account.Owner.Name']]);
-    assert.deepEqual(q.orderBy.map((o) => [pathText(o.path), o.descending, o.nullsLast]), [['Name', true, false]]);
+    assert.deepEqual(
+      q.columns.map((c) => [c.header, pathText(c.path)]),
+      [
+        ['id', 'Id'],
+        ['NAME', 'Name'],
+        ['account.owner.NAME', 'Account.Owner.Name'],
+      ],
+    );
+    assert.deepEqual(
+      q.orderBy.map((o) => [pathText(o.path), o.descending, o.nullsLast]),
+      [['Name', true, false]],
+    );
   });
 
   it('orders nulls first ascending and last descending unless NULLS is given (SOQL reference, "ORDER BY")', () => {
-    const sql = compileSqlite(bulk('SELECT Id FROM Account ORDER BY Name, Site DESC, Phone ASC NULLS LAST, Fax DESC NULLS FIRST')).sql;
-    assert.match(sql, /ORDER BY t0\."Name" COLLATE NOCASE ASC NULLS FIRST, t0\."Site" COLLATE NOCASE DESC NULLS LAST, t0\."Phone" COLLATE NOCASE ASC NULLS LAST, t0\."Fax" COLLATE NOCASE DESC NULLS FIRST$/);
+    const sql = compileSqlite(
+      bulk('SELECT Id FROM Account ORDER BY Name, Site DESC, Phone ASC NULLS LAST, Fax DESC NULLS FIRST'),
+    ).sql;
+    assert.match(
+      sql,
+      /ORDER BY t0\."Name" COLLATE NOCASE ASC NULLS FIRST, t0\."Site" COLLATE NOCASE DESC NULLS LAST, t0\."Phone" COLLATE NOCASE ASC NULLS LAST, t0\."Fax" COLLATE NOCASE DESC NULLS FIRST$/,
+    );
   });
 
   it('joins each relationship once, by its path', () => {
     const c = compileSqlite(bulk('SELECT Account.Name, Account.Owner.Name, Owner.Name, Account.Industry FROM Contact'));
-    assert.equal(c.sql,
+    assert.equal(
+      c.sql,
       'SELECT t1."Name", t2."Name", t3."Name", t1."Industry", t0."Id", t1."Id", t2."Id", t3."Id" FROM "Contact" t0 ' +
-      'LEFT JOIN "Account" t1 ON t1."Id" = t0."AccountId" LEFT JOIN "User" t2 ON t2."Id" = t1."OwnerId" LEFT JOIN "User" t3 ON t3."Id" = t0."OwnerId" ' +
-      'WHERE t0."IsDeleted" = 0 ORDER BY t0."Id"');
+        'LEFT JOIN "Account" t1 ON t1."Id" = t0."AccountId" LEFT JOIN "User" t2 ON t2."Id" = t1."OwnerId" LEFT JOIN "User" t3 ON t3."Id" = t0."OwnerId" ' +
+        'WHERE t0."IsDeleted" = 0 ORDER BY t0."Id"',
+    );
   });
 
   it('fails a date literal whose range leaves the calendar with a SoqlError, not a crash', () => {
@@ -427,7 +557,10 @@ describe('SOQL: date literal ranges, UTC, at a fixed now (SOQL reference, "Date 
       const r = rangeOf(literal);
       assert.deepEqual([r.start, r.end], [start, end]);
       // On a datetime field the same range, at midnight UTC.
-      const dt = bulk(`SELECT Id FROM Account WHERE CreatedDate = ${literal}`).where as Extract<Condition, { kind: 'range' }>;
+      const dt = bulk(`SELECT Id FROM Account WHERE CreatedDate = ${literal}`).where as Extract<
+        Condition,
+        { kind: 'range' }
+      >;
       assert.deepEqual([dt.start, dt.end], [`${start}T00:00:00.000Z`, `${end}T00:00:00.000Z`]);
     });
   }
@@ -468,7 +601,10 @@ describe('SOQL: date literal ranges, UTC, at a fixed now (SOQL reference, "Date 
       return [c.sql.slice(c.sql.indexOf('AND (') + 4, c.sql.indexOf(' ORDER BY')), c.params];
     };
     assert.deepEqual(sqlOf('='), ['(t0."Birthdate" >= ? AND t0."Birthdate" < ?)', ['2024-05-01', '2024-06-01']]);
-    assert.deepEqual(sqlOf('!='), ['(t0."Birthdate" IS NULL OR t0."Birthdate" < ? OR t0."Birthdate" >= ?)', ['2024-05-01', '2024-06-01']]);
+    assert.deepEqual(sqlOf('!='), [
+      '(t0."Birthdate" IS NULL OR t0."Birthdate" < ? OR t0."Birthdate" >= ?)',
+      ['2024-05-01', '2024-06-01'],
+    ]);
     assert.deepEqual(sqlOf('<'), ['(t0."Birthdate" < ?)', ['2024-05-01']]);
     assert.deepEqual(sqlOf('<='), ['(t0."Birthdate" < ?)', ['2024-06-01']]);
     assert.deepEqual(sqlOf('>'), ['(t0."Birthdate" >= ?)', ['2024-06-01']]);
@@ -477,23 +613,47 @@ describe('SOQL: date literal ranges, UTC, at a fixed now (SOQL reference, "Date 
 
   it('uses the UTC day of now: one millisecond before midnight, a Sunday, a new year', () => {
     const lastMs = Date.UTC(2024, 4, 15, 23, 59, 59, 999);
-    assert.deepEqual([rangeOf('TODAY', '=', lastMs).start, rangeOf('TODAY', '=', lastMs).end], ['2024-05-15', '2024-05-16']);
+    assert.deepEqual(
+      [rangeOf('TODAY', '=', lastMs).start, rangeOf('TODAY', '=', lastMs).end],
+      ['2024-05-15', '2024-05-16'],
+    );
     const sunday = Date.UTC(2024, 4, 12, 0, 0, 0);
-    assert.deepEqual([rangeOf('THIS_WEEK', '=', sunday).start, rangeOf('THIS_WEEK', '=', sunday).end], ['2024-05-12', '2024-05-19']);
+    assert.deepEqual(
+      [rangeOf('THIS_WEEK', '=', sunday).start, rangeOf('THIS_WEEK', '=', sunday).end],
+      ['2024-05-12', '2024-05-19'],
+    );
     const saturday = Date.UTC(2024, 4, 18, 23, 0, 0);
-    assert.deepEqual([rangeOf('THIS_WEEK', '=', saturday).start, rangeOf('THIS_WEEK', '=', saturday).end], ['2024-05-12', '2024-05-19']);
+    assert.deepEqual(
+      [rangeOf('THIS_WEEK', '=', saturday).start, rangeOf('THIS_WEEK', '=', saturday).end],
+      ['2024-05-12', '2024-05-19'],
+    );
     const jan = Date.UTC(2024, 0, 10, 8, 0, 0);
-    assert.deepEqual([rangeOf('LAST_MONTH', '=', jan).start, rangeOf('LAST_MONTH', '=', jan).end], ['2023-12-01', '2024-01-01']);
-    assert.deepEqual([rangeOf('LAST_QUARTER', '=', jan).start, rangeOf('LAST_QUARTER', '=', jan).end], ['2023-10-01', '2024-01-01']);
-    assert.deepEqual([rangeOf('LAST_N_DAYS:10', '=', jan).start, rangeOf('LAST_N_DAYS:10', '=', jan).end], ['2023-12-31', '2024-01-11']);
+    assert.deepEqual(
+      [rangeOf('LAST_MONTH', '=', jan).start, rangeOf('LAST_MONTH', '=', jan).end],
+      ['2023-12-01', '2024-01-01'],
+    );
+    assert.deepEqual(
+      [rangeOf('LAST_QUARTER', '=', jan).start, rangeOf('LAST_QUARTER', '=', jan).end],
+      ['2023-10-01', '2024-01-01'],
+    );
+    assert.deepEqual(
+      [rangeOf('LAST_N_DAYS:10', '=', jan).start, rangeOf('LAST_N_DAYS:10', '=', jan).end],
+      ['2023-12-31', '2024-01-11'],
+    );
     const leap = Date.UTC(2024, 2, 1, 0, 0, 0);
-    assert.deepEqual([rangeOf('YESTERDAY', '=', leap).start, rangeOf('YESTERDAY', '=', leap).end], ['2024-02-29', '2024-03-01']);
+    assert.deepEqual(
+      [rangeOf('YESTERDAY', '=', leap).start, rangeOf('YESTERDAY', '=', leap).end],
+      ['2024-02-29', '2024-03-01'],
+    );
   });
 
   it('refuses a date literal on a non-date field and an unknown literal', () => {
     const onText = errorOf('SELECT Id FROM Account WHERE Name = TODAY');
     assert.equal(onText.code, 'INVALID_QUERY_FILTER_OPERATOR');
-    assert.match(onText.message, /ERROR at Row:1:Column:30\nDate literals are only valid on date and datetime fields: Name$/);
+    assert.match(
+      onText.message,
+      /ERROR at Row:1:Column:30\nDate literals are only valid on date and datetime fields: Name$/,
+    );
     assert.equal(errorOf('SELECT Id FROM Account WHERE CreatedDate = LAST_N_FORTNIGHTS:2').code, 'MALFORMED_QUERY');
   });
 });

@@ -16,7 +16,10 @@ describe('escapeXml', () => {
   it('drops characters XML 1.0 cannot carry: C0 controls, U+FFFE/U+FFFF, unpaired surrogates', () => {
     assert.equal(escapeXml('a\u0000b\u0001c\u0008d\u000Be\u000Cf\u001Fg'), 'abcdefg');
     assert.equal(escapeXml('x\uFFFEy\uFFFFz'), 'xyz');
-    assert.equal(escapeXml('lone \uD800 high, lone \uDC00 low, pair \uD83D\uDE00 kept'), 'lone  high, lone  low, pair \uD83D\uDE00 kept');
+    assert.equal(
+      escapeXml('lone \uD800 high, lone \uDC00 low, pair \uD83D\uDE00 kept'),
+      'lone  high, lone  low, pair \uD83D\uDE00 kept',
+    );
     assert.equal(escapeXml('\u0001<&>'), '&lt;&amp;&gt;');
   });
 });

@@ -81,7 +81,10 @@ const handlers = {
 
   listOrgs: async (s: Surface) => {
     const orgs = await s.orgStore.listOrgs();
-    return json(200, orgs.map((o) => ({ id: o.id, name: o.name, isDefault: o.isDefault, schemaVersion: o.schemaVersion })));
+    return json(
+      200,
+      orgs.map((o) => ({ id: o.id, name: o.name, isDefault: o.isDefault, schemaVersion: o.schemaVersion })),
+    );
   },
 
   createOrg: async (s: Surface, r: RequestFacts) => {
@@ -112,7 +115,10 @@ const handlers = {
     return json(200, {
       schemaVersion: schema.version,
       objects: objects.map((o) => ({
-        name: o.name, keyPrefix: o.keyPrefix, custom: o.custom, table: o.table,
+        name: o.name,
+        keyPrefix: o.keyPrefix,
+        custom: o.custom,
+        table: o.table,
         fields: o.fields.filter((f) => f.custom || o.custom).map((f) => f.name),
       })),
     });

@@ -85,8 +85,13 @@ const handlers = {
     if (!session) throw SoapErrors.invalidLogin();
     const user = await userSummary(s, session);
     const body = renderLoginResponse({
-      baseUrl: r.baseUrl, version: /^\d+\.\d$/.test(version) ? version : '64.0', orgId: session.orgId,
-      orgName: user.orgName, userId: session.userId, username: user.username, userFullName: user.name,
+      baseUrl: r.baseUrl,
+      version: /^\d+\.\d$/.test(version) ? version : '64.0',
+      orgId: session.orgId,
+      orgName: user.orgName,
+      userId: session.userId,
+      username: user.username,
+      userFullName: user.name,
       sessionId: session.token,
     });
     return wire(200, 'text/xml; charset=utf-8', body);
@@ -101,8 +106,16 @@ const handlers = {
     if (!session) throw OAuthErrors.authenticationFailure();
     const id = `${r.baseUrl}/id/${session.orgId}/${session.userId}`;
     const issuedAt = String(s.clock.now());
-    const signature = createHmac('sha256', form.get('client_secret') ?? '').update(id + issuedAt).digest('base64');
-    const token = { access_token: session.token, instance_url: r.baseUrl, id, token_type: 'Bearer', issued_at: issuedAt };
+    const signature = createHmac('sha256', form.get('client_secret') ?? '')
+      .update(id + issuedAt)
+      .digest('base64');
+    const token = {
+      access_token: session.token,
+      instance_url: r.baseUrl,
+      id,
+      token_type: 'Bearer',
+      issued_at: issuedAt,
+    };
     return wire(200, JSON_TYPE, renderOAuthToken({ ...token, signature, scope: 'api' }));
   },
 
@@ -111,13 +124,28 @@ const handlers = {
     const u = await userSummary(s, session);
     const base = r.baseUrl;
     return json({
-      sub: `${base}/id/${session.orgId}/${session.userId}`, user_id: session.userId, organization_id: session.orgId,
-      preferred_username: u.username, nickname: u.username.split('@')[0], name: u.name, email: u.email,
-      email_verified: true, given_name: u.firstName, family_name: u.lastName, zoneinfo: 'America/Los_Angeles',
+      sub: `${base}/id/${session.orgId}/${session.userId}`,
+      user_id: session.userId,
+      organization_id: session.orgId,
+      preferred_username: u.username,
+      nickname: u.username.split('@')[0],
+      name: u.name,
+      email: u.email,
+      email_verified: true,
+      given_name: u.firstName,
+      family_name: u.lastName,
+      zoneinfo: 'America/Los_Angeles',
       photos: { picture: `${base}${PICTURE}`, thumbnail: `${base}${THUMBNAIL}` },
-      profile: `${base}/${session.userId}`, picture: `${base}${PICTURE}`, address: {},
-      is_salesforce_integration_user: false, urls: identityUrls(base, session.orgId, session.userId), active: true,
-      user_type: 'STANDARD', language: 'en_US', locale: 'en_US', utcOffset: -28800000,
+      profile: `${base}/${session.userId}`,
+      picture: `${base}${PICTURE}`,
+      address: {},
+      is_salesforce_integration_user: false,
+      urls: identityUrls(base, session.orgId, session.userId),
+      active: true,
+      user_type: 'STANDARD',
+      language: 'en_US',
+      locale: 'en_US',
+      utcOffset: -28800000,
       updated_at: `${new Date(s.clock.now()).toISOString().slice(0, 19)}Z`,
     });
   },
@@ -127,18 +155,33 @@ const handlers = {
     const u = await userSummary(s, session);
     const base = r.baseUrl;
     return json({
-      id: `${base}/id/${session.orgId}/${session.userId}`, asserted_user: true, user_id: session.userId,
-      organization_id: session.orgId, username: u.username, nick_name: u.username.split('@')[0], display_name: u.name,
-      email: u.email, first_name: u.firstName, last_name: u.lastName, timezone: 'America/Los_Angeles', photos: {},
-      urls: identityUrls(base, session.orgId, session.userId), active: true, user_type: 'STANDARD', language: 'en_US',
-      locale: 'en_US', utcOffset: -28800000,
+      id: `${base}/id/${session.orgId}/${session.userId}`,
+      asserted_user: true,
+      user_id: session.userId,
+      organization_id: session.orgId,
+      username: u.username,
+      nick_name: u.username.split('@')[0],
+      display_name: u.name,
+      email: u.email,
+      first_name: u.firstName,
+      last_name: u.lastName,
+      timezone: 'America/Los_Angeles',
+      photos: {},
+      urls: identityUrls(base, session.orgId, session.userId),
+      active: true,
+      user_type: 'STANDARD',
+      language: 'en_US',
+      locale: 'en_US',
+      utcOffset: -28800000,
       last_modified_date: `${new Date(s.clock.now()).toISOString().slice(0, 23)}+0000`,
     });
   },
 };
 
 /** SOAP login (partner API): errors are SOAP faults. */
-const SOAP_ROUTES: Route<Surface>[] = [{ method: 'POST', url: '/services/Soap/u/:version', handler: handlers.soapLogin }];
+const SOAP_ROUTES: Route<Surface>[] = [
+  { method: 'POST', url: '/services/Soap/u/:version', handler: handlers.soapLogin },
+];
 
 /** OAuth 2.0 and identity: errors are `{error, error_description}`. */
 const OAUTH_ROUTES: Route<Surface>[] = [

@@ -2,8 +2,10 @@
 // (src/protocol/soap-login.ts), an ApiError its fault, and an unreadable request a SOAP INVALID_REQUEST fault.
 import { ProtocolParseError } from '../../protocol/errors.js';
 import {
-  parseLoginRequest as parseLoginRequestDocument, renderFault as renderFaultDocument,
-  renderLoginResponse as renderLoginResponseDocument, type LoginRequestDocument,
+  parseLoginRequest as parseLoginRequestDocument,
+  renderFault as renderFaultDocument,
+  renderLoginResponse as renderLoginResponseDocument,
+  type LoginRequestDocument,
 } from '../../protocol/soap-login.js';
 import { SoapErrors, type ApiError } from '../../wire/errors.js';
 

@@ -14,13 +14,19 @@ import {
 } from '../../protocol/bulk1/batch-info.js';
 import { renderError as renderErrorDocument } from '../../protocol/bulk1/error.js';
 import {
-  parseJobRequest as parseJobRequestDocument, renderJobInfo as renderJobInfoDocument, type JobInfoDocument,
+  parseJobRequest as parseJobRequestDocument,
+  renderJobInfo as renderJobInfoDocument,
+  type JobInfoDocument,
 } from '../../protocol/bulk1/job-info.js';
 
 export { CONTENT_TYPE, requestFormat, type WireFormat };
 // Record results are already their wire document (RecordResult and RecordResultDocument have the same shape).
 export {
-  renderResultListJson, renderResultListXml, renderResultsCsv, renderResultsJson, renderResultsXml,
+  renderResultListJson,
+  renderResultListXml,
+  renderResultsCsv,
+  renderResultsJson,
+  renderResultsXml,
 } from '../../protocol/bulk1/results.js';
 
 /** Salesforce's job and batch timestamps: whole seconds, written per format. */
@@ -82,7 +88,10 @@ export function renderBatchInfo(b: Batch, format: WireFormat): string {
 }
 
 export function renderBatchInfoList(batches: readonly Batch[], format: WireFormat): string {
-  return renderBatchInfoListDocument(batches.map((b) => batchInfoDocument(b, format)), format);
+  return renderBatchInfoListDocument(
+    batches.map((b) => batchInfoDocument(b, format)),
+    format,
+  );
 }
 
 export function renderError(err: ApiError, format: WireFormat): string {

@@ -12,8 +12,18 @@ import { sendWire, wire, type WireResponse } from '../../http/wire-response.js';
 import { bulkSessionToken, type StringRouteGeneric } from '../../http/request.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import {
-  CONTENT_TYPE, parseJobRequest, renderBatchInfo, renderBatchInfoList, renderJobInfo, renderResultsCsv,
-  renderResultsJson, renderResultsXml, requestFormat, renderResultListJson, renderResultListXml, type WireFormat,
+  CONTENT_TYPE,
+  parseJobRequest,
+  renderBatchInfo,
+  renderBatchInfoList,
+  renderJobInfo,
+  renderResultsCsv,
+  renderResultsJson,
+  renderResultsXml,
+  requestFormat,
+  renderResultListJson,
+  renderResultListXml,
+  type WireFormat,
 } from './codec.js';
 import { Readable } from 'node:stream';
 import type { ContentType, Job } from '../../jobs/model.js';
@@ -76,26 +86,58 @@ type Surface = AsyncSurfaceOptions & { statusCache: StatusCache };
 
 const handlers = {
   createJob: async (s: Surface, call: AsyncCall, format: WireFormat) =>
-    formatted(201, format, renderJobInfo(await s.bulk.createJob(call.session, call.version, parseJobRequest(bodyText(call), format), { lineEnding: call.lineEnding, pkChunking: call.pkChunking }), format)),
+    formatted(
+      201,
+      format,
+      renderJobInfo(
+        await s.bulk.createJob(call.session, call.version, parseJobRequest(bodyText(call), format), {
+          lineEnding: call.lineEnding,
+          pkChunking: call.pkChunking,
+        }),
+        format,
+      ),
+    ),
 
   getJob: async (s: Surface, call: AsyncCall, format: WireFormat) =>
-    s.statusCache.get(s, call, `job:${call.jobId}:${format}`, async () => formatted(200, format, renderJobInfo(await s.bulk.getJob(call.session, call.jobId), format))),
+    s.statusCache.get(s, call, `job:${call.jobId}:${format}`, async () =>
+      formatted(200, format, renderJobInfo(await s.bulk.getJob(call.session, call.jobId), format)),
+    ),
 
   updateJob: async (s: Surface, call: AsyncCall, format: WireFormat) =>
-    formatted(200, format, renderJobInfo(await s.bulk.updateJob(call.session, call.jobId, parseJobRequest(bodyText(call), format)), format)),
+    formatted(
+      200,
+      format,
+      renderJobInfo(await s.bulk.updateJob(call.session, call.jobId, parseJobRequest(bodyText(call), format)), format),
+    ),
 
   addBatch: async (s: Surface, call: AsyncCall, format: WireFormat) =>
-    formatted(201, format, renderBatchInfo(await s.bulk.addBatch(call.session, call.jobId, call.body, call.contentType ?? ''), format)),
+    formatted(
+      201,
+      format,
+      renderBatchInfo(await s.bulk.addBatch(call.session, call.jobId, call.body, call.contentType ?? ''), format),
+    ),
 
   listBatches: async (s: Surface, call: AsyncCall, format: WireFormat) =>
-    s.statusCache.get(s, call, `list:${call.jobId}:${format}`, async () => formatted(200, format, renderBatchInfoList((await s.bulk.listBatches(call.session, call.jobId)).batches, format))),
+    s.statusCache.get(s, call, `list:${call.jobId}:${format}`, async () =>
+      formatted(200, format, renderBatchInfoList((await s.bulk.listBatches(call.session, call.jobId)).batches, format)),
+    ),
 
   getBatch: async (s: Surface, call: AsyncCall, format: WireFormat) =>
-    s.statusCache.get(s, call, `batch:${call.jobId}:${call.batchId}:${format}`, async () => formatted(200, format, renderBatchInfo((await s.bulk.getBatch(call.session, call.jobId, call.batchId)).batch, format))),
+    s.statusCache.get(s, call, `batch:${call.jobId}:${call.batchId}:${format}`, async () =>
+      formatted(
+        200,
+        format,
+        renderBatchInfo((await s.bulk.getBatch(call.session, call.jobId, call.batchId)).batch, format),
+      ),
+    ),
 
   getBatchRequest: async (s: Surface, call: AsyncCall) => {
     const { job, body } = await s.bulk.getBatchRequest(call.session, call.jobId, call.batchId);
-    const type = job.contentType.endsWith('JSON') ? CONTENT_TYPE.json : job.contentType.endsWith('XML') ? CONTENT_TYPE.xml : CONTENT_TYPE.csv;
+    const type = job.contentType.endsWith('JSON')
+      ? CONTENT_TYPE.json
+      : job.contentType.endsWith('XML')
+        ? CONTENT_TYPE.xml
+        : CONTENT_TYPE.csv;
     return wire(200, type, body);
   },
 
@@ -116,7 +158,11 @@ const handlers = {
 
   getQueryResult: async (s: Surface, call: AsyncCall) => {
     const { job, chunks } = await s.bulk.getQueryResult(call.session, call.jobId, call.batchId, call.resultId);
-    const type = job.contentType.endsWith('JSON') ? CONTENT_TYPE.json : job.contentType.endsWith('XML') ? CONTENT_TYPE.xml : CONTENT_TYPE.csv;
+    const type = job.contentType.endsWith('JSON')
+      ? CONTENT_TYPE.json
+      : job.contentType.endsWith('XML')
+        ? CONTENT_TYPE.xml
+        : CONTENT_TYPE.csv;
     return wire(200, type, Readable.from(chunks));
   },
 };
@@ -135,14 +181,23 @@ const ROUTES: { method: 'GET' | 'POST'; url: string; format: FormatSource; handl
   { method: 'GET', url: '/job/:jobId/batch/:batchId', format: 'job', handler: handlers.getBatch },
   { method: 'GET', url: '/job/:jobId/batch/:batchId/request', format: 'job', handler: handlers.getBatchRequest },
   { method: 'GET', url: '/job/:jobId/batch/:batchId/result', format: 'job', handler: handlers.getBatchResult },
-  { method: 'GET', url: '/job/:jobId/batch/:batchId/result/:resultId', format: 'job', handler: handlers.getQueryResult },
+  {
+    method: 'GET',
+    url: '/job/:jobId/batch/:batchId/result/:resultId',
+    format: 'job',
+    handler: handlers.getQueryResult,
+  },
 ];
 
 export const ASYNC_PREFIX = '/services/async/:version';
 
 /** The format an error is written in when nothing better is known: the request's Content-Type, else XML. */
 function fallbackFormat(request: FastifyRequest): WireFormat {
-  return String(request.headers['content-type'] ?? '').toLowerCase().includes('json') ? 'json' : 'xml';
+  return String(request.headers['content-type'] ?? '')
+    .toLowerCase()
+    .includes('json')
+    ? 'json'
+    : 'xml';
 }
 
 /** The format this request's errors are written in: the job's or the request's once known, else a guess. */
@@ -200,7 +255,8 @@ export async function registerAsyncRoutes(app: FastifyInstance, options: AsyncSu
           handler: async (request, reply) => {
             const { params } = request;
             const body = Buffer.isBuffer(request.body) ? request.body : EMPTY_BODY;
-            if (route.format === 'request') request.asyncFormat = requestFormat(request.headers['content-type'], body.toString('utf8', 0, 64));
+            if (route.format === 'request')
+              request.asyncFormat = requestFormat(request.headers['content-type'], body.toString('utf8', 0, 64));
             else if (params.jobId) request.asyncFormat = await formats.get(s.bulk, params.jobId);
             const version = parseVersion(params.version ?? '', s.minVersion, s.maxVersion);
             const session = await s.auth.resolve(bulkSessionToken(request.headers));

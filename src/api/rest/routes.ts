@@ -16,7 +16,7 @@ import { restSessionToken, type RequestFacts } from '../../http/request.js';
 import { registerRouteTable, type Route } from '../../http/route-table.js';
 import { errorHandler } from '../errors.js';
 import { renderRestError } from './errors.js';
-import { RestQueryService, decodeLocator, SoqlError, type Locator } from '../../engine/rest-query.js';
+import { type RestQueryService, decodeLocator, SoqlError, type Locator } from '../../engine/rest-query.js';
 import { describeGlobal, describeObject, limitsJson, recordJson, resourceMap, versionList } from './codec.js';
 
 export interface RestSurfaceOptions {
@@ -108,10 +108,12 @@ const handlers = {
   limits: async (s: Surface, r: RequestFacts) => {
     const { session } = await call(s, r);
     const batches = await s.bulk.countBatchesSince(session.orgId, s.clock.now() - 24 * 3600_000);
-    return json(limitsJson({
-      dailyApiRequests: { max: s.dailyApiRequests, used: s.usage.last24h(session.orgId) },
-      dailyBulkApiBatches: { max: s.dailyBatches, used: batches },
-    }));
+    return json(
+      limitsJson({
+        dailyApiRequests: { max: s.dailyApiRequests, used: s.usage.last24h(session.orgId) },
+        dailyBulkApiBatches: { max: s.dailyBatches, used: batches },
+      }),
+    );
   },
 };
 

@@ -3,7 +3,14 @@
 // (alphabetical keys).
 import { writeJson, type JsonValue } from '../json.js';
 import {
-  type Fields, listOf, optionalText, readJsonObject, readXmlRoot, requiredFields, requiredNumber, requiredText,
+  type Fields,
+  listOf,
+  optionalText,
+  readJsonObject,
+  readXmlRoot,
+  requiredFields,
+  requiredNumber,
+  requiredText,
 } from '../read.js';
 import { xmlDocument, type XmlNode } from '../xml.js';
 import type { WireFormat } from './format.js';
@@ -65,7 +72,10 @@ export function renderBatchInfo(b: BatchInfoDocument, format: WireFormat): strin
 
 export function renderBatchInfoList(batches: readonly BatchInfoDocument[], format: WireFormat): string {
   if (format === 'json') return writeJson({ batchInfo: batches.map(batchInfoJson) });
-  return xmlDocument(LIST_DOCUMENT, batches.map((b): XmlNode => [DOCUMENT, batchInfoNodes(b)]));
+  return xmlDocument(
+    LIST_DOCUMENT,
+    batches.map((b): XmlNode => [DOCUMENT, batchInfoNodes(b)]),
+  );
 }
 
 function batchInfoFrom(f: Fields): BatchInfoDocument {

@@ -4,7 +4,13 @@
 import { ProtocolParseError } from '../errors.js';
 import { OneDecimal, writeJson } from '../json.js';
 import {
-  type Fields, optionalText, readJsonObject, readXmlRoot, requiredNumber, requiredText, textOf,
+  type Fields,
+  optionalText,
+  readJsonObject,
+  readXmlRoot,
+  requiredNumber,
+  requiredText,
+  textOf,
 } from '../read.js';
 import { escapeXml, DATALOAD_NS, xmlDocument, type XmlNode } from '../xml.js';
 import type { WireFormat } from './format.js';

@@ -4,7 +4,14 @@
 import { ProtocolParseError } from '../errors.js';
 import { writeJson } from '../json.js';
 import {
-  listOf, optionalText, readJson, readXmlRoot, requiredBoolean, requiredFields, requiredText, textOf,
+  listOf,
+  optionalText,
+  readJson,
+  readXmlRoot,
+  requiredBoolean,
+  requiredFields,
+  requiredText,
+  textOf,
   type Fields,
 } from '../read.js';
 import { xmlChildren, xmlClose, xmlDocument, xmlOpen, type XmlNode } from '../xml.js';
@@ -116,10 +123,12 @@ function readQuotedCsv(text: string): string[][] {
 
 function resultNodes(r: RecordResultDocument): XmlNode[] {
   return [
-    ...r.errors.map((e): XmlNode => [
-      'errors',
-      [...e.fields.map((f): XmlNode => ['fields', f]), ['message', e.message], ['statusCode', e.statusCode]],
-    ]),
+    ...r.errors.map(
+      (e): XmlNode => [
+        'errors',
+        [...e.fields.map((f): XmlNode => ['fields', f]), ['message', e.message], ['statusCode', e.statusCode]],
+      ],
+    ),
     ['id', r.id ?? undefined],
     ['success', r.success],
     ['created', r.created],
@@ -183,7 +192,10 @@ export function parseResultsJson(text: string): RecordResultDocument[] {
 // ---- Query result-id lists ----
 
 export function renderResultListXml(ids: readonly string[]): string {
-  return xmlDocument(RESULT_LIST, ids.map((id): XmlNode => [RESULT, id]));
+  return xmlDocument(
+    RESULT_LIST,
+    ids.map((id): XmlNode => [RESULT, id]),
+  );
 }
 
 export function renderResultListJson(ids: readonly string[]): string {

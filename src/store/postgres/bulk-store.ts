@@ -3,7 +3,16 @@
 import type { Batch, Job, JobCounters, JobState, RecordResult } from '../../jobs/model.js';
 import type { BulkStore } from '../types.js';
 import { type Pool, inTransaction, queryBinary, readBytea } from './database.js';
-import { BATCH_COLUMNS, type BatchRow, type CounterRow, type JobRow, batchFromRow, countersFromRows, decodeResults, jobFromRow } from '../rows.js';
+import {
+  BATCH_COLUMNS,
+  type BatchRow,
+  type CounterRow,
+  type JobRow,
+  batchFromRow,
+  countersFromRows,
+  decodeResults,
+  jobFromRow,
+} from '../rows.js';
 import { reserveIds } from './ids.js';
 
 /** The channel a committed batch is announced on, so idle workers in every process wake at once. */
@@ -30,9 +39,25 @@ export class PostgresBulkStore implements BulkStore {
       `INSERT INTO lf_job (id, org_id, created_by_id, operation, object, external_id_field, concurrency_mode, content_type, state,
         api_version, assignment_rule_id, created_date, system_modstamp, number_retries, line_ending, pk_chunking, api)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-      [job.id, job.orgId, job.createdById, job.operation, job.object, job.externalIdFieldName, job.concurrencyMode, job.contentType, job.state,
-        job.apiVersion, job.assignmentRuleId, job.createdDate, job.systemModstamp, job.numberRetries, job.lineEnding,
-        job.pkChunking ? JSON.stringify(job.pkChunking) : null, job.api],
+      [
+        job.id,
+        job.orgId,
+        job.createdById,
+        job.operation,
+        job.object,
+        job.externalIdFieldName,
+        job.concurrencyMode,
+        job.contentType,
+        job.state,
+        job.apiVersion,
+        job.assignmentRuleId,
+        job.createdDate,
+        job.systemModstamp,
+        job.numberRetries,
+        job.lineEnding,
+        job.pkChunking ? JSON.stringify(job.pkChunking) : null,
+        job.api,
+      ],
     );
   }
 
@@ -59,7 +84,10 @@ export class PostgresBulkStore implements BulkStore {
     await inTransaction(this.pool, async (c) => {
       // The job row first: an upload that commits after this sees the job Aborted and stores nothing.
       await c.query(`UPDATE lf_job SET state = 'Aborted', system_modstamp = $1 WHERE id = $2`, [now, jobId]);
-      await c.query(`UPDATE lf_batch SET state = 'NotProcessed', system_modstamp = $1 WHERE job_id = $2 AND state = 'Queued'`, [now, jobId]);
+      await c.query(
+        `UPDATE lf_batch SET state = 'NotProcessed', system_modstamp = $1 WHERE job_id = $2 AND state = 'Queued'`,
+        [now, jobId],
+      );
     });
   }
 
@@ -69,7 +97,15 @@ export class PostgresBulkStore implements BulkStore {
       const { rowCount } = await c.query(
         `INSERT INTO lf_batch (id, job_id, state, state_message, created_date, system_modstamp, request_content_type)
          SELECT $1, id, $2, $3, $4, $5, $6 FROM (SELECT id FROM lf_job WHERE id = $7 AND state = 'Open' FOR SHARE) j`,
-        [batch.id, batch.state, batch.stateMessage, batch.createdDate, batch.systemModstamp, requestContentType, batch.jobId],
+        [
+          batch.id,
+          batch.state,
+          batch.stateMessage,
+          batch.createdDate,
+          batch.systemModstamp,
+          requestContentType,
+          batch.jobId,
+        ],
       );
       if (rowCount !== 1) return false;
       await c.query('INSERT INTO lf_batch_payload (batch_id, body) VALUES ($1, $2)', [batch.id, payload]);
@@ -79,35 +115,53 @@ export class PostgresBulkStore implements BulkStore {
   }
 
   async listBatches(jobId: string): Promise<Batch[]> {
-    const { rows } = await this.pool.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM lf_batch WHERE job_id = $1 ORDER BY seq`, [jobId]);
+    const { rows } = await this.pool.query<BatchRow>(
+      `SELECT ${BATCH_COLUMNS} FROM lf_batch WHERE job_id = $1 ORDER BY seq`,
+      [jobId],
+    );
     return rows.map(batchFromRow);
   }
 
   async getBatch(jobId: string, batchId: string): Promise<Batch | undefined> {
-    const { rows } = await this.pool.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM lf_batch WHERE id = $1 AND job_id = $2`, [batchId, jobId]);
+    const { rows } = await this.pool.query<BatchRow>(
+      `SELECT ${BATCH_COLUMNS} FROM lf_batch WHERE id = $1 AND job_id = $2`,
+      [batchId, jobId],
+    );
     return rows[0] && batchFromRow(rows[0]);
   }
 
   async getBatchPayload(batchId: string): Promise<{ body: Buffer; contentType: string } | undefined> {
-    const rows = await queryBinary<{ body: Buffer; request_content_type: Buffer }>(this.pool,
-      'SELECT p.body, b.request_content_type FROM lf_batch_payload p JOIN lf_batch b ON b.id = p.batch_id WHERE p.batch_id = $1', [batchId]);
+    const rows = await queryBinary<{ body: Buffer; request_content_type: Buffer }>(
+      this.pool,
+      'SELECT p.body, b.request_content_type FROM lf_batch_payload p JOIN lf_batch b ON b.id = p.batch_id WHERE p.batch_id = $1',
+      [batchId],
+    );
     return rows[0] && { body: rows[0].body, contentType: rows[0].request_content_type.toString('utf8') };
   }
 
   async getBatchResults(batchId: string): Promise<RecordResult[]> {
-    const { rows } = await this.pool.query<{ rows: string }>('SELECT rows FROM lf_batch_result WHERE batch_id = $1 ORDER BY chunk', [batchId]);
+    const { rows } = await this.pool.query<{ rows: string }>(
+      'SELECT rows FROM lf_batch_result WHERE batch_id = $1 ORDER BY chunk',
+      [batchId],
+    );
     const out: RecordResult[] = [];
     for (const row of rows) decodeResults(row.rows, out);
     return out;
   }
 
   async listQueryResults(batchId: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM lf_query_result WHERE batch_id = $1 ORDER BY seq', [batchId]);
+    const { rows } = await this.pool.query<{ id: string }>(
+      'SELECT id FROM lf_query_result WHERE batch_id = $1 ORDER BY seq',
+      [batchId],
+    );
     return rows.map((r) => r.id);
   }
 
   async hasQueryResult(batchId: string, resultId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('SELECT 1 FROM lf_query_result WHERE batch_id = $1 AND id = $2', [batchId, resultId]);
+    const { rowCount } = await this.pool.query('SELECT 1 FROM lf_query_result WHERE batch_id = $1 AND id = $2', [
+      batchId,
+      resultId,
+    ]);
     return rowCount === 1;
   }
 

@@ -78,7 +78,15 @@ export class PostgresWorkStore implements WorkStore {
     const payload = await readBytea(this.pool, 'lf_batch_payload', 'body', { batch_id: claimed.row.id });
     if (!payload) throw new Error(`batch ${claimed.row.id} has no payload`);
     const { row } = claimed;
-    return { job: jobFromRow(claimed.job), batch: batchFromRow(row), payload, chunksDone: row.chunks_done, attempts: row.attempts, owner, pkRole: row.pk_original as 0 | 1 | 2 };
+    return {
+      job: jobFromRow(claimed.job),
+      batch: batchFromRow(row),
+      payload,
+      chunksDone: row.chunks_done,
+      attempts: row.attempts,
+      owner,
+      pkRole: row.pk_original as 0 | 1 | 2,
+    };
   }
 
   /** 25 chunks (5,000 records) per transaction: see WorkStore.chunksPerCommit. Measured on 10,000-row batches: one
@@ -86,7 +94,12 @@ export class PostgresWorkStore implements WorkStore {
   readonly chunksPerCommit = 25;
 
   async commitChunks(
-    claim: ClaimedBatch, firstChunk: number, chunkCount: number, leaseMs: number, now: () => number, apply: (tx: RecordTx) => Promise<ChunkOutcome>,
+    claim: ClaimedBatch,
+    firstChunk: number,
+    chunkCount: number,
+    leaseMs: number,
+    now: () => number,
+    apply: (tx: RecordTx) => Promise<ChunkOutcome>,
   ): Promise<boolean> {
     try {
       return await inTransaction(this.pool, async (c) => {
@@ -103,8 +116,18 @@ export class PostgresWorkStore implements WorkStore {
           throw err;
         }
         // Results and progress in one statement: the progress update names the owner, so a lost lease writes nothing.
-        const { rowCount } = await c.query(COMMIT_PROGRESS,
-          [claim.batch.id, claim.owner, firstChunk, chunkCount, outcome.processed, outcome.failed, outcome.elapsedMs, now(), leaseMs, encodeResults(outcome.results)]);
+        const { rowCount } = await c.query(COMMIT_PROGRESS, [
+          claim.batch.id,
+          claim.owner,
+          firstChunk,
+          chunkCount,
+          outcome.processed,
+          outcome.failed,
+          outcome.elapsedMs,
+          now(),
+          leaseMs,
+          encodeResults(outcome.results),
+        ]);
         if (rowCount !== 1) throw new LeaseLost();
         return true;
       });
@@ -118,12 +141,19 @@ export class PostgresWorkStore implements WorkStore {
     return (await this.pool.query(HEARTBEAT, [claim.batch.id, claim.owner, now, leaseMs])).rowCount === 1;
   }
 
-  async finishBatch(claim: ClaimedBatch, state: Extract<BatchState, 'Completed' | 'Failed'>, message: string | null, elapsedMs: number, now: number): Promise<void> {
+  async finishBatch(
+    claim: ClaimedBatch,
+    state: Extract<BatchState, 'Completed' | 'Failed'>,
+    message: string | null,
+    elapsedMs: number,
+    now: number,
+  ): Promise<void> {
     await this.pool.query(
       `UPDATE lf_batch SET state = $3, state_message = $4, system_modstamp = $5, total_time = total_time + $6, api_active_time = api_active_time + $6,
         lease_owner = NULL, lease_until = 0
        WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress'`,
-      [claim.batch.id, claim.owner, state, message, now, elapsedMs]);
+      [claim.batch.id, claim.owner, state, message, now, elapsedMs],
+    );
   }
 
   async countRetry(jobId: string): Promise<void> {
@@ -149,7 +179,11 @@ export class PostgresWorkStore implements WorkStore {
       throw err;
     } finally {
       // 'open' here means the consumer stopped early (return()): end the transaction before handing the client back.
-      if (state === 'open') await client.query('ROLLBACK').then(() => undefined, () => (state = 'broken'));
+      if (state === 'open')
+        await client.query('ROLLBACK').then(
+          () => undefined,
+          () => (state = 'broken'),
+        );
       release(state === 'broken');
     }
   }
@@ -160,8 +194,12 @@ export class PostgresWorkStore implements WorkStore {
 
   async *streamIds(table: string, startAt?: string): AsyncIterable<string[]> {
     const t = quoteIdent(table);
-    const sql = startAt === undefined ? `SELECT "Id" FROM ${t} ORDER BY "Id"` : `SELECT "Id" FROM ${t} WHERE "Id" >= $1 ORDER BY "Id"`;
-    for await (const page of this.cursor<[string]>(sql, startAt === undefined ? [] : [startAt])) yield page.map((r) => r[0]);
+    const sql =
+      startAt === undefined
+        ? `SELECT "Id" FROM ${t} ORDER BY "Id"`
+        : `SELECT "Id" FROM ${t} WHERE "Id" >= $1 ORDER BY "Id"`;
+    for await (const page of this.cursor<[string]>(sql, startAt === undefined ? [] : [startAt]))
+      yield page.map((r) => r[0]);
   }
 
   /** Runs `fn` in a transaction only while the lease is the claim's (the row stays locked until commit). */
@@ -175,26 +213,42 @@ export class PostgresWorkStore implements WorkStore {
 
   clearQueryResults(claim: ClaimedBatch): Promise<boolean> {
     return this.whileOwner(claim, async (c) => {
-      await c.query('DELETE FROM lf_result_chunk WHERE result_id IN (SELECT id FROM lf_query_result WHERE batch_id = $1)', [claim.batch.id]);
+      await c.query(
+        'DELETE FROM lf_result_chunk WHERE result_id IN (SELECT id FROM lf_query_result WHERE batch_id = $1)',
+        [claim.batch.id],
+      );
       await c.query('DELETE FROM lf_query_result WHERE batch_id = $1', [claim.batch.id]);
     });
   }
 
-  async appendResultChunk(claim: ClaimedBatch, resultId: string, seq: number, body: Buffer, leaseMs: number, now: number): Promise<boolean> {
+  async appendResultChunk(
+    claim: ClaimedBatch,
+    resultId: string,
+    seq: number,
+    body: Buffer,
+    leaseMs: number,
+    now: number,
+  ): Promise<boolean> {
     return inTransaction(this.pool, async (c) => {
-      const renewed = await c.query(`UPDATE lf_batch SET lease_until = $3::bigint + $4::bigint WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress'`,
-        [claim.batch.id, claim.owner, now, leaseMs]);
+      const renewed = await c.query(
+        `UPDATE lf_batch SET lease_until = $3::bigint + $4::bigint WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress'`,
+        [claim.batch.id, claim.owner, now, leaseMs],
+      );
       if (renewed.rowCount !== 1) return false;
-      await c.query('INSERT INTO lf_result_chunk (result_id, seq, body) VALUES ($1, $2, $3) ON CONFLICT (result_id, seq) DO UPDATE SET body = excluded.body',
-        [resultId, seq, body]);
+      await c.query(
+        'INSERT INTO lf_result_chunk (result_id, seq, body) VALUES ($1, $2, $3) ON CONFLICT (result_id, seq) DO UPDATE SET body = excluded.body',
+        [resultId, seq, body],
+      );
       return true;
     });
   }
 
   addQueryResult(claim: ClaimedBatch, resultId: string, seq: number, rows: number): Promise<boolean> {
     return this.whileOwner(claim, async (c) => {
-      await c.query('INSERT INTO lf_query_result (id, batch_id, seq, row_count) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING',
-        [resultId, claim.batch.id, seq, rows]);
+      await c.query(
+        'INSERT INTO lf_query_result (id, batch_id, seq, row_count) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING',
+        [resultId, claim.batch.id, seq, rows],
+      );
     });
   }
 
@@ -203,7 +257,8 @@ export class PostgresWorkStore implements WorkStore {
       `UPDATE lf_batch SET state = 'Completed', system_modstamp = $3, records_processed = $4,
         total_time = total_time + $5, api_active_time = api_active_time + $5, lease_owner = NULL, lease_until = 0
        WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress'`,
-      [claim.batch.id, claim.owner, now, rows, elapsedMs]);
+      [claim.batch.id, claim.owner, now, rows, elapsedMs],
+    );
     return rowCount === 1;
   }
 
@@ -216,12 +271,19 @@ export class PostgresWorkStore implements WorkStore {
         `UPDATE lf_batch SET state = 'NotProcessed', pk_original = 1, system_modstamp = $3, lease_owner = NULL, lease_until = 0
          WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress'
            AND EXISTS (SELECT 1 FROM lf_job j WHERE j.id = lf_batch.job_id AND j.state <> 'Aborted')`,
-        [claim.batch.id, claim.owner, now]);
+        [claim.batch.id, claim.owner, now],
+      );
       if (rowCount !== 1) return false;
       for (const chunk of chunks) {
-        await c.query(`INSERT INTO lf_batch (id, job_id, state, created_date, system_modstamp, request_content_type, pk_original)
-          VALUES ($1, $2, 'Queued', $3, $3, 'text/csv', 2)`, [chunk.id, claim.job.id, now]);
-        await c.query('INSERT INTO lf_batch_payload (batch_id, body) VALUES ($1, $2)', [chunk.id, Buffer.from(chunk.soql, 'utf8')]);
+        await c.query(
+          `INSERT INTO lf_batch (id, job_id, state, created_date, system_modstamp, request_content_type, pk_original)
+          VALUES ($1, $2, 'Queued', $3, $3, 'text/csv', 2)`,
+          [chunk.id, claim.job.id, now],
+        );
+        await c.query('INSERT INTO lf_batch_payload (batch_id, body) VALUES ($1, $2)', [
+          chunk.id,
+          Buffer.from(chunk.soql, 'utf8'),
+        ]);
       }
       return true;
     });

@@ -11,7 +11,13 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { FieldDef, ObjectDef } from '../../org/schema.js';
 import {
-  MIGRATIONS, type MigrationStep, VERSION_TABLE, VERSION_TABLE_DDL, baselineVersion, checkNotNewer, stepsAfter,
+  MIGRATIONS,
+  type MigrationStep,
+  VERSION_TABLE,
+  VERSION_TABLE_DDL,
+  baselineVersion,
+  checkNotNewer,
+  stepsAfter,
 } from '../migrations.js';
 
 // BIGINT (int8) and COUNT(*) arrive as strings by default; every integer localforce stores fits a double exactly.
@@ -101,16 +107,26 @@ const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
  * SELECT and 450 ms for a text-mode one). COPY takes no parameters, so `where` may only hold literals localforce made
  * itself; `ids` are checked to be plain base62 ids before they are spliced in.
  */
-export async function readBytea(pool: Pool, table: string, column: string, where: Record<string, string | number>): Promise<Buffer | undefined> {
+export async function readBytea(
+  pool: Pool,
+  table: string,
+  column: string,
+  where: Record<string, string | number>,
+): Promise<Buffer | undefined> {
   const conditions = Object.entries(where).map(([k, v]) => {
-    if (typeof v === 'number' ? !Number.isSafeInteger(v) : !/^[0-9A-Za-z]{15,18}$/.test(v)) throw new Error(`readBytea: not an id: ${v}`);
+    if (typeof v === 'number' ? !Number.isSafeInteger(v) : !/^[0-9A-Za-z]{15,18}$/.test(v))
+      throw new Error(`readBytea: not an id: ${v}`);
     return `${quoteIdent(k)} = ${typeof v === 'number' ? v : `'${v}'`}`;
   });
   const { client, release } = await checkout(pool);
   let broken = false;
   const chunks: Buffer[] = [];
   try {
-    const stream = client.query(copyTo(`COPY (SELECT ${quoteIdent(column)} FROM ${quoteIdent(table)} WHERE ${conditions.join(' AND ')}) TO STDOUT (FORMAT binary)`));
+    const stream = client.query(
+      copyTo(
+        `COPY (SELECT ${quoteIdent(column)} FROM ${quoteIdent(table)} WHERE ${conditions.join(' AND ')}) TO STDOUT (FORMAT binary)`,
+      ),
+    );
     for await (const chunk of stream) chunks.push(chunk as Buffer);
   } catch (err) {
     broken = true;
@@ -123,7 +139,8 @@ export async function readBytea(pool: Pool, table: string, column: string, where
 
 /** The first row's only value in a binary COPY stream (undefined for no row or a NULL). */
 function parseSingleByteaCopy(data: Buffer): Buffer | undefined {
-  if (data.length < 19 || !data.subarray(0, 11).equals(COPY_SIGNATURE)) throw new Error('readBytea: not a binary COPY stream');
+  if (data.length < 19 || !data.subarray(0, 11).equals(COPY_SIGNATURE))
+    throw new Error('readBytea: not a binary COPY stream');
   let at = 11 + 4; // signature, flags
   at += 4 + data.readInt32BE(at); // header extension
   const fields = data.readInt16BE(at);
@@ -154,7 +171,12 @@ export function columnType(f: FieldDef): string {
 
 /** Whether a field's values match case-insensitively (the SQLite store declares these COLLATE NOCASE). */
 export function matchesCaseInsensitively(f: FieldDef): boolean {
-  return columnType(f).startsWith('TEXT') && (f.externalId || f.idLookup || f.unique) === true && !f.caseSensitive && f.name !== 'Id';
+  return (
+    columnType(f).startsWith('TEXT') &&
+    (f.externalId || f.idLookup || f.unique) === true &&
+    !f.caseSensitive &&
+    f.name !== 'Id'
+  );
 }
 
 /** Serialises migrations and DDL across processes starting at the same time. */
@@ -209,7 +231,8 @@ async function applyNextStep(c: Client): Promise<boolean> {
 
 async function existingTables(c: Client): Promise<Set<string>> {
   const { rows } = await c.query<{ tablename: string }>(
-    'SELECT tablename FROM pg_tables WHERE schemaname = current_schema()');
+    'SELECT tablename FROM pg_tables WHERE schemaname = current_schema()',
+  );
   return new Set(rows.map((r) => r.tablename));
 }
 
@@ -224,8 +247,11 @@ async function currentVersion(c: Client, tables: ReadonlySet<string>): Promise<n
 }
 
 async function recordStep(c: Client, step: MigrationStep): Promise<void> {
-  await c.query(`INSERT INTO ${VERSION_TABLE} (version, description, applied_at) VALUES ($1, $2, $3)`,
-    [step.version, step.description, Date.now()]);
+  await c.query(`INSERT INTO ${VERSION_TABLE} (version, description, applied_at) VALUES ($1, $2, $3)`, [
+    step.version,
+    step.description,
+    Date.now(),
+  ]);
 }
 
 /**
@@ -235,23 +261,32 @@ async function recordStep(c: Client, step: MigrationStep): Promise<void> {
  */
 export async function ensureRecordTables(pool: Pool, objects: readonly ObjectDef[]): Promise<void> {
   const { rows } = await pool.query<{ table_name: string; column_name: string }>(
-    `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()`);
+    `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()`,
+  );
   const columns = new Map<string, Set<string>>();
   for (const r of rows) {
     let set = columns.get(r.table_name);
     if (!set) columns.set(r.table_name, (set = new Set()));
     set.add(r.column_name);
   }
-  const indexes = new Set((await pool.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()`)).rows.map((r) => r.indexname));
+  const indexes = new Set(
+    (
+      await pool.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()`)
+    ).rows.map((r) => r.indexname),
+  );
   for (const o of objects) {
     const existing = columns.get(o.table);
     const statements: string[] = [];
     const table = quoteIdent(o.table);
     if (!existing) {
-      const cols = o.fields.map((f) => `${quoteIdent(f.name)} ${columnType(f)}${f.name === 'Id' ? ' PRIMARY KEY' : ''}`);
+      const cols = o.fields.map(
+        (f) => `${quoteIdent(f.name)} ${columnType(f)}${f.name === 'Id' ? ' PRIMARY KEY' : ''}`,
+      );
       statements.push(`CREATE TABLE IF NOT EXISTS ${table} (${cols.join(', ')})`);
     } else {
-      for (const f of o.fields) if (!existing.has(f.name)) statements.push(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdent(f.name)} ${columnType(f)}`);
+      for (const f of o.fields)
+        if (!existing.has(f.name))
+          statements.push(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdent(f.name)} ${columnType(f)}`);
     }
     for (const f of o.fields) {
       if (!(f.externalId || (f.idLookup && f.name !== 'Id'))) continue;

@@ -16,8 +16,15 @@ import { compilePostgres } from '../../soql/postgres.js';
 const WORKER_POOL_SIZE = 3;
 const RELISTEN_MS = 1000;
 
-export async function openPostgresStores(config: Extract<StoreConfig, { kind: 'postgres' }>, role: 'api' | 'worker'): Promise<Stores> {
-  const pool = createPool({ url: config.url, max: role === 'api' ? (config.poolSize ?? 10) : WORKER_POOL_SIZE, name: `localforce-${role}` });
+export async function openPostgresStores(
+  config: Extract<StoreConfig, { kind: 'postgres' }>,
+  role: 'api' | 'worker',
+): Promise<Stores> {
+  const pool = createPool({
+    url: config.url,
+    max: role === 'api' ? (config.poolSize ?? 10) : WORKER_POOL_SIZE,
+    name: `localforce-${role}`,
+  });
   try {
     if (role === 'api') await migrate(pool);
     else await pool.query('SELECT 1'); // fail fast on a bad URL
@@ -73,4 +80,3 @@ export async function openPostgresStores(config: Extract<StoreConfig, { kind: 'p
     },
   };
 }
-

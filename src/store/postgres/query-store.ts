@@ -12,7 +12,11 @@ export class PostgresQueryStore implements QueryStore {
 
   async page(sql: string, params: readonly unknown[], limit: number, offset: number): Promise<unknown[][]> {
     const n = params.length;
-    const { rows } = await this.pool.query({ text: `SELECT * FROM (${sql}) q LIMIT $${n + 1} OFFSET $${n + 2}`, values: [...params, limit, offset], rowMode: 'array' });
+    const { rows } = await this.pool.query({
+      text: `SELECT * FROM (${sql}) q LIMIT $${n + 1} OFFSET $${n + 2}`,
+      values: [...params, limit, offset],
+      rowMode: 'array',
+    });
     return rows as unknown[][];
   }
 }

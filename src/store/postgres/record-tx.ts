@@ -16,7 +16,9 @@ function copyValue(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'number') return String(v);
   const text = String(v);
-  return NEEDS_ESCAPE.test(text) ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : text;
+  return NEEDS_ESCAPE.test(text)
+    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : text;
 }
 
 /**
@@ -35,7 +37,8 @@ function copyText(rows: readonly unknown[][]): string {
   return lines.join('\n');
 }
 
-const copySql = (object: ObjectDef, columns: readonly string[]) => `COPY ${quoteIdent(object.table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`;
+const copySql = (object: ObjectDef, columns: readonly string[]) =>
+  `COPY ${quoteIdent(object.table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`;
 
 export class PostgresRecordTx implements RecordTx {
   /** A COPY still receiving rows: consecutive inserts into one table stream into it while the next chunk is prepared. */
@@ -47,7 +50,10 @@ export class PostgresRecordTx implements RecordTx {
    *   records while the next is validated. Every other statement ends it first (flush), so each chunk still sees the
    *   records of the chunks before it.
    */
-  constructor(private readonly db: Client | Pool, private readonly streamInserts = false) {}
+  constructor(
+    private readonly db: Client | Pool,
+    private readonly streamInserts = false,
+  ) {}
 
   /**
    * Abandons an open COPY (the transaction is failing): destroying the stream sends CopyFail, so the connection leaves
@@ -81,24 +87,38 @@ export class PostgresRecordTx implements RecordTx {
     const found = new Map<string, { isDeleted: boolean }>();
     if (!ids.length) return found;
     const { rows } = await this.db.query<{ Id: string; IsDeleted: number }>(
-      `SELECT "Id", "IsDeleted" FROM ${quoteIdent(object.table)} WHERE "Id" = ANY($1::text[])`, [ids]);
+      `SELECT "Id", "IsDeleted" FROM ${quoteIdent(object.table)} WHERE "Id" = ANY($1::text[])`,
+      [ids],
+    );
     for (const r of rows) found.set(r.Id, { isDeleted: r.IsDeleted === 1 });
     return found;
   }
 
-  async findByField(object: ObjectDef, field: FieldDef, values: readonly string[], includeDeleted = false): Promise<Map<string, string[]>> {
+  async findByField(
+    object: ObjectDef,
+    field: FieldDef,
+    values: readonly string[],
+    includeDeleted = false,
+  ): Promise<Map<string, string[]>> {
     await this.flush();
     const found = new Map<string, string[]>();
     if (!values.length) return found;
     const col = quoteIdent(field.name);
     // Typed comparison: the values arrive as text; a number column compares them as numbers. Case-insensitive keys are
     // folded in SQL on both sides under "C", which folds ASCII only, as SQLite's NOCASE does ('É' stays 'É').
-    const cast = field.type === 'int' ? 'bigint' : field.type === 'double' || field.type === 'currency' || field.type === 'percent' ? 'double precision' : 'text';
+    const cast =
+      field.type === 'int'
+        ? 'bigint'
+        : field.type === 'double' || field.type === 'currency' || field.type === 'percent'
+          ? 'double precision'
+          : 'text';
     const condition = matchesCaseInsensitively(field)
       ? `lower(${col}) = ANY(ARRAY(SELECT lower(v COLLATE "C") FROM unnest($1::text[]) v))`
       : `${col} = ANY($1::${cast}[])`;
     const { rows } = await this.db.query<{ Id: string; v: unknown }>(
-      `SELECT "Id", ${col} AS v FROM ${quoteIdent(object.table)} WHERE ${condition}${includeDeleted ? '' : ' AND "IsDeleted" = 0'}`, [values]);
+      `SELECT "Id", ${col} AS v FROM ${quoteIdent(object.table)} WHERE ${condition}${includeDeleted ? '' : ' AND "IsDeleted" = 0'}`,
+      [values],
+    );
     for (const r of rows) {
       const key = matchKey(field, r.v);
       const ids = found.get(key);
@@ -123,7 +143,8 @@ export class PostgresRecordTx implements RecordTx {
   }
 
   private async copy(object: ObjectDef, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
-    const run = async (client: Client) => pipeline(Readable.from([copyText(rows)]), client.query(copyFrom(copySql(object, columns))));
+    const run = async (client: Client) =>
+      pipeline(Readable.from([copyText(rows)]), client.query(copyFrom(copySql(object, columns))));
     if ('release' in this.db) await run(this.db);
     else {
       const { client, release } = await checkout(this.db);
@@ -142,13 +163,18 @@ export class PostgresRecordTx implements RecordTx {
   async update(object: ObjectDef, id: string, columns: readonly string[], values: readonly unknown[]): Promise<void> {
     await this.flush();
     const sets = columns.map((c, i) => `${quoteIdent(c)} = $${i + 1}`).join(', ');
-    await this.db.query(`UPDATE ${quoteIdent(object.table)} SET ${sets} WHERE "Id" = $${columns.length + 1}`, [...values, id]);
+    await this.db.query(`UPDATE ${quoteIdent(object.table)} SET ${sets} WHERE "Id" = $${columns.length + 1}`, [
+      ...values,
+      id,
+    ]);
   }
 
   async refreshFullName(object: ObjectDef, id: string): Promise<void> {
     await this.flush();
     await this.db.query(
-      `UPDATE ${quoteIdent(object.table)} SET "Name" = trim(coalesce("FirstName", '') || ' ' || coalesce("LastName", '')) WHERE "Id" = $1`, [id]);
+      `UPDATE ${quoteIdent(object.table)} SET "Name" = trim(coalesce("FirstName", '') || ' ' || coalesce("LastName", '')) WHERE "Id" = $1`,
+      [id],
+    );
   }
 
   async softDelete(object: ObjectDef, ids: readonly string[], now: string, userId: string): Promise<void> {
@@ -156,7 +182,9 @@ export class PostgresRecordTx implements RecordTx {
     if (!ids.length) return;
     await this.db.query(
       `UPDATE ${quoteIdent(object.table)} SET "IsDeleted" = 1, "LastModifiedDate" = $1, "LastModifiedById" = $2, "SystemModstamp" = $1
-       WHERE "Id" = ANY($3::text[])`, [now, userId, ids]);
+       WHERE "Id" = ANY($3::text[])`,
+      [now, userId, ids],
+    );
   }
 
   async hardDelete(object: ObjectDef, ids: readonly string[]): Promise<void> {

@@ -9,7 +9,9 @@ export class PostgresSchemaStore implements SchemaStore {
 
   async loadDefinitions(orgId: string): Promise<CustomDefinition[]> {
     const { rows } = await this.pool.query<{ key_prefix: string | null; definition: string }>(
-      'SELECT key_prefix, definition FROM lf_schema WHERE org_id = $1 ORDER BY seq', [orgId]);
+      'SELECT key_prefix, definition FROM lf_schema WHERE org_id = $1 ORDER BY seq',
+      [orgId],
+    );
     return rows.map((r) => ({ keyPrefix: r.key_prefix, object: JSON.parse(r.definition) }));
   }
 
@@ -23,9 +25,13 @@ export class PostgresSchemaStore implements SchemaStore {
         await c.query(
           `INSERT INTO lf_schema (org_id, object_key, object_name, key_prefix, definition) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (org_id, object_key) DO UPDATE SET object_name = excluded.object_name, key_prefix = excluded.key_prefix, definition = excluded.definition`,
-          [orgId, d.object.name.toLowerCase(), d.object.name, d.keyPrefix, JSON.stringify(d.object)]);
+          [orgId, d.object.name.toLowerCase(), d.object.name, d.keyPrefix, JSON.stringify(d.object)],
+        );
       }
-      const { rows } = await c.query<{ schema_version: number }>('UPDATE lf_org SET schema_version = schema_version + 1 WHERE id = $1 RETURNING schema_version', [orgId]);
+      const { rows } = await c.query<{ schema_version: number }>(
+        'UPDATE lf_org SET schema_version = schema_version + 1 WHERE id = $1 RETURNING schema_version',
+        [orgId],
+      );
       return rows[0].schema_version;
     });
   }

@@ -2,39 +2,61 @@
 // better-sqlite3 call (no await inside a transaction, so requests never interleave on the connection).
 import type { Batch, Job, JobCounters, JobState, RecordResult } from '../../jobs/model.js';
 import type { BulkStore } from '../types.js';
-import { type Db } from './database.js';
+import type { Db } from './database.js';
 import { INLINE_MAX, type PayloadFiles } from './payloads.js';
-import { BATCH_COLUMNS, type BatchRow, type CounterRow, type JobRow, batchFromRow, countersFromRows, decodeResults, jobFromRow, reserveIds } from './rows.js';
+import {
+  BATCH_COLUMNS,
+  type BatchRow,
+  type CounterRow,
+  type JobRow,
+  batchFromRow,
+  countersFromRows,
+  decodeResults,
+  jobFromRow,
+  reserveIds,
+} from './rows.js';
 
 export class SqliteBulkStore implements BulkStore {
   private readonly stmt;
   /** Writes made on this connection, which SQLite's data_version does not count. */
   private localWrites = 0;
-  constructor(private readonly db: Db, private readonly files: PayloadFiles) {
+  constructor(
+    private readonly db: Db,
+    private readonly files: PayloadFiles,
+  ) {
     this.stmt = {
-      insertJob: db.prepare(`INSERT INTO lf_job (id, org_id, created_by_id, operation, object, external_id_field, concurrency_mode,
+      insertJob:
+        db.prepare(`INSERT INTO lf_job (id, org_id, created_by_id, operation, object, external_id_field, concurrency_mode,
         content_type, state, api_version, assignment_rule_id, created_date, system_modstamp, number_retries,
         line_ending, pk_chunking, api)
         VALUES (@id, @orgId, @createdById, @operation, @object, @externalIdFieldName, @concurrencyMode, @contentType, @state,
         @apiVersion, @assignmentRuleId, @createdDate, @systemModstamp, @numberRetries, @lineEnding, @pkChunkingJson,
         @api)`),
       getJob: db.prepare('SELECT * FROM lf_job WHERE id = ?'),
-      counters: db.prepare(`SELECT state, COUNT(*) AS n, SUM(records_processed) AS processed, SUM(records_failed) AS failed,
+      counters:
+        db.prepare(`SELECT state, COUNT(*) AS n, SUM(records_processed) AS processed, SUM(records_failed) AS failed,
         SUM(total_time) AS total, SUM(api_active_time) AS api, SUM(apex_time) AS apex FROM lf_batch WHERE job_id = ? AND pk_original <> 1 GROUP BY state`),
       setJobState: db.prepare('UPDATE lf_job SET state = ?, system_modstamp = ? WHERE id = ?'),
-      notProcessed: db.prepare(`UPDATE lf_batch SET state = 'NotProcessed', system_modstamp = ? WHERE job_id = ? AND state = 'Queued'`),
-      insertBatch: db.prepare(`INSERT INTO lf_batch (id, job_id, state, state_message, created_date, system_modstamp, request_content_type)
+      notProcessed: db.prepare(
+        `UPDATE lf_batch SET state = 'NotProcessed', system_modstamp = ? WHERE job_id = ? AND state = 'Queued'`,
+      ),
+      insertBatch:
+        db.prepare(`INSERT INTO lf_batch (id, job_id, state, state_message, created_date, system_modstamp, request_content_type)
         SELECT ?, id, ?, ?, ?, ?, ? FROM lf_job WHERE id = ? AND state = 'Open'`),
       insertPayload: db.prepare('INSERT INTO lf_batch_payload (batch_id, body) VALUES (?, ?)'),
       listBatches: db.prepare(`SELECT ${BATCH_COLUMNS} FROM lf_batch WHERE job_id = ? ORDER BY seq`),
       getBatch: db.prepare(`SELECT ${BATCH_COLUMNS} FROM lf_batch WHERE id = ? AND job_id = ?`),
-      payload: db.prepare('SELECT p.body, b.request_content_type FROM lf_batch_payload p JOIN lf_batch b ON b.id = p.batch_id WHERE p.batch_id = ?'),
+      payload: db.prepare(
+        'SELECT p.body, b.request_content_type FROM lf_batch_payload p JOIN lf_batch b ON b.id = p.batch_id WHERE p.batch_id = ?',
+      ),
       results: db.prepare('SELECT rows FROM lf_batch_result WHERE batch_id = ? ORDER BY chunk'),
       resultIds: db.prepare('SELECT id FROM lf_query_result WHERE batch_id = ? ORDER BY seq'),
       resultFile: db.prepare('SELECT id FROM lf_query_result WHERE batch_id = ? AND id = ?'),
       resultChunk: db.prepare('SELECT body FROM lf_result_chunk WHERE result_id = ? AND seq = ?'),
       dataVersion: db.prepare('PRAGMA data_version').pluck(true),
-      countSince: db.prepare('SELECT COUNT(*) AS n FROM lf_batch b JOIN lf_job j ON j.id = b.job_id WHERE j.org_id = ? AND b.created_date >= ?'),
+      countSince: db.prepare(
+        'SELECT COUNT(*) AS n FROM lf_batch b JOIN lf_job j ON j.id = b.job_id WHERE j.org_id = ? AND b.created_date >= ?',
+      ),
     };
   }
 
@@ -78,7 +100,15 @@ export class SqliteBulkStore implements BulkStore {
     if (!inline) await this.files.write(batch.id, payload);
     this.localWrites++;
     const stored = this.db.transaction(() => {
-      const { changes } = this.stmt.insertBatch.run(batch.id, batch.state, batch.stateMessage, batch.createdDate, batch.systemModstamp, requestContentType, batch.jobId);
+      const { changes } = this.stmt.insertBatch.run(
+        batch.id,
+        batch.state,
+        batch.stateMessage,
+        batch.createdDate,
+        batch.systemModstamp,
+        requestContentType,
+        batch.jobId,
+      );
       if (changes === 0) return false;
       this.stmt.insertPayload.run(batch.id, inline ? payload : null);
       return true;

@@ -7,7 +7,15 @@
 import type { BatchState } from '../../jobs/model.js';
 import type { ChunkOutcome, ClaimedBatch, RecordTx, WorkStore } from '../types.js';
 import { type Db, inTransaction, quoteIdent } from './database.js';
-import { BATCH_COLUMNS, type BatchRow, type JobRow, batchFromRow, encodeResults, jobFromRow, reserveIds } from './rows.js';
+import {
+  BATCH_COLUMNS,
+  type BatchRow,
+  type JobRow,
+  batchFromRow,
+  encodeResults,
+  jobFromRow,
+  reserveIds,
+} from './rows.js';
 import { SqliteRecordTx } from './record-tx.js';
 import type { PayloadFiles } from './payloads.js';
 
@@ -59,7 +67,11 @@ export class SqliteWorkStore implements WorkStore {
    * @param reader a second connection for streaming query rows: better-sqlite3 cannot write on a connection while
    *   one of its statements is being iterated, and result chunks are written while the rows stream.
    */
-  constructor(private readonly db: Db, private readonly files: PayloadFiles, private readonly reader: () => Db = () => db) {
+  constructor(
+    private readonly db: Db,
+    private readonly files: PayloadFiles,
+    private readonly reader: () => Db = () => db,
+  ) {
     this.recordTx = new SqliteRecordTx(db);
     this.stmt = {
       claim: db.prepare(CLAIM_NEXT),
@@ -70,19 +82,27 @@ export class SqliteWorkStore implements WorkStore {
       finish: db.prepare(FINISH),
       retry: db.prepare('UPDATE lf_job SET number_retries = number_retries + 1 WHERE id = ?'),
       chunk: db.prepare('INSERT OR REPLACE INTO lf_result_chunk (result_id, seq, body) VALUES (?, ?, ?)'),
-      addResult: db.prepare('INSERT OR REPLACE INTO lf_query_result (id, batch_id, seq, row_count) VALUES (?, ?, ?, ?)'),
+      addResult: db.prepare(
+        'INSERT OR REPLACE INTO lf_query_result (id, batch_id, seq, row_count) VALUES (?, ?, ?, ?)',
+      ),
       complete: db.prepare(`UPDATE lf_batch SET state = 'Completed', system_modstamp = @now, records_processed = @rows,
         total_time = total_time + @elapsed, api_active_time = api_active_time + @elapsed, lease_owner = NULL, lease_until = 0
         WHERE id = @id AND lease_owner = @owner AND state = 'InProgress'`),
-      original: db.prepare(`UPDATE lf_batch SET state = 'NotProcessed', pk_original = 1, system_modstamp = @now, lease_owner = NULL, lease_until = 0
+      original:
+        db.prepare(`UPDATE lf_batch SET state = 'NotProcessed', pk_original = 1, system_modstamp = @now, lease_owner = NULL, lease_until = 0
         WHERE id = @id AND lease_owner = @owner AND state = 'InProgress'
           AND EXISTS (SELECT 1 FROM lf_job j WHERE j.id = lf_batch.job_id AND j.state <> 'Aborted')`),
-      renewLease: db.prepare(`UPDATE lf_batch SET lease_until = @now + @leaseMs WHERE id = @id AND lease_owner = @owner AND state = 'InProgress'`),
-      ownsLease: db.prepare(`SELECT 1 FROM lf_batch WHERE id = ? AND lease_owner = ? AND state = 'InProgress'`).pluck(true),
+      renewLease: db.prepare(
+        `UPDATE lf_batch SET lease_until = @now + @leaseMs WHERE id = @id AND lease_owner = @owner AND state = 'InProgress'`,
+      ),
+      ownsLease: db
+        .prepare(`SELECT 1 FROM lf_batch WHERE id = ? AND lease_owner = ? AND state = 'InProgress'`)
+        .pluck(true),
       resultIdsOf: db.prepare('SELECT id FROM lf_query_result WHERE batch_id = ?').pluck(true),
       deleteResults: db.prepare('DELETE FROM lf_query_result WHERE batch_id = ?'),
       deleteChunks: db.prepare('DELETE FROM lf_result_chunk WHERE result_id = ?'),
-      insertBatch: db.prepare(`INSERT INTO lf_batch (id, job_id, state, created_date, system_modstamp, request_content_type, pk_original)
+      insertBatch:
+        db.prepare(`INSERT INTO lf_batch (id, job_id, state, created_date, system_modstamp, request_content_type, pk_original)
         VALUES (?, ?, 'Queued', ?, ?, ?, 2)`),
       insertPayload: db.prepare('INSERT INTO lf_batch_payload (batch_id, body) VALUES (?, ?)'),
     };
@@ -97,13 +117,26 @@ export class SqliteWorkStore implements WorkStore {
     if (!row) return undefined;
     const job = jobFromRow(this.stmt.job.get(row.job_id) as JobRow);
     const payload = (this.stmt.payload.get(row.id) as { body: Buffer | null }).body ?? this.files.readSync(row.id);
-    return { job, batch: batchFromRow(row), payload, chunksDone: row.chunks_done, attempts: row.attempts, owner, pkRole: row.pk_original as 0 | 1 | 2 };
+    return {
+      job,
+      batch: batchFromRow(row),
+      payload,
+      chunksDone: row.chunks_done,
+      attempts: row.attempts,
+      owner,
+      pkRole: row.pk_original as 0 | 1 | 2,
+    };
   }
 
   readonly chunksPerCommit = 1;
 
   async commitChunks(
-    claim: ClaimedBatch, chunkIndex: number, chunkCount: number, leaseMs: number, now: () => number, apply: (tx: RecordTx) => Promise<ChunkOutcome>,
+    claim: ClaimedBatch,
+    chunkIndex: number,
+    chunkCount: number,
+    leaseMs: number,
+    now: () => number,
+    apply: (tx: RecordTx) => Promise<ChunkOutcome>,
   ): Promise<boolean> {
     class LeaseLost extends Error {}
     try {
@@ -111,8 +144,15 @@ export class SqliteWorkStore implements WorkStore {
         const outcome = await apply(this.recordTx);
         this.stmt.insertResults.run(claim.batch.id, chunkIndex, encodeResults(outcome.results));
         const changed = this.stmt.progress.run({
-          id: claim.batch.id, owner: claim.owner, chunk: chunkIndex, count: chunkCount, processed: outcome.processed, failed: outcome.failed,
-          elapsed: outcome.elapsedMs, now: now(), leaseMs,
+          id: claim.batch.id,
+          owner: claim.owner,
+          chunk: chunkIndex,
+          count: chunkCount,
+          processed: outcome.processed,
+          failed: outcome.failed,
+          elapsed: outcome.elapsedMs,
+          now: now(),
+          leaseMs,
         }).changes;
         if (changed !== 1) throw new LeaseLost();
         return true;
@@ -127,19 +167,31 @@ export class SqliteWorkStore implements WorkStore {
     return this.stmt.renewLease.run({ id: claim.batch.id, owner: claim.owner, now, leaseMs }).changes === 1;
   }
 
-  async finishBatch(claim: ClaimedBatch, state: Extract<BatchState, 'Completed' | 'Failed'>, message: string | null, elapsedMs: number, now: number): Promise<void> {
+  async finishBatch(
+    claim: ClaimedBatch,
+    state: Extract<BatchState, 'Completed' | 'Failed'>,
+    message: string | null,
+    elapsedMs: number,
+    now: number,
+  ): Promise<void> {
     this.stmt.finish.run({ id: claim.batch.id, owner: claim.owner, state, message, elapsed: elapsedMs, now });
   }
 
   async *streamRows(sql: string, params: readonly unknown[]): AsyncIterable<unknown[][]> {
-    yield* pages(this.reader().prepare(sql).raw(true).iterate(...params) as Iterable<unknown[]>);
+    yield* pages(
+      this.reader()
+        .prepare(sql)
+        .raw(true)
+        .iterate(...params) as Iterable<unknown[]>,
+    );
   }
 
   async *streamIds(table: string, startAt?: string): AsyncIterable<string[]> {
     const t = quoteIdent(table);
-    const stmt = startAt === undefined
-      ? this.reader().prepare(`SELECT Id FROM ${t} ORDER BY Id`).pluck(true)
-      : this.reader().prepare(`SELECT Id FROM ${t} WHERE Id >= ? ORDER BY Id`).pluck(true);
+    const stmt =
+      startAt === undefined
+        ? this.reader().prepare(`SELECT Id FROM ${t} ORDER BY Id`).pluck(true)
+        : this.reader().prepare(`SELECT Id FROM ${t} WHERE Id >= ? ORDER BY Id`).pluck(true);
     yield* pages((startAt === undefined ? stmt.iterate() : stmt.iterate(startAt)) as Iterable<string>);
   }
 
@@ -156,9 +208,17 @@ export class SqliteWorkStore implements WorkStore {
     })();
   }
 
-  async appendResultChunk(claim: ClaimedBatch, resultId: string, seq: number, body: Buffer, leaseMs: number, now: number): Promise<boolean> {
+  async appendResultChunk(
+    claim: ClaimedBatch,
+    resultId: string,
+    seq: number,
+    body: Buffer,
+    leaseMs: number,
+    now: number,
+  ): Promise<boolean> {
     return this.db.transaction(() => {
-      if (this.stmt.renewLease.run({ id: claim.batch.id, owner: claim.owner, now, leaseMs }).changes !== 1) return false;
+      if (this.stmt.renewLease.run({ id: claim.batch.id, owner: claim.owner, now, leaseMs }).changes !== 1)
+        return false;
       this.stmt.chunk.run(resultId, seq, body);
       return true;
     })();
@@ -173,7 +233,9 @@ export class SqliteWorkStore implements WorkStore {
   }
 
   async completeQueryBatch(claim: ClaimedBatch, rows: number, elapsedMs: number, now: number): Promise<boolean> {
-    return this.stmt.complete.run({ id: claim.batch.id, owner: claim.owner, rows, elapsed: elapsedMs, now }).changes === 1;
+    return (
+      this.stmt.complete.run({ id: claim.batch.id, owner: claim.owner, rows, elapsed: elapsedMs, now }).changes === 1
+    );
   }
 
   async splitIntoChunks(claim: ClaimedBatch, chunks: { id: string; soql: string }[], now: number): Promise<boolean> {

@@ -3,7 +3,13 @@
 import Database from 'better-sqlite3';
 import type { FieldDef, ObjectDef } from '../../org/schema.js';
 import {
-  MIGRATIONS, type MigrationStep, VERSION_TABLE, VERSION_TABLE_DDL, baselineVersion, checkNotNewer, stepsAfter,
+  MIGRATIONS,
+  type MigrationStep,
+  VERSION_TABLE,
+  VERSION_TABLE_DDL,
+  baselineVersion,
+  checkNotNewer,
+  stepsAfter,
 } from '../migrations.js';
 
 export type Db = Database.Database;
@@ -48,7 +54,9 @@ export function columnType(f: FieldDef): string {
     case 'percent':
       return 'REAL';
     default:
-      return (f.externalId || f.idLookup || f.unique) && !f.caseSensitive && f.name !== 'Id' ? 'TEXT COLLATE NOCASE' : 'TEXT';
+      return (f.externalId || f.idLookup || f.unique) && !f.caseSensitive && f.name !== 'Id'
+        ? 'TEXT COLLATE NOCASE'
+        : 'TEXT';
   }
 }
 
@@ -60,13 +68,18 @@ export function ensureRecordTables(db: Db, objects: readonly ObjectDef[]): void 
     const table = quoteIdent(o.table);
     const cols = o.fields.map((f) => `${quoteIdent(f.name)} ${columnType(f)}${f.name === 'Id' ? ' PRIMARY KEY' : ''}`);
     db.exec(`CREATE TABLE IF NOT EXISTS ${table} (${cols.join(', ')})`);
-    const existing = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name.toLowerCase()));
+    const existing = new Set(
+      (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name.toLowerCase()),
+    );
     for (const f of o.fields) {
-      if (!existing.has(f.name.toLowerCase())) db.exec(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(f.name)} ${columnType(f)}`);
+      if (!existing.has(f.name.toLowerCase()))
+        db.exec(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(f.name)} ${columnType(f)}`);
     }
     for (const f of o.fields) {
       if (f.externalId || (f.idLookup && f.name !== 'Id')) {
-        db.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdent(`${o.table}_${f.name}_idx`)} ON ${table} (${quoteIdent(f.name)})`);
+        db.exec(
+          `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${o.table}_${f.name}_idx`)} ON ${table} (${quoteIdent(f.name)})`,
+        );
       }
     }
   }
@@ -107,8 +120,11 @@ function currentVersion(db: Db): number {
 }
 
 function recordStep(db: Db, step: MigrationStep): void {
-  db.prepare(`INSERT INTO ${VERSION_TABLE} (version, description, applied_at) VALUES (?, ?, ?)`)
-    .run(step.version, step.description, Date.now());
+  db.prepare(`INSERT INTO ${VERSION_TABLE} (version, description, applied_at) VALUES (?, ?, ?)`).run(
+    step.version,
+    step.description,
+    Date.now(),
+  );
 }
 
 /** Runs `fn` between BEGIN IMMEDIATE and COMMIT, rolling back when it throws. `fn` may await, but must not yield to other users of `db`. */

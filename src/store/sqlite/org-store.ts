@@ -2,11 +2,33 @@
 import type { NewUser, OrgRecord, OrgStore, Session, UserLogin } from '../types.js';
 import { type Db, quoteIdent } from './database.js';
 
-interface LoginRow { user_id: string; org_id: string; username: string; password_hash: string; hard_delete: number }
-interface OrgRow { id: string; name: string; is_default: number; schema_version: number }
+interface LoginRow {
+  user_id: string;
+  org_id: string;
+  username: string;
+  password_hash: string;
+  hard_delete: number;
+}
+interface OrgRow {
+  id: string;
+  name: string;
+  is_default: number;
+  schema_version: number;
+}
 
-const loginFromRow = (r: LoginRow): UserLogin => ({ userId: r.user_id, orgId: r.org_id, username: r.username, passwordHash: r.password_hash, hardDelete: r.hard_delete === 1 });
-const orgFromRow = (r: OrgRow): OrgRecord => ({ id: r.id, name: r.name, isDefault: r.is_default === 1, schemaVersion: r.schema_version });
+const loginFromRow = (r: LoginRow): UserLogin => ({
+  userId: r.user_id,
+  orgId: r.org_id,
+  username: r.username,
+  passwordHash: r.password_hash,
+  hardDelete: r.hard_delete === 1,
+});
+const orgFromRow = (r: OrgRow): OrgRecord => ({
+  id: r.id,
+  name: r.name,
+  isDefault: r.is_default === 1,
+  schemaVersion: r.schema_version,
+});
 
 export class SqliteOrgStore implements OrgStore {
   private readonly stmt;
@@ -15,11 +37,21 @@ export class SqliteOrgStore implements OrgStore {
       getOrg: db.prepare('SELECT id, name, is_default, schema_version FROM lf_org WHERE id = ?'),
       listOrgs: db.prepare('SELECT id, name, is_default, schema_version FROM lf_org ORDER BY created_date, id'),
       insertOrg: db.prepare('INSERT OR IGNORE INTO lf_org (id, name, created_date, is_default) VALUES (?, ?, ?, ?)'),
-      insertLogin: db.prepare('INSERT INTO lf_login (user_id, org_id, username, password_hash, hard_delete) VALUES (?, ?, ?, ?, ?)'),
-      findLogin: db.prepare('SELECT user_id, org_id, username, password_hash, hard_delete FROM lf_login WHERE username = ?'),
-      getLogin: db.prepare('SELECT user_id, org_id, username, password_hash, hard_delete FROM lf_login WHERE user_id = ?'),
-      orgAdmin: db.prepare('SELECT user_id, org_id, username, password_hash, hard_delete FROM lf_login WHERE org_id = ? ORDER BY rowid LIMIT 1'),
-      saveSession: db.prepare('INSERT OR REPLACE INTO lf_session (token, org_id, user_id, created_date) VALUES (?, ?, ?, ?)'),
+      insertLogin: db.prepare(
+        'INSERT INTO lf_login (user_id, org_id, username, password_hash, hard_delete) VALUES (?, ?, ?, ?, ?)',
+      ),
+      findLogin: db.prepare(
+        'SELECT user_id, org_id, username, password_hash, hard_delete FROM lf_login WHERE username = ?',
+      ),
+      getLogin: db.prepare(
+        'SELECT user_id, org_id, username, password_hash, hard_delete FROM lf_login WHERE user_id = ?',
+      ),
+      orgAdmin: db.prepare(
+        'SELECT user_id, org_id, username, password_hash, hard_delete FROM lf_login WHERE org_id = ? ORDER BY rowid LIMIT 1',
+      ),
+      saveSession: db.prepare(
+        'INSERT OR REPLACE INTO lf_session (token, org_id, user_id, created_date) VALUES (?, ?, ?, ?)',
+      ),
       findSession: db.prepare('SELECT token, org_id, user_id FROM lf_session WHERE token = ?'),
       deleteSession: db.prepare('DELETE FROM lf_session WHERE token = ?'),
     };
@@ -42,15 +74,24 @@ export class SqliteOrgStore implements OrgStore {
     const iso = new Date(now).toISOString();
     this.db.transaction(() => {
       this.stmt.insertLogin.run(u.userId, u.orgId, u.username, u.passwordHash, u.hardDelete ? 1 : 0);
-      this.db.prepare(`INSERT INTO ${quoteIdent(userTable)} (Id, IsDeleted, CreatedDate, CreatedById, LastModifiedDate, LastModifiedById, SystemModstamp,
+      this.db
+        .prepare(`INSERT INTO ${quoteIdent(userTable)} (Id, IsDeleted, CreatedDate, CreatedById, LastModifiedDate, LastModifiedById, SystemModstamp,
         Username, LastName, FirstName, Name, Alias, Email, CommunityNickname, TimeZoneSidKey, LocaleSidKey, EmailEncodingKey,
         LanguageLocaleKey, ProfileId, IsActive, UserType)
         VALUES (@id, 0, @now, @id, @now, @id, @now, @username, @lastName, @firstName, @name, @alias, @email, @nickname,
-        'America/Los_Angeles', 'en_US', 'UTF-8', 'en_US', @profileId, 1, 'Standard')`).run({
-        id: u.userId, now: iso, username: u.username, lastName: u.lastName, firstName: u.firstName,
-        name: `${u.firstName} ${u.lastName}`.trim(), alias: u.username.slice(0, 8), email: u.email,
-        nickname: u.username.split('@')[0].slice(0, 40), profileId: u.profileId,
-      });
+        'America/Los_Angeles', 'en_US', 'UTF-8', 'en_US', @profileId, 1, 'Standard')`)
+        .run({
+          id: u.userId,
+          now: iso,
+          username: u.username,
+          lastName: u.lastName,
+          firstName: u.firstName,
+          name: `${u.firstName} ${u.lastName}`.trim(),
+          alias: u.username.slice(0, 8),
+          email: u.email,
+          nickname: u.username.split('@')[0].slice(0, 40),
+          profileId: u.profileId,
+        });
     })();
   }
 

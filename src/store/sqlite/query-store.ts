@@ -6,10 +6,16 @@ export class SqliteQueryStore implements QueryStore {
   constructor(private readonly db: Db) {}
 
   async count(sql: string, params: readonly unknown[]): Promise<number> {
-    return (this.db.prepare(`SELECT COUNT(*) FROM (${sql})`).pluck(true).get(...params) as number);
+    return this.db
+      .prepare(`SELECT COUNT(*) FROM (${sql})`)
+      .pluck(true)
+      .get(...params) as number;
   }
 
   async page(sql: string, params: readonly unknown[], limit: number, offset: number): Promise<unknown[][]> {
-    return this.db.prepare(`SELECT * FROM (${sql}) LIMIT ? OFFSET ?`).raw(true).all(...params, limit, offset) as unknown[][];
+    return this.db
+      .prepare(`SELECT * FROM (${sql}) LIMIT ? OFFSET ?`)
+      .raw(true)
+      .all(...params, limit, offset) as unknown[][];
   }
 }
