@@ -176,7 +176,7 @@ function csvValue(v: Cell): string {
 export function accountsCsv(rows: readonly Cell[][]): string {
   const lines: string[] = [ACCOUNT_COLUMNS.join(',')];
   for (const r of rows) lines.push(r.map(csvValue).join(','));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -276,5 +276,5 @@ export function generateMixed(
 export function toCsv(header: readonly string[], rows: readonly Cell[][]): string {
   const lines: string[] = [header.join(',')];
   for (const r of rows) lines.push(r.map(csvValue).join(','));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

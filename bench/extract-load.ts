@@ -44,7 +44,7 @@ const CITIES = [
 ];
 
 /** The id localforce's IdGenerator gives the n-th Account of pod `Lf`. */
-export const accountId = (n: number) => to18('001Lf0' + base62(n, 9));
+export const accountId = (n: number) => to18(`001Lf0${base62(n, 9)}`);
 
 /** Inserts `count` Accounts into a stopped localforce database; returns the time it took in ms. */
 export function loadAccountsDirectly(dbFile: string, count: number): number {

@@ -20,7 +20,7 @@ function extract(sql: string, header: string[]): { rows: number; bytes: number }
   const fd = openSync(outFile, 'w');
   let rows = 0;
   let bytes = 0;
-  let buf = header.map(csvCell).join(',') + '\n';
+  let buf = `${header.map(csvCell).join(',')}\n`;
   const flush = () => {
     bytes += writeSync(fd, buf);
     buf = '';
@@ -32,7 +32,7 @@ function extract(sql: string, header: string[]): { rows: number; bytes: number }
         const v = row[i];
         line += (i ? ',' : '') + csvCell(v == null ? '' : String(v));
       }
-      buf += line + '\n';
+      buf += `${line}\n`;
       rows++;
       if (buf.length >= WRITE_CHARS) flush();
     }

@@ -53,7 +53,7 @@ function typedRows(): Cell[][] {
   const now = new Date().toISOString();
   return data.map((cells) => {
     const byName = new Map<string, Cell>();
-    ACCOUNT_COLUMNS.forEach((c, i) => byName.set(c, cells[i]));
+    for (const [i, c] of ACCOUNT_COLUMNS.entries()) byName.set(c, cells[i]);
     return columns.map((c) => {
       switch (c) {
         case 'Id':

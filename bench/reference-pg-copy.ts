@@ -53,7 +53,7 @@ function typedRows(): Value[][] {
   const now = new Date().toISOString();
   return data.map((cells) => {
     const byName = new Map<string, Cell>();
-    ACCOUNT_COLUMNS.forEach((c, i) => byName.set(c, cells[i]));
+    for (const [i, c] of ACCOUNT_COLUMNS.entries()) byName.set(c, cells[i]);
     return columns.map((f): Value => {
       switch (f.name) {
         case 'Id':

@@ -99,7 +99,7 @@ const CONFIG = {
 };
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const log = (line: string) => process.stdout.write(line + '\n');
+const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Round r runs the labels rotated by r, so no label always runs first (or right after a given other one). */
 const rotated = <T>(xs: readonly T[], r: number): T[] => xs.map((_, i) => xs[(i + r) % xs.length]);
@@ -1100,9 +1100,9 @@ async function main(): Promise<void> {
       ? r.value.toFixed(2)
       : r.value.toFixed(3);
   for (const r of ratios) {
-    let line = `  ${(r.name + ' ').padEnd(52, '.')} ${shown(r)}x ${r.target ? `(target ${r.target}) ${r.pass ? 'ok  ' : 'MISS'}` : '(no target)'}`;
+    let line = `  ${(`${r.name} `).padEnd(52, '.')} ${shown(r)}x ${r.target ? `(target ${r.target}) ${r.pass ? 'ok  ' : 'MISS'}` : '(no target)'}`;
     for (const x of r.extras ?? []) {
-      line += `  ${x.name} ${x.unit === 'x' ? x.value.toFixed(2) + 'x' : x.value.toFixed(x.unit === ' MB' ? 0 : 1) + x.unit}${x.target ? ` (${x.target}) ${x.pass ? 'ok' : 'MISS'}` : ''}`;
+      line += `  ${x.name} ${x.unit === 'x' ? `${x.value.toFixed(2)}x` : x.value.toFixed(x.unit === ' MB' ? 0 : 1) + x.unit}${x.target ? ` (${x.target}) ${x.pass ? 'ok' : 'MISS'}` : ''}`;
     }
     if (r.perRound) line += `   rounds: ${r.perRound.map((x) => x.toFixed(2)).join(' ')}`;
     log(line);
@@ -1127,7 +1127,7 @@ async function main(): Promise<void> {
     })),
     ...results,
   };
-  writeFileSync(join(out, 'latest.json'), JSON.stringify(json, null, 2) + '\n');
+  writeFileSync(join(out, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
   log(`  results: ${join(out, 'latest.json')}`);
 }
 

@@ -59,7 +59,7 @@ serve.action(async (opts: Record<string, unknown>) => {
     ? `loaded from ${config.seedDir}`
     : 'not loaded: the org already existed (seed data goes into a new org only)';
   process.stdout.write(
-    [
+    `${[
       '',
       `localforce ${LOCALFORCE_VERSION} is listening on ${url}`,
       `  org id        ${org.orgId}`,
@@ -74,7 +74,7 @@ serve.action(async (opts: Record<string, unknown>) => {
       'or with curl:',
       `  curl -H 'X-SFDC-Session: ${org.token}' ${url}/services/async/62.0/job/<jobId>/batch`,
       '',
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
   const stop = async () => {
     await server.close();

@@ -48,7 +48,8 @@ export function rowLayout(header: ResolvedHeader): RowLayout {
   const slot = (f: FieldDef) => {
     let s = slotOf.get(f);
     if (s === undefined) {
-      slotOf.set(f, (s = fields.length));
+      s = fields.length;
+      slotOf.set(f, s);
       fields.push(f);
     }
     return s;
@@ -95,7 +96,7 @@ interface Prepared {
 }
 
 /** A row's value of field `f`: undefined when the batch does not set it. */
-function valueOf(ctx: ChunkContext, p: Prepared, f: FieldDef): DbValue | undefined {
+function rowValue(ctx: ChunkContext, p: Prepared, f: FieldDef): DbValue | undefined {
   const s = ctx.layout.slotOf.get(f);
   return s === undefined ? undefined : p.values[s];
 }
@@ -150,12 +151,19 @@ const requiredFields = new WeakMap<ObjectDef, FieldDef[]>();
 
 function missingRequired(ctx: ChunkContext, p: Prepared, creating: boolean): void {
   let required = requiredFields.get(ctx.object);
-  if (!required) requiredFields.set(ctx.object, (required = ctx.object.fields.filter((f) => f.required)));
+  if (!required) {
+    required = ctx.object.fields.filter((f) => f.required);
+    requiredFields.set(ctx.object, required);
+  }
   // On insert, a required field left out takes its default when it has one; given as null (`#N/A`) it is missing.
   let missing: FieldDef[] | undefined;
   for (const f of required) {
-    const v = valueOf(ctx, p, f);
-    if (creating ? (v !== undefined ? v === null : f.defaultValue === undefined) : v === null) (missing ??= []).push(f);
+    const v = rowValue(ctx, p, f);
+    const isMissing = creating ? (v !== undefined ? v === null : f.defaultValue === undefined) : v === null;
+    if (isMissing) {
+      missing ??= [];
+      missing.push(f);
+    }
   }
   if (missing) {
     const names = missing.map((f) => f.name);
@@ -238,7 +246,10 @@ async function checkReferences(ctx: ChunkContext, tx: RecordTx, prepared: Prepar
       if (typeof v !== 'string') continue;
       const prefix = v.slice(0, 3);
       let set = wanted.get(prefix);
-      if (!set) wanted.set(prefix, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        wanted.set(prefix, set);
+      }
       set.add(v);
     }
   }
@@ -383,8 +394,8 @@ function insertRow(ctx: ChunkContext, plan: InsertColumn[], id: string, index: n
         out[c] = formatAutoNumber(fill.format, fill.first + index);
         break;
       case 'derivedName': {
-        const first = valueOf(ctx, p, ctx.object.field('FirstName')!);
-        const last = valueOf(ctx, p, ctx.object.field('LastName')!);
+        const first = rowValue(ctx, p, ctx.object.field('FirstName')!);
+        const last = rowValue(ctx, p, ctx.object.field('LastName')!);
         out[c] = [first, last].filter((x) => x != null && x !== '').join(' ');
         break;
       }
@@ -478,7 +489,10 @@ async function applyInsert(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[]): 
   await checkUnique(ctx, tx, prepared, ctx.newIds);
   const results: RecordResult[] = new Array(rows.length);
   const good: { p: Prepared; index: number }[] = [];
-  prepared.forEach((p, index) => (p.errors.length ? (results[index] = fail(p.errors)) : good.push({ p, index })));
+  for (const [index, p] of prepared.entries()) {
+    if (p.errors.length) results[index] = fail(p.errors);
+    else good.push({ p, index });
+  }
   await insertRecords(ctx, tx, good, results);
   return results;
 }
@@ -546,7 +560,7 @@ async function applyUpsert(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[]): 
       }
       return r.id;
     }
-    const v = valueOf(ctx, p, key);
+    const v = rowValue(ctx, p, key);
     if (v == null) {
       // A key that failed coercion already carries its own error (MALFORMED_ID, INVALID_TYPE…); only a blank key is missing.
       if (!p.errors.some((e) => e.fields.includes(key.name)))
@@ -558,9 +572,9 @@ async function applyUpsert(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[]): 
   // Duplicate keys inside one chunk fail every row that carries them.
   const counts = new Map<string, number>();
   const keyOf = (k: string) => matchKey(key, k);
-  keys.forEach(
-    (k, i) => k !== undefined && !prepared[i].errors.length && counts.set(keyOf(k), (counts.get(keyOf(k)) ?? 0) + 1),
-  );
+  for (const [i, k] of keys.entries()) {
+    if (k !== undefined && !prepared[i].errors.length) counts.set(keyOf(k), (counts.get(keyOf(k)) ?? 0) + 1);
+  }
   keys.forEach((k, i) => {
     if (k !== undefined && (counts.get(keyOf(k)) ?? 0) > 1) {
       prepared[i].errors.push(

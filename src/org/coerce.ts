@@ -181,7 +181,10 @@ export function coerceCell(f: FieldDef, raw: Exclude<RawValue, null>, ctx: Coerc
 const picklistSets = new WeakMap<FieldDef, Set<string>>();
 function picklistSet(f: FieldDef): Set<string> {
   let set = picklistSets.get(f);
-  if (!set) picklistSets.set(f, (set = new Set(f.picklistValues ?? [])));
+  if (!set) {
+    set = new Set(f.picklistValues ?? []);
+    picklistSets.set(f, set);
+  }
   return set;
 }
 
@@ -189,10 +192,15 @@ function picklistSet(f: FieldDef): Set<string> {
 const prefixCache = new WeakMap<CoerceContext, Map<FieldDef, string[]>>();
 function referencePrefixes(f: FieldDef, ctx: CoerceContext): string[] {
   let byField = prefixCache.get(ctx);
-  if (!byField) prefixCache.set(ctx, (byField = new Map()));
+  if (!byField) {
+    byField = new Map();
+    prefixCache.set(ctx, byField);
+  }
   let prefixes = byField.get(f);
-  if (!prefixes)
-    byField.set(f, (prefixes = (f.referenceTo ?? []).map((o) => ctx.prefixOf(o)).filter((p) => p !== undefined)));
+  if (!prefixes) {
+    prefixes = (f.referenceTo ?? []).map((o) => ctx.prefixOf(o)).filter((p) => p !== undefined);
+    byField.set(f, prefixes);
+  }
   return prefixes;
 }
 

@@ -57,6 +57,6 @@ export class IdGenerator {
   }
 
   format(prefix: string, n: number): string {
-    return to18(prefix + this.pod + '0' + base62(n, 9));
+    return to18(`${prefix}${this.pod}0${base62(n, 9)}`);
   }
 }

@@ -173,7 +173,7 @@ function fieldFromSpec(spec: FieldSpec, objectName: string): FieldDef {
           ? spec.defaultValue
           : String(spec.defaultValue),
   };
-  if ((type === 'picklist' || type === 'multipicklist') && !(spec.values && spec.values.length))
+  if ((type === 'picklist' || type === 'multipicklist') && !spec.values?.length)
     throw new SchemaError(`${objectName}.${spec.name}: a picklist needs values`);
   if ((o.externalId || o.unique) && !['string', 'email', 'int', 'double'].includes(type))
     throw new SchemaError(

@@ -96,7 +96,7 @@ function mergeObject(current: ObjectSpec, next: ObjectSpec): ObjectSpec {
 /** a00, a01, … a0z, a10, …: custom object key prefixes, stable once handed out. */
 function nextPrefix(used: Set<string | null>): string {
   for (let i = 0; i < 62 * 62; i++) {
-    const p = 'a' + BASE62[Math.floor(i / 62)] + BASE62[i % 62];
+    const p = `a${BASE62[Math.floor(i / 62)]}${BASE62[i % 62]}`;
     if (!used.has(p)) return p;
   }
   throw new SchemaError('No custom object key prefixes left');

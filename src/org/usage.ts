@@ -7,7 +7,10 @@ export class ApiUsage {
   count(orgId: string): void {
     const hour = Math.floor(this.now() / 3600_000);
     let org = this.buckets.get(orgId);
-    if (!org) this.buckets.set(orgId, (org = new Map()));
+    if (!org) {
+      org = new Map();
+      this.buckets.set(orgId, org);
+    }
     org.set(hour, (org.get(hour) ?? 0) + 1);
   }
 

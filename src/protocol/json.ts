@@ -27,11 +27,11 @@ export function writeJson(value: JsonValue): string {
       return value ? 'true' : 'false';
   }
   if (value instanceof OneDecimal) return value.value.toFixed(1);
-  if (Array.isArray(value)) return '[' + value.map((v: JsonValue) => writeJson(v)).join(',') + ']';
+  if (Array.isArray(value)) return `[${value.map((v: JsonValue) => writeJson(v)).join(',')}]`;
   const parts: string[] = [];
   for (const [key, v] of Object.entries(value as Record<string, JsonValue | undefined>)) {
     if (v === undefined) continue;
-    parts.push(JSON.stringify(key) + ':' + writeJson(v));
+    parts.push(`${JSON.stringify(key)}:${writeJson(v)}`);
   }
-  return '{' + parts.join(',') + '}';
+  return `{${parts.join(',')}}`;
 }

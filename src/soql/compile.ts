@@ -118,7 +118,7 @@ class Compiler {
     );
     if (nested) select[0] = d.semiJoinColumn(select[0], query.columns[0].path.field);
     let sql = `SELECT ${select.join(', ')} FROM ${q(query.object.table)} ${root}`;
-    if (joinSql.length) sql += ' ' + joinSql.join(' ');
+    if (joinSql.length) sql += ` ${joinSql.join(' ')}`;
     if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
     if (nested) return sql;
     if (order.length) {

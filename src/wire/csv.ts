@@ -158,11 +158,11 @@ export function parseCsv(text: string, delimiter = ','): string[][] {
 
 /** Quotes every value, as Salesforce does in result files (jsforce splits unquoted values on , ; | ^ ` and tab). */
 export function csvCell(value: string): string {
-  return '"' + (value.includes('"') ? value.replace(/"/g, '""') : value) + '"';
+  return `"${value.includes('"') ? value.replace(/"/g, '""') : value}"`;
 }
 
 export function csvLine(values: readonly string[]): string {
   let line = '';
   for (let k = 0; k < values.length; k++) line += (k ? ',' : '') + csvCell(values[k]);
-  return line + '\n';
+  return `${line}\n`;
 }

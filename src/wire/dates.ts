@@ -11,7 +11,7 @@ export function xmlDateTime(ms: number): string {
 }
 
 export function jsonDateTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 23) + '+0000';
+  return `${new Date(ms).toISOString().slice(0, 23)}+0000`;
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(Z)?$/;
@@ -92,7 +92,7 @@ export function parseSfDateTime(text: string): number | undefined {
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s = '0', frac = '0', zone] = m;
   if (!validYmd(+y, +mo, +d) || +h > 23 || +mi > 59 || +s > 59) return undefined;
-  let ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Math.round(Number('0.' + frac) * 1000));
+  let ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Math.round(Number(`0.${frac}`) * 1000));
   // Date.UTC reads years 0–99 as 1900–1999; the year is the one written.
   if (+y < 100) ms = new Date(ms).setUTCFullYear(+y);
   if (zone && zone !== 'Z') {

@@ -49,11 +49,11 @@ function textOf(f: FieldDef, v: unknown): string {
 export function csvWriter(layout: RowLayout): ResultWriter {
   const cols = layout.columns;
   return {
-    begin: () => cols.map((c) => csvCell(c.header)).join(',') + '\n',
+    begin: () => `${cols.map((c) => csvCell(c.header)).join(',')}\n`,
     row: (values) => {
       let line = '';
       for (let i = 0; i < cols.length; i++) line += (i ? ',' : '') + csvCell(textOf(cols[i].field, values[i]));
-      return line + '\n';
+      return `${line}\n`;
     },
     // Zero rows: the file is the single line Salesforce writes instead of a header.
     end: () => '',
@@ -76,7 +76,10 @@ function tree(layout: RowLayout, rootObject: string): Node {
     for (const hop of c.path) {
       key = key ? `${key}.${hop.name}` : hop.name;
       let child = node.children.find((n) => n.key.toLowerCase() === key.toLowerCase());
-      if (!child) node.children.push((child = { name: hop.name, object: hop.object, key, fields: [], children: [] }));
+      if (!child) {
+        child = { name: hop.name, object: hop.object, key, fields: [], children: [] };
+        node.children.push(child);
+      }
       node = child;
     }
     node.fields.push({ name: c.field.name, index, field: c.field });

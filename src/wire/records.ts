@@ -117,7 +117,7 @@ export function readJsonRecords(text: string): RecordTable {
         if (lookups.length !== 1 || (lookups[0][1] !== null && typeof lookups[0][1] === 'object')) {
           throw invalidContent(`Unable to find relationship: ${key}`);
         }
-        rec[`${typeof type === 'string' ? type + ':' : ''}${key}.${lookups[0][0]}`] =
+        rec[`${typeof type === 'string' ? `${type}:` : ''}${key}.${lookups[0][0]}`] =
           lookups[0][1] === '' ? undefined : (lookups[0][1] as RawValue);
         continue;
       }
@@ -158,7 +158,7 @@ export function readXmlRecords(text: string): RecordTable {
         if (lookups.length !== 1 || typeof lookups[0][1] !== 'string') {
           throw invalidContent(`Unable to find relationship: ${key}`);
         }
-        rec[`${type ? type + ':' : ''}${key}.${lookups[0][0]}`] =
+        rec[`${type ? `${type}:` : ''}${key}.${lookups[0][0]}`] =
           lookups[0][1] === '' ? undefined : (lookups[0][1] as string);
       } else throw invalidContent(`Field name not found : ${key}`);
     }

@@ -2,6 +2,7 @@
 // for insert / update / upsert / delete / hardDelete, the manual job API (createJob, createBatch, list, check, close,
 // abort), a bad token, the re-login jsforce does after a session is revoked, and a 1,000-row batch. Every test checks
 // what jsforce hands back and, where it matters, the rows stored in the database.
+import type { EventEmitter } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -108,7 +109,7 @@ async function countWhere(server: RunningServer, where: string, ...args: unknown
 }
 
 /** Resolves with the results of a batch whose poll was started by hand, or rejects with the batch's error. */
-function settled(batch: { once(event: string, fn: (arg: any) => void): unknown }): Promise<IngestResult[]> {
+function settled(batch: EventEmitter): Promise<IngestResult[]> {
   return new Promise((resolve, reject) => {
     batch.once('response', resolve);
     batch.once('error', reject);

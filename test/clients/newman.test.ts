@@ -119,7 +119,7 @@ const headersOf = (e: PmExecution) => e.request.headers.toObject(true) as Record
 const describeFailures = (fs: PmFailure[]) =>
   fs
     .map(
-      (f) => `${f.source?.name ?? '?'} [${f.at ?? ''}]: ${f.error.test ? f.error.test + ' — ' : ''}${f.error.message}`,
+      (f) => `${f.source?.name ?? '?'} [${f.at ?? ''}]: ${f.error.test ? `${f.error.test} — ` : ''}${f.error.message}`,
     )
     .join('\n');
 
@@ -202,7 +202,7 @@ test('Bulk 1.0 requests carry X-SFDC-Session and the inherited Bearer, both the 
   for (const e of summary.run.executions.filter((x) => BULK_REQUESTS.includes(x.item.name))) {
     const h = headersOf(e);
     assert.equal(h['x-sfdc-session'], token, `${e.item.name}: X-SFDC-Session`);
-    assert.equal(h['authorization'], `Bearer ${token}`, `${e.item.name}: Authorization`);
+    assert.equal(h.authorization, `Bearer ${token}`, `${e.item.name}: Authorization`);
   }
 });
 

@@ -113,5 +113,5 @@ export async function batchList(bulk: BulkClient, jobId: string): Promise<BatchL
 export function numberedAccountsCsv(prefix: string, batch: number, rows: number): string {
   const lines = ['Name,NumberOfEmployees'];
   for (let row = 0; row < rows; row++) lines.push(`${prefix}${batch}-${row},${row}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -94,6 +94,7 @@ export async function rest(
   base: string,
   token: string | undefined,
   path: string,
+  // biome-ignore lint/suspicious/noExplicitAny: tests read REST documents by path; typing them would restate Salesforce's.
 ): Promise<RawResponse & { json: () => any }> {
   const headers: Record<string, string> = token === undefined ? {} : { Authorization: `Bearer ${token}` };
   const r = await http(`${base}/services/data${path}`, { headers });
@@ -306,5 +307,5 @@ export function csvCell(v: string): string {
 }
 
 export function csvOf(header: string[], rows: string[][]): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+  return `${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
 }

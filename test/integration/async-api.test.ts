@@ -208,9 +208,9 @@ describe('adding batches', () => {
 
   it('refuses more than 10,000,000 characters', async () => {
     const id = await csvJob();
-    const fits = 'Name\n' + 'x'.repeat(9_999_990) + '\n';
+    const fits = `Name\n${'x'.repeat(9_999_990)}\n`;
     assert.equal((await bulk.post(`/job/${id}/batch`, fits, 'text/csv')).status, 201);
-    const big = 'Name\n' + 'x'.repeat(10_000_001);
+    const big = `Name\n${'x'.repeat(10_000_001)}`;
     const r = await bulk.post(`/job/${id}/batch`, big, 'text/csv');
     assert.equal(r.status, 400);
     assert.equal(xmlText(r.body, 'exceptionMessage'), 'Failed to read request. Exceeded max size limit of 10000000');
@@ -244,14 +244,14 @@ describe('adding batches', () => {
     const over = await http(bulk.url(`/job/${id}/batch`), {
       method: 'POST',
       headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' },
-      body: new Uint8Array(gzipSync('Name\n' + 'b'.repeat(10_000_000 - 5) + '\n')),
+      body: new Uint8Array(gzipSync(`Name\n${'b'.repeat(10_000_000 - 5)}\n`)),
     });
     assert.equal(over.status, 400);
     assert.equal(xmlText(over.body, 'exceptionMessage'), 'Failed to read request. Exceeded max size limit of 10000000');
     const wide = await http(bulk.url(`/job/${id}/batch`), {
       method: 'POST',
       headers: { 'X-SFDC-Session': TEST_TOKEN, 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' },
-      body: new Uint8Array(gzipSync('Name\n' + 'é'.repeat(6_000_000) + '\n')),
+      body: new Uint8Array(gzipSync(`Name\n${'é'.repeat(6_000_000)}\n`)),
     });
     assert.equal(wide.status, 201, wide.body);
     const requestBody = await bulk.get(`/job/${id}/batch/${xmlText(gz.body, 'id')}/request`);
@@ -291,7 +291,7 @@ describe('processing', () => {
     const id = await csvJob();
     const csv =
       'Name,NumberOfEmployees,AnnualRevenue,Industry,Description\r\n"Acme, Inc.",120,1000000,Technology,"Line one\nline two"\r\nNo Employees,,,,\r\n';
-    const { info, results } = await runCsv(id, '\uFEFF' + csv);
+    const { info, results } = await runCsv(id, `\uFEFF${csv}`);
     assert.equal(xmlText(info, 'state'), 'Completed');
     const lines = results.trimEnd().split('\n');
     assert.equal(lines[0], '"Id","Success","Created","Error"');
@@ -382,7 +382,7 @@ describe('processing', () => {
       ['Name,Bogus__c\nx,y\n', 'InvalidBatch : Field name not found : Bogus__c'],
       ['Name\n"unterminated\n', 'InvalidBatch : EOF reached before closing an opened quote'],
       [
-        'Name\n' + 'r\n'.repeat(10_001),
+        `Name\n${'r\n'.repeat(10_001)}`,
         'InvalidBatch : Exceeded number of records: 10002. Number of records should be less than or equal to 10001',
       ],
     ];
@@ -508,7 +508,7 @@ describe('processing', () => {
   it('fills in the processing times: per batch, and on the job as their sum', async () => {
     const id = await csvJob();
     const rows = (n: number, tag: string) =>
-      'Name,Description\n' + Array.from({ length: n }, (_, i) => `${tag} ${i},${'x'.repeat(200)}`).join('\n') + '\n';
+      `Name,Description\n${Array.from({ length: n }, (_, i) => `${tag} ${i},${'x'.repeat(200)}`).join('\n')}\n`;
     const infos = [];
     for (const [n, tag] of [
       [3000, 'Timed A'],

@@ -337,7 +337,7 @@ describe('rejected values get Salesforce status codes and messages', () => {
     ['Fax__c', '1'.repeat(21), 'STRING_TOO_LONG', `Fax: data value too large: ${'1'.repeat(21)} (max length=20)`],
     [
       'Portal__c',
-      'https://example.com/' + 'p'.repeat(11),
+      `https://example.com/${'p'.repeat(11)}`,
       'STRING_TOO_LONG',
       `Portal: data value too large: https://example.com/${'p'.repeat(11)} (max length=30)`,
     ],

@@ -416,7 +416,7 @@ describe('upsert', () => {
     rows.push('SPLIT,2'); // row 201: the second chunk
     const run = await bulk.run(
       { operation: 'upsert', object: 'Crate__c', externalIdFieldName: 'Tag__c' },
-      rows.join('\n') + '\n',
+      `${rows.join('\n')}\n`,
     );
     assert.equal(run.results.length, 201);
     assert.deepEqual([run.results[0].success, run.results[0].created], [true, true]);

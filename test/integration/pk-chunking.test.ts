@@ -33,7 +33,7 @@ before(async () => {
     ),
   );
   assert.equal(inserted.length, N);
-  inserted.forEach((id, i) => nameOf.set(id, names[i]));
+  for (const [i, id] of inserted.entries()) nameOf.set(id, names[i]);
   ids = [...inserted].sort();
 });
 after(async () => server?.close());

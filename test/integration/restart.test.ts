@@ -9,7 +9,9 @@ import { BulkClient, xmlText } from '../helpers/bulk.js';
 import { dbGet } from '../helpers/db.js';
 
 const running: SpawnedServer[] = [];
-after(() => running.forEach((s) => s.process.kill('SIGKILL')));
+after(() => {
+  for (const s of running) s.process.kill('SIGKILL');
+});
 
 describe('restart', () => {
   it('resumes a batch killed mid-way without losing or doubling a record', async (t) => {

@@ -163,17 +163,17 @@ describe('CSV records', () => {
   });
 
   it('fails a batch over 10,000 records the way Salesforce words it', () => {
-    const text = 'Name\n' + 'x\n'.repeat(10_001);
+    const text = `Name\n${'x\n'.repeat(10_001)}`;
     const expected = 'Exceeded number of records: 10002. Number of records should be less than or equal to 10001';
     assert.throws(() => readCsvRecords(text), invalidContent(expected));
-    assert.equal(readCsvRecords('Name\n' + 'x\n'.repeat(10_000)).rowCount, 10_000);
+    assert.equal(readCsvRecords(`Name\n${'x\n'.repeat(10_000)}`).rowCount, 10_000);
   });
 
   it('prefixes parse errors with InvalidBatch', () => {
     assert.throws(() => readCsvRecords('Name\n"x\n'), invalidContent('EOF reached before closing an opened quote'));
     // The whole payload is checked when it is read, before any row is handed out: a bad last row fails the batch.
     const unescaped = invalidContent('Found unescaped quote. A value with quote should be within a quote');
-    assert.throws(() => readCsvRecords('Name\n' + 'x\n'.repeat(5000) + 'x"y\n'), unescaped);
+    assert.throws(() => readCsvRecords(`Name\n${'x\n'.repeat(5000)}x"y\n`), unescaped);
     assert.throws(() => readCsvRecords(''), invalidContent('Records not found'));
   });
 });

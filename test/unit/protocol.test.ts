@@ -321,7 +321,7 @@ describe('protocol: import direction', () => {
         const target = m[1];
         if (!target.startsWith('.')) continue; // an npm package or node: builtin
         const resolved = resolve(dirname(join(protocolDir, file)), target);
-        assert.ok(resolved.startsWith(protocolDir + '/'), `${file} imports ${target}, outside src/protocol`);
+        assert.ok(resolved.startsWith(`${protocolDir}/`), `${file} imports ${target}, outside src/protocol`);
       }
     }
   });

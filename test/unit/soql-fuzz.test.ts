@@ -154,7 +154,7 @@ function randomIdText(ids: readonly string[]): string {
     () => pick(ids),
     () => pick(ids).slice(0, 15),
     () => pick(ids).toLowerCase(),
-    () => '001' + randomString().slice(0, 12),
+    () => `001${randomString().slice(0, 12)}`,
     () => randomString(),
   ])();
 }
@@ -280,7 +280,7 @@ function seed(): void {
         int(100),
         user,
         accountIds.length ? pick(accountIds) : null,
-        '2024-05-1' + (i % 6) + 'T10:00:00.000Z',
+        `2024-05-1${i % 6}T10:00:00.000Z`,
       );
       if (i % 13 !== 12) namedAccount[org].set(name, id);
       accountIds.push(id);

@@ -343,7 +343,9 @@ async function setUp(): Promise<void> {
     const insert = sqlite.prepare(
       `INSERT INTO ${table} (${columns.map(quoteIdent).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
     );
-    sqlite.transaction(() => values.forEach((v) => insert.run(...v)))();
+    sqlite.transaction(() => {
+      for (const v of values) insert.run(...v);
+    })();
     for (let at = 0; at < values.length; at += 50) {
       const batch = values.slice(at, at + 50);
       const tuples = batch.map((_, r) => `(${columns.map((__, c) => `$${r * columns.length + c + 1}`).join(', ')})`);
@@ -985,9 +987,9 @@ function likePattern(f: FieldChoice): string {
     .map((ch) => (ch === '%' || ch === '_' || ch === '\\' ? `\\${ch}` : rnd() < 0.15 ? '_' : ch))
     .join('');
   body = withCase(body);
-  if (from > 0 || rnd() < 0.3) body = '%' + body;
+  if (from > 0 || rnd() < 0.3) body = `%${body}`;
   if (to < chars.length || rnd() < 0.3) body += '%';
-  if (rnd() < 0.05) body += '\u0000' + pick(['', '%', 'x']);
+  if (rnd() < 0.05) body += `\u0000${pick(['', '%', 'x'])}`;
   const soql = soqlString(body);
   // soqlString doubled the backslashes of the LIKE escapes; a LIKE literal keeps \% \_ \\ as they are.
   return soql.replace(/\\\\(\\\\|%|_)/g, (_m, x: string) => (x === '%' || x === '_' ? `\\${x}` : '\\\\'));

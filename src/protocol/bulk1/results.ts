@@ -38,7 +38,7 @@ const CSV_HEADER = '"Id","Success","Created","Error"';
 // ---- CSV ----
 
 function csvCell(value: string): string {
-  return '"' + value.replace(/"/g, '""') + '"';
+  return `"${value.replace(/"/g, '""')}"`;
 }
 
 /** `CODE:message:field1,field2 --`, or `CODE:message:--` without fields: the first error only (Salesforce's layout). */

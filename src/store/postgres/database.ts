@@ -266,7 +266,10 @@ export async function ensureRecordTables(pool: Pool, objects: readonly ObjectDef
   const columns = new Map<string, Set<string>>();
   for (const r of rows) {
     let set = columns.get(r.table_name);
-    if (!set) columns.set(r.table_name, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      columns.set(r.table_name, set);
+    }
     set.add(r.column_name);
   }
   const indexes = new Set(
