@@ -3,7 +3,7 @@
 // of their own for request-body errors and borrow these, so one client sees the same text for the same body whichever
 // URL it posted to; Bulk API 2.0 will map the same kinds to its own JSON errors.
 import { describe, type DomainErrorDetail } from '../errors/domain.js';
-import { AsyncErrors, type ApiError } from '../wire/errors.js';
+import { AsyncErrors, type ApiError } from './error-catalogue.js';
 
 /**
  * The Bulk 1.0 entry for a domain error. Texts that are Salesforce's own facts about the request (why a JobInfo is

@@ -3,7 +3,7 @@
 // decision of what a thrown value *is* lives here, once.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain.js';
-import { ApiError } from '../wire/errors.js';
+import { ApiError } from './error-catalogue.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import { sendWire, type WireResponse } from '../http/wire-response.js';
 

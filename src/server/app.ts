@@ -17,7 +17,7 @@ import { registerAdminRoutes, type AdminSurfaceOptions } from '../api/admin/rout
 import { registerRestRoutes, type RestSurfaceOptions } from '../api/rest/routes.js';
 import { restErrorBody } from '../api/rest/errors.js';
 import { errorHandler, type Classified } from '../api/errors.js';
-import { AsyncErrors, RestErrors } from '../wire/errors.js';
+import { AsyncErrors, RestErrors } from '../api/error-catalogue.js';
 import { sendWire, wire, type WireResponse } from '../http/wire-response.js';
 import { writeJson } from '../wire/json.js';
 

@@ -15,7 +15,7 @@ import { invalidContent } from '../../src/wire/records.js';
 import { SchemaError } from '../../src/org/schema-file.js';
 import { UsernameTaken } from '../../src/org/orgs.js';
 import { SeedError } from '../../src/engine/seed.js';
-import { ApiError, AsyncErrors, OAuthErrors, SoapErrors, UNAVAILABLE_MESSAGE } from '../../src/wire/errors.js';
+import { ApiError, AsyncErrors, OAuthErrors, SoapErrors, UNAVAILABLE_MESSAGE } from '../../src/api/error-catalogue.js';
 import type { WireResponse } from '../../src/http/wire-response.js';
 
 /** An error as Fastify raises it: a message and the HTTP status it means. */

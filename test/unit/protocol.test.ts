@@ -40,7 +40,7 @@ import {
 } from '../../src/protocol/soap-login.js';
 import { DATALOAD_NS } from '../../src/protocol/xml.js';
 import { parseJobRequest as serverParseJobRequest } from '../../src/api/bulk1/codec.js';
-import { ApiError } from '../../src/wire/errors.js';
+import { ApiError } from '../../src/api/error-catalogue.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const goldenDir = join(root, 'test/golden');

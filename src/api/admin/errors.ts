@@ -1,6 +1,6 @@
 // Control plane errors: `{error}` with the status the problem calls for.
 import { describe, type DomainError } from '../../errors/domain.js';
-import { UNAVAILABLE_MESSAGE } from '../../wire/errors.js';
+import { UNAVAILABLE_MESSAGE } from '../error-catalogue.js';
 import { writeJson } from '../../wire/json.js';
 import { wire, type WireResponse } from '../../http/wire-response.js';
 import type { Classified } from '../errors.js';

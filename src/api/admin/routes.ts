@@ -17,7 +17,7 @@ import { parseSchemaText } from '../../org/schema-file.js';
 import type { OrgStore } from '../../store/types.js';
 import type { SeedService } from '../../engine/seed.js';
 import { writeJson, type JsonValue } from '../../wire/json.js';
-import { ApiError } from '../../wire/errors.js';
+import { ApiError } from '../error-catalogue.js';
 import { renderResultsCsv } from '../../protocol/bulk1/results.js';
 import { noContent, wire, type WireResponse } from '../../http/wire-response.js';
 import { bodyText, type RequestFacts } from '../../http/request.js';

@@ -1,5 +1,5 @@
 // Login and identity errors: SOAP faults for /services/Soap/u, `{error, error_description}` for OAuth and identity.
-import { ApiError, OAuthErrors, SoapErrors } from '../../wire/errors.js';
+import { ApiError, OAuthErrors, SoapErrors } from '../error-catalogue.js';
 import { renderOAuthError as renderOAuthErrorDocument } from '../../protocol/oauth.js';
 import { wire, type WireResponse } from '../../http/wire-response.js';
 import type { Classified } from '../errors.js';

@@ -7,7 +7,7 @@ import type { AuthService } from '../../org/auth.js';
 import type { Clock } from '../../org/clock.js';
 import type { OrgStore, RecordTx, Session } from '../../store/types.js';
 import type { SchemaService } from '../../org/schema-service.js';
-import { OAuthErrors, SoapErrors } from '../../wire/errors.js';
+import { OAuthErrors, SoapErrors } from '../error-catalogue.js';
 import { writeJson, type JsonValue } from '../../wire/json.js';
 import { wire, type WireResponse } from '../../http/wire-response.js';
 import { bodyText, identityToken, type RequestFacts } from '../../http/request.js';

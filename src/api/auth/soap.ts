@@ -7,7 +7,7 @@ import {
   renderLoginResponse as renderLoginResponseDocument,
   type LoginRequestDocument,
 } from '../../protocol/soap-login.js';
-import { SoapErrors, type ApiError } from '../../wire/errors.js';
+import { SoapErrors, type ApiError } from '../error-catalogue.js';
 
 export type LoginCredentials = LoginRequestDocument;
 

@@ -3,7 +3,7 @@
 // and turns its ProtocolParseError into the Bulk 1.0 error a client expects (InvalidXml, ClientInputError).
 import type { Batch, JobInfo } from '../../jobs/model.js';
 import type { JobRequest } from '../../jobs/service.js';
-import { AsyncErrors, type ApiError } from '../../wire/errors.js';
+import { AsyncErrors, type ApiError } from '../error-catalogue.js';
 import { jsonDateTime, toSeconds, xmlDateTime } from '../../wire/dates.js';
 import { ProtocolParseError } from '../../protocol/errors.js';
 import { CONTENT_TYPE, requestFormat, type WireFormat } from '../../protocol/bulk1/format.js';

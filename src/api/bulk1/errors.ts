@@ -1,6 +1,6 @@
 // Bulk 1.0's words for every error class: a domain error becomes its AsyncErrors entry (../domain-errors.ts), and
 // the rest of the classification its fallbacks.
-import { AsyncErrors, type ApiError } from '../../wire/errors.js';
+import { AsyncErrors, type ApiError } from '../error-catalogue.js';
 import { asyncErrorOf } from '../domain-errors.js';
 import { wire, type WireResponse } from '../../http/wire-response.js';
 import type { Classified } from '../errors.js';

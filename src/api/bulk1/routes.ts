@@ -5,7 +5,7 @@ import type { BulkService } from '../../jobs/service.js';
 import type { AuthService } from '../../org/auth.js';
 import type { Session } from '../../store/types.js';
 import type { ApiUsage } from '../../org/usage.js';
-import { AsyncErrors, type ApiError } from '../../wire/errors.js';
+import { AsyncErrors, type ApiError } from '../error-catalogue.js';
 import { errorHandler } from '../errors.js';
 import { asyncErrorFor, renderAsyncError } from './errors.js';
 import { sendWire, wire, type WireResponse } from '../../http/wire-response.js';

@@ -1,5 +1,5 @@
 // REST (/services/data) errors: a one-element JSON array, `[{message, errorCode}]`.
-import { ApiError, RestErrors } from '../../wire/errors.js';
+import { ApiError, RestErrors } from '../error-catalogue.js';
 import { writeJson } from '../../wire/json.js';
 import { wire, type WireResponse } from '../../http/wire-response.js';
 import type { Classified } from '../errors.js';

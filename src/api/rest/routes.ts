@@ -8,7 +8,7 @@ import type { Clock } from '../../org/clock.js';
 import type { SchemaService } from '../../org/schema-service.js';
 import type { ApiUsage } from '../../org/usage.js';
 import type { BulkStore, RecordTx, Session } from '../../store/types.js';
-import { ApiError, RestErrors } from '../../wire/errors.js';
+import { ApiError, RestErrors } from '../error-catalogue.js';
 import { writeJson, type JsonValue } from '../../wire/json.js';
 import { normalizeId } from '../../wire/ids.js';
 import { wire, type WireResponse } from '../../http/wire-response.js';

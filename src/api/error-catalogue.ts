@@ -1,6 +1,6 @@
 // The wire errors of each surface: a code, a message and an HTTP status, in the catalogues below. Surfaces throw
 // their own entries (a bad session, an unknown URL); domain code throws DomainError (errors/domain.ts) instead, and
-// each surface maps those to its entries (api/bulk1/errors.ts for Bulk 1.0). The surface that catches either renders
+// each surface maps those to its entries (api/domain-errors.ts). The surface that catches either renders
 // it in its own shape (Bulk 1.0 <error> XML/JSON, SOAP fault, OAuth JSON, REST array).
 // Messages marked "localforce wording" stand where Salesforce's exact text is unconfirmed (see docs/compatibility.md);
 // keeping them here means they can be corrected in one place.
