@@ -2,7 +2,7 @@
 // in hourly buckets: counting each poll in the database would cost more than the poll itself.
 export class ApiUsage {
   private readonly buckets = new Map<string, Map<number, number>>();
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number) {}
 
   count(orgId: string): void {
     const hour = Math.floor(this.now() / 3600_000);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { openStores, type Stores } from '../../src/store/open.js';
 import type { Batch, Job } from '../../src/jobs/model.js';
 import { freshDataLocation, type DataLocation } from '../helpers/server.js';
+import { storedBatch, storedJob } from '../helpers/jobs.js';
 
 const T0 = 1_800_000_000_000;
 const LEASE = 30_000;
@@ -27,38 +28,9 @@ after(async () => {
 let serial = 0;
 async function queuedQueryBatch(): Promise<{ job: Job; batch: Batch }> {
   serial++;
-  const job: Job = {
-    api: 'bulk1',
-    id: `750Lf00000000${String(serial).padStart(2, '0')}AAA`,
-    orgId: '00DLf0000000001AAA',
-    createdById: '005Lf0000000001AAA',
-    operation: 'query',
-    object: 'Account',
-    externalIdFieldName: null,
-    concurrencyMode: 'Parallel',
-    contentType: 'CSV',
-    state: 'Open',
-    apiVersion: 62,
-    assignmentRuleId: null,
-    createdDate: T0,
-    systemModstamp: T0,
-    numberRetries: 0,
-    lineEnding: null,
-    pkChunking: null,
-  };
-  const batch: Batch = {
-    id: `751Lf00000000${String(serial).padStart(2, '0')}AAA`,
-    jobId: job.id,
-    state: 'Queued',
-    stateMessage: null,
-    createdDate: T0,
-    systemModstamp: T0,
-    numberRecordsProcessed: 0,
-    numberRecordsFailed: 0,
-    totalProcessingTime: 0,
-    apiActiveProcessingTime: 0,
-    apexProcessingTime: 0,
-  };
+  const id = String(serial).padStart(2, '0');
+  const job = storedJob({ id: `750Lf00000000${id}AAA`, operation: 'query', createdDate: T0 });
+  const batch = storedBatch({ id: `751Lf00000000${id}AAA`, jobId: job.id, createdDate: T0 });
   await stores.bulk.createJob(job);
   assert.equal(await stores.bulk.addBatch(batch, Buffer.from('SELECT Id FROM Account'), 'text/csv'), true);
   return { job, batch };

@@ -10,6 +10,7 @@ import type { ClaimedBatch } from '../../src/store/types.js';
 import type { Batch, ConcurrencyMode, Job, RecordResult } from '../../src/jobs/model.js';
 import { STANDARD_OBJECTS, makeObject, type ObjectDef } from '../../src/org/schema.js';
 import { freshDataLocation, testBackend, type DataLocation } from '../helpers/server.js';
+import { storedBatch, storedJob } from '../helpers/jobs.js';
 
 const T0 = 1_800_000_000_000;
 const LEASE = 30_000;
@@ -40,43 +41,13 @@ afterEach(async () => {
 const nextId = (prefix: string) => `${prefix}Lf${String(++serial).padStart(10, '0')}AAA`;
 
 async function openJob(concurrencyMode: ConcurrencyMode): Promise<Job> {
-  const job: Job = {
-    id: nextId('750'),
-    api: 'bulk1',
-    orgId: ORG,
-    createdById: '005Lf0000000001AAA',
-    operation: 'insert',
-    object: 'Account',
-    externalIdFieldName: null,
-    concurrencyMode,
-    contentType: 'CSV',
-    state: 'Open',
-    apiVersion: 62,
-    assignmentRuleId: null,
-    createdDate: T0,
-    systemModstamp: T0,
-    numberRetries: 0,
-    lineEnding: null,
-    pkChunking: null,
-  };
+  const job = storedJob({ id: nextId('750'), orgId: ORG, concurrencyMode, createdDate: T0 });
   await stores.bulk.createJob(job);
   return job;
 }
 
 async function queueBatch(job: Job, createdDate = T0): Promise<Batch> {
-  const batch: Batch = {
-    id: nextId('751'),
-    jobId: job.id,
-    state: 'Queued',
-    stateMessage: null,
-    createdDate,
-    systemModstamp: createdDate,
-    numberRecordsProcessed: 0,
-    numberRecordsFailed: 0,
-    totalProcessingTime: 0,
-    apiActiveProcessingTime: 0,
-    apexProcessingTime: 0,
-  };
+  const batch = storedBatch({ id: nextId('751'), jobId: job.id, createdDate });
   assert.equal(await stores.bulk.addBatch(batch, Buffer.from(`Name\n${batch.id}\n`), 'text/csv'), true);
   return batch;
 }
