@@ -32,6 +32,8 @@ export function asyncErrorOf(d: DomainErrorDetail): ApiError {
       return AsyncErrors.invalidJobState(d.reason);
     case 'unsupportedObject':
       return AsyncErrors.invalidEntity(d.object);
+    case 'unknownObject':
+      return AsyncErrors.unknownObject(d.object);
     case 'quotaExceeded':
       // localforce wording
       return AsyncErrors.exceededQuota(`${d.quota} Limit exceeded: ${d.limit} batches in 24 hours`);

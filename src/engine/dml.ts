@@ -103,6 +103,12 @@ function rowValue(ctx: ChunkContext, p: Prepared, f: FieldDef): DbValue | undefi
 
 // Successful results share one empty error list (never written to: a result with errors gets its own).
 const NO_ERRORS: RecordError[] = Object.freeze([]) as unknown as RecordError[];
+/**
+ * From API 53.0 a failed update of an existing record reports that record's id; earlier versions leave it empty
+ * (simple-salesforce issue 627: empty at the library's default version, filled at 57.0; the version is Bulk API 2.0
+ * Developer Guide, "Get Job Failed Record Results": sf__Id, the failed record's id, from API version 53.0).
+ */
+const FAILED_ROW_ID_SINCE = 53;
 const fail = (errors: RecordError[]): RecordResult => ({ id: null, success: false, created: false, errors });
 const succeeded = (id: string, created: boolean): RecordResult => ({ id, success: true, created, errors: NO_ERRORS });
 
@@ -133,18 +139,15 @@ function prepareRow(ctx: ChunkContext, row: RecordRow): Prepared {
   return { values, errors, idText };
 }
 
+/** One error naming every read-only field the row sets, in header order, joined as the org joins them (`A, B`). */
 function checkWritable(ctx: ChunkContext, p: Prepared, creating: boolean): void {
   const { fields } = ctx.layout;
-  for (const s of creating ? ctx.layout.notCreateable : ctx.layout.notUpdateable) {
-    if (p.values[s] === undefined) continue;
-    p.errors.push(
-      recordError(
-        'INVALID_FIELD_FOR_INSERT_UPDATE',
-        `${ctx.object.name}: bad field names on insert/update call: ${fields[s].name}`,
-        [fields[s].name],
-      ),
-    );
-  }
+  const slots = creating ? ctx.layout.notCreateable : ctx.layout.notUpdateable;
+  const names = slots.filter((s) => p.values[s] !== undefined).map((s) => fields[s].name);
+  if (names.length === 0) return;
+  const advice = 'Please check the security settings of this field and verify that it is read/write for your profile';
+  const message = `Unable to create/update fields: ${names.join(', ')}. ${advice} or permission set.`;
+  p.errors.push(recordError('INVALID_FIELD_FOR_INSERT_UPDATE', message, names));
 }
 
 const requiredFields = new WeakMap<ObjectDef, FieldDef[]>();
@@ -521,7 +524,8 @@ async function applyUpdate(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[]): 
     checkWritable(ctx, p, false);
     missingRequired(ctx, p, false);
   });
-  const existing = await tx.findIds(ctx.object, [...seen]);
+  // Every parsed id is looked up, not only those of valid rows: a failed row names its record when it exists.
+  const existing = await tx.findIds(ctx.object, [...new Set(ids.filter((id): id is string => id !== undefined))]);
   prepared.forEach((p, i) => {
     const id = ids[i];
     if (!id || p.errors.length) return;
@@ -535,7 +539,9 @@ async function applyUpdate(ctx: ChunkContext, tx: RecordTx, rows: RecordRow[]): 
   for (let i = 0; i < prepared.length; i++) {
     const p = prepared[i];
     if (p.errors.length) {
-      results.push(fail(p.errors));
+      const id = ids[i];
+      const live = id !== undefined && existing.get(id)?.isDeleted === false;
+      results.push(live && ctx.job.apiVersion >= FAILED_ROW_ID_SINCE ? { ...fail(p.errors), id } : fail(p.errors));
       continue;
     }
     await updateRecord(ctx, tx, ids[i]!, p);

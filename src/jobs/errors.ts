@@ -48,3 +48,22 @@ export class BatchFailure extends Error {
 export function batchStateMessage(failure: BatchFailure): string {
   return `${failure.code} : ${failure.message}`;
 }
+
+/**
+ * Job-request refusals whose words are Salesforce's own (docs/compatibility.md, "Error codes"): clients match on
+ * them (Data Loader and the sf CLI on hardDelete's FeatureNotEnabled, jsforce users on `Unable to parse Job`).
+ */
+export const JobRequestErrors = {
+  /** The object is not one the org has (simple-salesforce issue 368). */
+  unknownObject: (object: string) => new DomainError({ kind: 'unknownObject', object }),
+  /** An operation outside the enumeration, including a known one in another case (jsforce issue 167, PR 186). */
+  unparsableJob: () => JobErrors.invalidJob('Unable to parse Job'),
+  /** hardDelete by a user without the "Bulk API Hard Delete" permission. */
+  hardDeleteNotPermitted: () =>
+    JobErrors.featureNotEnabled(
+      'hardDelete operation requires special user profile permission, please contact your system administrator',
+    ),
+  /** A JobInfo field the client may not set, named as the org names it (`CreatedById cannot be specified`). */
+  fieldCannotBeSpecified: (field: string) =>
+    JobErrors.invalidJob(`${field.charAt(0).toUpperCase()}${field.slice(1)} cannot be specified`),
+};

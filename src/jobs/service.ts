@@ -1,7 +1,7 @@
 // Bulk API 1.0 operations as typed calls: no HTTP, no wire formats. api/bulk1 turns requests into these calls
 // and their results back into Salesforce's bytes.
 import { RequestErrors } from '../errors/domain.js';
-import { JobErrors } from './errors.js';
+import { JobErrors, JobRequestErrors } from './errors.js';
 import { normalizeId } from '../wire/ids.js';
 import type { Clock } from '../org/clock.js';
 import { KEY_PREFIX, type IdGenerator } from '../org/ids.js';
@@ -56,6 +56,40 @@ const JOB_FIELDS_ON_CREATE = new Set([
   'state',
 ]);
 
+/**
+ * The JobInfo fields only the server sets, in the order the org checks them before any other field: a job update
+ * that echoes a whole JobInfo (Salesforce's WSC client, forceworkbench issue 675) is refused with
+ * `CreatedById cannot be specified`, although id, operation and object come first in that document.
+ */
+const SERVER_SET_FIELDS = [
+  'createdById',
+  'createdDate',
+  'systemModstamp',
+  'numberBatchesQueued',
+  'numberBatchesInProgress',
+  'numberBatchesCompleted',
+  'numberBatchesFailed',
+  'numberBatchesTotal',
+  'numberRecordsProcessed',
+  'numberRetries',
+  'apiVersion',
+  'numberRecordsFailed',
+  'totalProcessingTime',
+  'apiActiveProcessingTime',
+  'apexProcessingTime',
+  'fastPathEnabled',
+];
+
+/** Refuses the first field the request may not set: server-set fields first, then the rest in the order sent. */
+function refuseFieldsOutside(req: JobRequest, allowed: ReadonlySet<string>): void {
+  const refused =
+    SERVER_SET_FIELDS.find((name) => name in req && !allowed.has(name)) ??
+    Object.keys(req).find((name) => !allowed.has(name));
+  if (refused !== undefined) throw JobRequestErrors.fieldCannotBeSpecified(refused);
+}
+
+const JOB_FIELDS_ON_UPDATE: ReadonlySet<string> = new Set(['state']);
+
 export class BulkService {
   constructor(
     private readonly store: BulkStore,
@@ -91,12 +125,11 @@ export class BulkService {
 
   async createJob(session: Session, apiVersion: number, req: JobRequest, headers: JobHeaders = {}): Promise<JobInfo> {
     const lineEnding = headers.lineEnding ?? null;
-    for (const key of Object.keys(req)) {
-      if (!JOB_FIELDS_ON_CREATE.has(key)) throw JobErrors.invalidJob(`${key} cannot be specified`);
-    }
+    refuseFieldsOutside(req, JOB_FIELDS_ON_CREATE);
     const opText = req.operation == null ? '' : String(req.operation);
     if (!opText) throw JobErrors.invalidJob('Operation is required');
-    if (!OPERATIONS.includes(opText as Operation)) throw JobErrors.invalidJob(`Invalid operation: ${opText}`);
+    // The org's parser knows the enumeration's exact spellings only: `Insert` or `harddelete` do not parse.
+    if (!OPERATIONS.includes(opText as Operation)) throw JobRequestErrors.unparsableJob();
     const operation = opText as Operation;
     if (!isDml(operation) && apiVersion < 21) {
       throw JobErrors.invalidJob('Bulk API query is only available in version 21.0 and above');
@@ -105,10 +138,9 @@ export class BulkService {
     const objectText = req.object == null ? '' : String(req.object);
     if (!objectText) throw JobErrors.invalidJob('Object is required');
     const object = (await this.schemas.forOrg(session.orgId)).object(objectText);
-    if (!object) throw JobErrors.unsupportedObject(objectText);
+    if (!object) throw JobRequestErrors.unknownObject(objectText);
     if (operation === 'hardDelete' && !(await this.orgs.getLogin(session.userId))?.hardDelete) {
-      // localforce wording
-      throw JobErrors.invalidJob('hardDelete operation requires the Bulk API Hard Delete permission');
+      throw JobRequestErrors.hardDeleteNotPermitted();
     }
 
     const contentType = (req.contentType == null ? 'XML' : String(req.contentType)) as ContentType;
@@ -178,9 +210,7 @@ export class BulkService {
    */
   async updateJob(session: Session, jobId: string, req: JobRequest): Promise<JobInfo> {
     const job = await this.visibleJob(session, jobId);
-    for (const key of Object.keys(req)) {
-      if (key !== 'state') throw JobErrors.invalidJob(`${key} cannot be specified`);
-    }
+    refuseFieldsOutside(req, JOB_FIELDS_ON_UPDATE);
     const requested = req.state == null ? '' : String(req.state);
     // The public Postman collection closes Bulk 1.0 jobs with Bulk 2.0's UploadComplete.
     const target = requested === 'UploadComplete' ? 'Closed' : requested;

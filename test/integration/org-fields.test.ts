@@ -12,6 +12,11 @@ import { OrgBulk, csvOf, postSchema, rest, sObjectsXml, type Result } from '../h
 import { dbCount, dbGet, storedRow } from '../helpers/db.js';
 import type { RunningServer } from '../../src/server/server.js';
 
+/** Salesforce's INVALID_FIELD_FOR_INSERT_UPDATE message for read-only fields (docs/compatibility.md). */
+const readOnly = (fields: string) =>
+  `Unable to create/update fields: ${fields}. Please check the security settings of this field and verify that it ` +
+  'is read/write for your profile or permission set.';
+
 let server: RunningServer;
 let bulk: OrgBulk;
 let accountId: string; // an existing Account, for the lookup field
@@ -625,7 +630,7 @@ describe('read-only fields', () => {
         [
           {
             statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
-            message: `Invoice__c: bad field names on insert/update call: ${field}`,
+            message: readOnly(field),
             fields: [field],
           },
         ],
@@ -647,7 +652,7 @@ describe('read-only fields', () => {
     assert.deepEqual(upd.results[0].errors, [
       {
         statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
-        message: 'Invoice__c: bad field names on insert/update call: CreatedDate',
+        message: readOnly('CreatedDate'),
         fields: ['CreatedDate'],
       },
     ]);
@@ -658,7 +663,7 @@ describe('read-only fields', () => {
     assert.deepEqual(run.results[0].errors, [
       {
         statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
-        message: 'Contact: bad field names on insert/update call: Name',
+        message: readOnly('Name'),
         fields: ['Name'],
       },
     ]);
@@ -765,7 +770,7 @@ describe('auto-number names', () => {
     assert.deepEqual(given.results[0].errors, [
       {
         statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
-        message: 'Ticket__c: bad field names on insert/update call: Name',
+        message: readOnly('Name'),
         fields: ['Name'],
       },
     ]);

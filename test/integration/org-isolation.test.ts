@@ -268,11 +268,11 @@ describe('each org has its own schema', () => {
     );
   });
 
-  it('refuses an object declared only in the other org with InvalidEntity', async () => {
+  it('refuses an object declared only in the other org as one it cannot find', async () => {
     const r = await a.createJobRaw({ operation: 'insert', object: 'Widget__c', contentType: 'CSV' });
     assert.equal(r.status, 400);
-    assert.equal(xmlText(r.body, 'exceptionCode'), 'InvalidEntity');
-    assert.equal(xmlText(r.body, 'exceptionMessage'), "Entity 'Widget__c' is not supported by the Bulk API.");
+    assert.equal(xmlText(r.body, 'exceptionCode'), 'InvalidJob');
+    assert.equal(xmlText(r.body, 'exceptionMessage'), 'Unable to find object: Widget__c');
     const [id] = await b.insertOk('Widget__c', 'Name,Size__c\nW,3\n');
     assert.match(id, /^a00/);
     assert.deepEqual(

@@ -632,10 +632,10 @@ describe('delete and hardDelete', () => {
     const soft = new OrgBulk(server.url, login.access_token);
     const hard = await soft.createJobRaw({ operation: 'hardDelete', object: 'Depot__c', contentType: 'CSV' });
     assert.equal(hard.status, 400);
-    assert.equal(xmlText(hard.body, 'exceptionCode'), 'InvalidJob');
+    assert.equal(xmlText(hard.body, 'exceptionCode'), 'FeatureNotEnabled');
     assert.equal(
       xmlText(hard.body, 'exceptionMessage'),
-      'hardDelete operation requires the Bulk API Hard Delete permission',
+      'hardDelete operation requires special user profile permission, please contact your system administrator',
     );
     // The same user may insert and (soft) delete; its records are owned and created by it.
     const [id] = await soft.insertOk('Depot__c', 'Name\nSoft Owned\n');

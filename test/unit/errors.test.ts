@@ -10,7 +10,7 @@ import { renderOAuthError, renderSoapError } from '../../src/api/auth/errors.js'
 import { renderAdminError } from '../../src/api/admin/errors.js';
 import { renderOutsideSurfaces } from '../../src/server/app.js';
 import { DomainError, RequestErrors, type DomainErrorDetail } from '../../src/errors/domain.js';
-import { BatchFailure, JobErrors, batchStateMessage } from '../../src/jobs/errors.js';
+import { BatchFailure, JobErrors, JobRequestErrors, batchStateMessage } from '../../src/jobs/errors.js';
 import { invalidContent } from '../../src/wire/records.js';
 import { SchemaError } from '../../src/org/schema-file.js';
 import { UsernameTaken } from '../../src/org/orgs.js';
@@ -107,6 +107,7 @@ describe('Bulk 1.0: every domain kind maps to its AsyncErrors entry', () => {
       "Entity 'Nope' is not supported by the Bulk API.",
       400,
     ],
+    [{ kind: 'unknownObject', object: 'Nope' }, 'InvalidJob', 'Unable to find object: Nope', 400],
     [
       { kind: 'quotaExceeded', quota: 'DailyBulkApiBatches', limit: 3 },
       'ExceededQuota',
@@ -287,10 +288,10 @@ describe('admin renderings', () => {
     ]);
   });
   it('a seed refused by BulkService, its own errors, the database gone, and a bug', () => {
-    assert.deepEqual(admin(JobErrors.unsupportedObject('Nope')), [
+    assert.deepEqual(admin(JobRequestErrors.unknownObject('Nope')), [
       400,
       'application/json',
-      `{"error":"Entity 'Nope' is not supported by the Bulk API."}`,
+      '{"error":"Unable to find object: Nope"}',
     ]);
     assert.deepEqual(admin(new ApiError('NOT_FOUND', 'No org x', 404)), [
       404,
