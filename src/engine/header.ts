@@ -4,7 +4,7 @@
 // Row", "Interpret Batch State").
 import type { FieldDef, ObjectDef } from '../org/schema.js';
 import type { OrgSchema } from '../org/registry.js';
-import { BatchFailure } from '../jobs/errors.js';
+import { BatchFailure, BatchFailures } from '../jobs/errors.js';
 
 export interface RelationshipColumn {
   /** Position in the header. */
@@ -27,11 +27,27 @@ const invalidBatch = (message: string) => new BatchFailure('InvalidBatch', messa
 
 const RELATIONSHIP = /^(?:([A-Za-z][\w]*):)?([A-Za-z][\w]*)\.([A-Za-z][\w]*)$/;
 
+/**
+ * A header name without the spaces around it. A byte-order mark is not a space here (String.prototype.trim would
+ * drop it): Salesforce keeps a batch's leading BOM in its first header name, which is then not found.
+ */
+function headerName(raw: string): string {
+  return raw.replace(/^[^\S\uFEFF]+|[^\S\uFEFF]+$/g, '');
+}
+
+/**
+ * A delete or hardDelete batch names records by Id only: any other column fails the batch before any record is read,
+ * as Salesforce does (even a column that is a field of the object).
+ */
+export function requireOnlyIds(header: readonly string[]): void {
+  if (header.some((raw) => headerName(raw).toLowerCase() !== 'id')) throw BatchFailures.deleteNotOnlyIds();
+}
+
 export function resolveHeader(header: readonly string[], object: ObjectDef, schema: OrgSchema): ResolvedHeader {
   const columns: (FieldDef | undefined)[] = [];
   const relationships: RelationshipColumn[] = [];
   header.forEach((raw, index) => {
-    const name = raw.trim();
+    const name = headerName(raw);
     const plain = object.field(name);
     if (plain) {
       columns.push(plain);

@@ -8,7 +8,7 @@ import type { FieldDef } from '../org/schema.js';
 import type { CoerceContext } from '../org/coerce.js';
 import { readCsvRecords, readJsonRecords, readXmlRecords, type RecordRow, type RecordTable } from '../wire/records.js';
 import { applyChunk, rowLayout, type ChunkContext } from './dml.js';
-import { resolveHeader } from './header.js';
+import { requireOnlyIds, resolveHeader } from './header.js';
 import { processQueryBatch } from './query.js';
 import { isDml } from '../jobs/model.js';
 import { BatchFailure } from '../jobs/errors.js';
@@ -49,6 +49,7 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
   try {
     if (!object) throw new BatchFailure('InvalidBatch', `Entity '${job.object}' is not supported by the Bulk API.`);
     const table = readTable(job.contentType, claim.payload);
+    if (job.operation === 'delete' || job.operation === 'hardDelete') requireOnlyIds(table.header);
     const layout = rowLayout(resolveHeader(table.header, object, schema));
     let externalIdField: FieldDef | undefined;
     if (job.operation === 'upsert') externalIdField = object.field(job.externalIdFieldName ?? 'Id');

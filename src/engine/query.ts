@@ -11,7 +11,7 @@ import { csvWriter, jsonWriter, NO_RECORDS, xmlWriter, type ResultWriter } from 
 import { KEY_PREFIX } from '../org/ids.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import { failBatch, type ProcessorOptions } from './batch-run.js';
-import { BatchFailure } from '../jobs/errors.js';
+import { BatchFailure, BatchFailures } from '../jobs/errors.js';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -30,6 +30,13 @@ export async function processQueryBatch(claim: ClaimedBatch, o: ProcessorOptions
   } catch (err) {
     if (!(err instanceof SoqlError)) throw err;
     await failBatch(claim, queryFailure(err.code, err.message), o, o.clock.now() - started);
+    return;
+  }
+  // A query reads the job's object only; another FROM object fails the batch rather than returning its rows. Checked
+  // before PK chunking splits a batch, so the original fails whole and no chunk is made.
+  if (checked.object.name.toLowerCase() !== job.object.toLowerCase()) {
+    const failure = BatchFailures.queryRootMismatch(checked.object.name, job.object);
+    await failBatch(claim, failure, o, o.clock.now() - started);
     return;
   }
   if (claim.pkRole === 0 && job.pkChunking && pkChunkingApplies(checked)) {

@@ -44,6 +44,19 @@ export class BatchFailure extends Error {
   }
 }
 
+/** Batch failures whose words are Salesforce's, captured from real orgs (docs/compatibility.md names each source). */
+export const BatchFailures = {
+  /** A delete or hardDelete batch with a column besides Id (heroku/salesforce-bulk issue 59; hardDelete alike). */
+  deleteNotOnlyIds: () => new BatchFailure('InvalidBatch', "The 'delete' batch must contain only ids"),
+  /** A query batch whose FROM object is not the job's (simple-salesforce issue 502). */
+  queryRootMismatch: (queryObject: string, jobObject: string) =>
+    new BatchFailure(
+      'InvalidBatch',
+      'Failed to process query: INVALID_TYPE_FOR_OPERATION: The root entity of the requested query ' +
+        `(${queryObject}) does not match the entity of the requested Bulk API Job (${jobObject}).`,
+    ),
+};
+
 /** Bulk 1.0's stateMessage for a failed batch: `InvalidBatch : Field name not found : X`. */
 export function batchStateMessage(failure: BatchFailure): string {
   return `${failure.code} : ${failure.message}`;

@@ -6,9 +6,41 @@
 // its values, then read it a chunk at a time. Finding boundaries with indexOf and splitting quote-free runs at once is
 // faster than the general-purpose parsers measured here (csv-parse alone took 2.3x the time of the database insert it
 // feeds; a loop over characters, twice the time of this one on bench 5's rows). Rules: RFC 4180 quoting, CR, LF or
-// CRLF end a row, blank rows are skipped, values are not trimmed, a leading UTF-8 BOM is dropped.
+// CRLF end a row, blank rows are skipped, values are not trimmed. A leading UTF-8 BOM is kept, as Salesforce keeps it:
+// it becomes part of the first header name (`Field name not found : \uFEFFName`, forcedotcom/cli issue 720).
+//
+// Salesforce's per-record limits ("Bulk API and Bulk API 2.0 Limits and Allocations": 5,000 fields per record,
+// 131,072 characters per field, 400,000 characters per record) are checked on every row, read or skipped, in
+// the words of Salesforce's own CSVReader. They cost nothing on ordinary rows: a row's values can hold no more
+// characters than the row and it can have at most one value more than it has characters, so only a row of at least
+// 5,000 characters has its values built and measured.
 
 export class CsvError extends Error {}
+
+/** Salesforce's limits on one record of a batch ("Bulk API and Bulk API 2.0 Limits and Allocations"). */
+export const CSV_LIMITS = { fieldsPerRecord: 5_000, charactersPerField: 131_072, charactersPerRecord: 400_000 };
+
+/** The shortest row (in characters of the text, its line ending included) that could break one of CSV_LIMITS. */
+const LONG_ROW = Math.min(CSV_LIMITS.fieldsPerRecord, CSV_LIMITS.charactersPerField, CSV_LIMITS.charactersPerRecord);
+
+/**
+ * Fails a row past Salesforce's record limits, in the order its CSVReader meets them: field by field (too many
+ * fields, a field too long), then the record's length (the sum of its values' lengths, as that reader counts it).
+ */
+export function checkRecordLimits(values: readonly string[]): void {
+  const { fieldsPerRecord, charactersPerField, charactersPerRecord } = CSV_LIMITS;
+  let length = 0;
+  for (let k = 0; k < values.length; k++) {
+    if (k >= fieldsPerRecord) throw new CsvError(`Exceeded max number of columns per record : ${fieldsPerRecord}`);
+    const size = values[k].length;
+    if (size > charactersPerField) throw new CsvError(`Exceeded max field size: ${size}`);
+    length += size;
+  }
+  if (length > charactersPerRecord) {
+    const limit = `Max length for one record should be less than or equal to ${charactersPerRecord}`;
+    throw new CsvError(`Exceeded max length for one record: ${length}. ${limit}`);
+  }
+}
 
 const QUOTE = 34;
 const CR = 13;
@@ -33,7 +65,7 @@ export class CsvReader {
     private readonly delimiter = ',',
   ) {
     this.d = delimiter.charCodeAt(0);
-    this.pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    this.pos = 0;
   }
 
   /** Continues from `offset`: the start of a row, as skipRow returned it. */
@@ -126,6 +158,14 @@ export class CsvReader {
       }
       // A blank line (one empty value) is skipped.
       if (!blank) {
+        // Only a long row can break a record limit: a skipped one is read again, values and all, to be measured.
+        if (i - rowStart >= LONG_ROW) {
+          if (row) checkRecordLimits(row);
+          else {
+            this.seek(rowStart);
+            this.advance(true);
+          }
+        }
         this.pos = i;
         this.rowStart = rowStart;
         return row ?? NO_VALUES;

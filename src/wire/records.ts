@@ -2,7 +2,7 @@
 // client wrote them and rows of raw values. `undefined` = the cell was empty (leave the field alone / no value);
 // `null` = set the field to null (`#N/A` in CSV, xsi:nil="true" in XML, null in JSON).
 import type { RawValue } from '../org/coerce.js';
-import { CsvError, CsvReader } from './csv.js';
+import { CsvError, CsvReader, checkRecordLimits } from './csv.js';
 import { parseXml, type XmlValue } from './xml.js';
 import { DomainError } from '../errors/domain.js';
 
@@ -73,6 +73,20 @@ export function readCsvRecords(text: string): RecordTable {
   };
 }
 
+/**
+ * An XML or JSON record is held to the limits a CSV row is ("Bulk API and Bulk API 2.0 Limits and Allocations" states
+ * them for every batch format), in the same words: its fields (a relationship counts as one), each value's characters
+ * as the payload wrote them (a JSON number or boolean as its text), their sum.
+ */
+function withinRecordLimits(rec: Record<string, RawValue | undefined>): void {
+  try {
+    checkRecordLimits(Object.values(rec).map((v) => (v == null ? '' : String(v))));
+  } catch (err) {
+    if (err instanceof CsvError) throw invalidContent(err.message);
+    throw err;
+  }
+}
+
 /** Turns a list of records (objects keyed by field name) into the columnar shape. */
 function tableFromObjects(records: Record<string, RawValue | undefined>[]): RecordTable {
   const index = new Map<string, number>();
@@ -86,6 +100,7 @@ function tableFromObjects(records: Record<string, RawValue | undefined>[]): Reco
     }
   }
   const rows = records.map((rec) => {
+    withinRecordLimits(rec);
     const row: RecordRow = new Array(header.length).fill(undefined);
     for (const [key, v] of Object.entries(rec)) row[index.get(key.toLowerCase())!] = v;
     return row;

@@ -31,9 +31,9 @@ describe('CSV reader', () => {
     ]);
   });
 
-  it('accepts LF, CRLF and CR row ends, skips blank rows, keeps spaces, drops a BOM', () => {
+  it('accepts LF, CRLF and CR row ends, skips blank rows, keeps spaces, keeps a BOM as Salesforce does', () => {
     assert.deepEqual(parseCsv('\uFEFFName,City\r\n Acme ,Paris\r\n\r\nBeta,Rome\rGamma,Oslo'), [
-      ['Name', 'City'],
+      ['\uFEFFName', 'City'],
       [' Acme ', 'Paris'],
       ['Beta', 'Rome'],
       ['Gamma', 'Oslo'],
@@ -84,7 +84,7 @@ describe('CSV reader', () => {
   it('reads random texts as a regex-based oracle of the same rules does, and skips them alike', () => {
     // The oracle: the rules of this module's header comment, one regex per value. Errors carry the same messages.
     function oracle(input: string): string[][] {
-      const text = input.startsWith('\uFEFF') ? input.slice(1) : input;
+      const text = input;
       const rows: string[][] = [];
       let row: string[] = [];
       const endRow = () => {
@@ -146,6 +146,65 @@ describe('CSV reader', () => {
 
   it('writes every value quoted', () => {
     assert.equal(csvLine(['a', 'b;c', 'say "x"', '']), '"a","b;c","say ""x""",""\n');
+  });
+});
+
+describe('CSV record limits', () => {
+  // Every case is read both ways: read row by row, and skipped then read again (the way a batch is checked whole).
+  const outcomes = (text: string) => {
+    const attempt = (read: () => unknown) => {
+      try {
+        read();
+        return 'ok';
+      } catch (err) {
+        assert.ok(err instanceof CsvError, String(err));
+        return err.message;
+      }
+    };
+    return [attempt(() => parseCsv(text)), attempt(() => readBySkipping(text))];
+  };
+  const both = (message: string) => [message, message];
+  const fields = (n: number) => Array.from({ length: n }, (_, k) => `f${k}`).join(',');
+
+  it('takes 5,000 fields in a record and refuses 5,001, in a data row or the header', () => {
+    assert.deepEqual(outcomes(`Name\n${fields(5_000)}\n`), both('ok'));
+    assert.equal(parseCsv(`${fields(5_000)}\n`)[0].length, 5_000);
+    const tooMany = both('Exceeded max number of columns per record : 5000');
+    assert.deepEqual(outcomes(`Name\n${fields(5_001)}\n`), tooMany);
+    assert.deepEqual(outcomes(`${fields(5_001)}\nx\n`), tooMany);
+    // Empty values count: 5,001 of them are 5,000 commas, a row of exactly 5,000 characters.
+    assert.deepEqual(outcomes(`Name\nx${','.repeat(4_999)}\n`), both('ok'));
+    assert.deepEqual(outcomes(`Name\n${','.repeat(5_000)}\n`), tooMany);
+  });
+
+  it('takes a field of 131,072 characters and refuses 131,073, quoted or not', () => {
+    assert.deepEqual(outcomes(`Name\n${'a'.repeat(131_072)},b\n`), both('ok'));
+    assert.deepEqual(outcomes(`Name\nb,${'a'.repeat(131_073)}\n`), both('Exceeded max field size: 131073'));
+    // Quoted: the value's characters count (a doubled quote is one), not the quotes around it.
+    const quoted = (n: number) => `"${'a'.repeat(n)}"""`;
+    assert.deepEqual(outcomes(`Name\n${quoted(131_071)},x\n`), both('ok'));
+    assert.deepEqual(outcomes(`Name\n${quoted(131_072)},x\n`), both('Exceeded max field size: 131073'));
+  });
+
+  it('takes a record of 400,000 characters and refuses 400,001 (its values summed, delimiters not counted)', () => {
+    const record = (total: number) => ['a', 'b', 'c', 'd'].map((v, k) => v.repeat(k < 3 ? 100_000 : total - 300_000));
+    assert.deepEqual(outcomes(`Name\n${record(400_000).join(',')}\n`), both('ok'));
+    const over =
+      'Exceeded max length for one record: 400001. Max length for one record should be less than or equal to 400000';
+    assert.deepEqual(outcomes(`Name\n${record(400_001).join(',')}\n`), both(over));
+    assert.deepEqual(
+      outcomes(
+        `Name\n${record(400_001)
+          .map((v) => `"${v}"`)
+          .join(',')}\n`,
+      ),
+      both(over),
+    );
+  });
+
+  it("fails a batch past a limit with the reader's words as its InvalidBatch reason, before any row is read", () => {
+    const text = `Name\n${'x\n'.repeat(300)}${'a'.repeat(131_073)}\n`;
+    assert.throws(() => readCsvRecords(text), invalidContent('Exceeded max field size: 131073'));
   });
 });
 
