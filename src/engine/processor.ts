@@ -47,7 +47,7 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
   const schema = await o.schemas.forOrg(job.orgId);
   const object = schema.object(job.object);
   try {
-    if (!object) throw new BatchFailure('InvalidBatch', `Entity '${job.object}' is not supported by the Bulk API.`);
+    if (!object) throw new BatchFailure('InvalidBatch', `Unable to find object: ${job.object}`);
     const table = readTable(job.contentType, claim.payload);
     if (job.operation === 'delete' || job.operation === 'hardDelete') requireOnlyIds(table.header);
     const layout = rowLayout(resolveHeader(table.header, object, schema));

@@ -63,7 +63,7 @@ export class SeedService {
       const name = file.replace(/\.csv$/i, '');
       const object = schema.object(name);
       if (!object) throw new SeedError(`${file}: no object named ${name}`);
-      const body = readFileSync(join(dir, file));
+      const body = withoutBom(readFileSync(join(dir, file)));
       const header = parseCsv(body.toString('utf8').split(/\r?\n/, 1)[0] ?? '')[0] ?? [];
       const parents = new Set<string>();
       for (const column of header) {
@@ -98,4 +98,14 @@ export class SeedService {
     }
     return outcomes;
   }
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * A seed file saved by a spreadsheet often starts with a UTF-8 byte-order mark. A Bulk batch keeps it (its first
+ * header then fails, as the org's does), but a seed file is localforce's own input read from disk, so the mark goes.
+ */
+function withoutBom(bytes: Buffer): Buffer {
+  return bytes.subarray(0, 3).equals(UTF8_BOM) ? bytes.subarray(3) : bytes;
 }
