@@ -2,7 +2,8 @@
 // Identifiers come from the org's schema (never from the query text) and every value is a parameter, so no SOQL input
 // can change the statement's shape. The statement's structure — joins, the boolean tree, SOQL's two-valued logic
 // for nulls, the hidden trailing Id columns — is the same in every dialect; a Dialect only spells the pieces that
-// differ (placeholders, collation, LIKE, booleans, LIMIT).
+// differ (placeholders, collation, LIKE, booleans, LIMIT). A REST page (PageSpec) is the same statement with the
+// sort key as trailing columns, a keyset predicate that starts it after the previous page's last row, and its LIMIT.
 import type { FieldDef } from '../org/schema.js';
 import type { CheckedQuery, CompiledQuery, Condition, FieldPath, PageSpec, Scalar } from './model.js';
 import type { RowLayout } from '../wire/query-results.js';
