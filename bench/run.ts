@@ -23,6 +23,11 @@
 //      Both processes' workers claim from the one queue, so a batch POSTed to A may run on either. Skipped, with the
 //      reason, when PostgreSQL is unreachable (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres:
 //      an admin connection that may create and drop databases).
+//   8. a 1,000,000-row REST query (`SELECT Id, Name, NumberOfEmployees, Industry FROM Account`, the table of 6) read
+//      to the end through nextRecordsUrl, first GET → last page parsed, rows/s vs the Bulk 1.0 extract of the same
+//      rows by the same server (as 6, batch POST → last result byte)              measured (no target)
+//      and the time per page at the start (median of the first 10 pages) and at the end (the last 10): pages are read
+//      on a keyset, so the last cost about what the first do                   target last/first ≤ 2x
 //
 // Processes: localforce runs as a child (`localforce serve --memory`; `--data DIR` for 6; `--database URL` for 7), the
 // raw references run as children, the load generator and the status poller of 6 run in worker threads of this
@@ -32,7 +37,7 @@
 //
 // Environment knobs (for investigation; defaults are the benchmark): BENCH_PHASE_MS, BENCH_WARMUP_MS,
 // BENCH_ROUNDS, BENCH_E2E_ROUNDS, BENCH_MIXED_ROUNDS, BENCH_EXTRACT_ROUNDS, BENCH_EXTRACT_ROWS, BENCH_EXTRACT_WARMUP,
-// BENCH_PG_ROUNDS, BENCH_PG_URL, BENCH_ONLY=polls,ingest,e2e,mixed,extract,pg,
+// BENCH_PG_ROUNDS, BENCH_PG_URL, BENCH_REST_ROUNDS, BENCH_REST_ROWS, BENCH_ONLY=polls,ingest,e2e,mixed,extract,pg,rest,
 // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -94,7 +99,10 @@ const CONFIG = {
   // Measurement 7: PostgreSQL. Like 4, a round costs ~1-2 s and swings round to round: take 7.
   pgRounds: env('BENCH_PG_ROUNDS', 7),
   pgUrl: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  only: new Set((process.env.BENCH_ONLY ?? 'polls,ingest,e2e,mixed,extract,pg').split(',').map((s) => s.trim())),
+  // Measurement 8: REST paging. A round reads every row twice (REST, then the Bulk extract): ~30-40 s.
+  restRounds: env('BENCH_REST_ROUNDS', 3),
+  restRows: env('BENCH_REST_ROWS', 1_000_000),
+  only: new Set((process.env.BENCH_ONLY ?? 'polls,ingest,e2e,mixed,extract,pg,rest').split(',').map((s) => s.trim())),
   serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
 };
 
@@ -813,6 +821,150 @@ async function extractSection(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// 8: a 1,000,000-row REST query read through nextRecordsUrl vs the Bulk 1.0 extract of the same rows
+
+interface RestRead {
+  rowsPerSec: number;
+  ms: number;
+  pages: number;
+  /** Median time of the first and of the last 10 pages (GET → body parsed), ms. */
+  firstPagesMs: number;
+  lastPagesMs: number;
+}
+
+/** Reads a REST query to its end through nextRecordsUrl; checks every row comes once, in Id order (no ORDER BY). */
+async function readRestQuery(bulk: BulkClient, rows: number): Promise<RestRead> {
+  const auth = { Authorization: `Bearer ${TOKEN}` };
+  const pageMs: number[] = [];
+  let path: string | undefined = `/services/data/v62.0/query?q=${encodeURIComponent(EXTRACT_SOQL)}`;
+  let seen = 0;
+  let lastId = '';
+  const t0 = performance.now();
+  while (path) {
+    const p0 = performance.now();
+    const r = await bulk.request('GET', path, auth);
+    if (r.status !== 200) throw new Error(`rest query: ${r.status} ${r.body.toString().slice(0, 200)}`);
+    const doc = JSON.parse(r.body.toString('utf8')) as {
+      totalSize: number;
+      done: boolean;
+      nextRecordsUrl?: string;
+      records: { Id: string }[];
+    };
+    pageMs.push(performance.now() - p0);
+    if (doc.totalSize !== rows) throw new Error(`rest query: totalSize ${doc.totalSize}, expected ${rows}`);
+    for (const rec of doc.records) {
+      if (rec.Id <= lastId) throw new Error(`rest query: ${rec.Id} after ${lastId}`);
+      lastId = rec.Id;
+    }
+    seen += doc.records.length;
+    path = doc.done ? undefined : doc.nextRecordsUrl;
+  }
+  const ms = performance.now() - t0;
+  if (seen !== rows) throw new Error(`rest query: ${seen} rows read, expected ${rows}`);
+  const ends = Math.min(10, Math.floor(pageMs.length / 2));
+  return {
+    rowsPerSec: round(rows / (ms / 1000), 0),
+    ms: round(ms, 1),
+    pages: pageMs.length,
+    firstPagesMs: round(median(pageMs.slice(0, ends)), 2),
+    lastPagesMs: round(median(pageMs.slice(pageMs.length - ends)), 2),
+  };
+}
+
+/** The Bulk 1.0 extract of 6 (CSV), batch POST → last byte of the last result file. */
+async function bulkExtract(bulk: BulkClient, job: string, rows: number): Promise<{ rowsPerSec: number; ms: number }> {
+  const t0 = performance.now();
+  const { batchId } = await bulk.addBatch(job, EXTRACT_SOQL);
+  const s = await bulk.waitForBatch(job, batchId, CONFIG.extractPollMs, CONFIG.extractTimeoutMs);
+  if (s.state !== 'Completed' || s.processed !== rows) throw new Error(`rest reference batch: ${JSON.stringify(s)}`);
+  let lines = 0;
+  let last = s.at;
+  for (const id of await bulk.resultIds(job, batchId)) {
+    const r = await bulk.streamResult(job, batchId, id);
+    lines += r.lines - 1;
+    last = r.at;
+  }
+  if (lines !== rows) throw new Error(`rest reference: ${lines} data rows read, expected ${rows}`);
+  const ms = last - t0;
+  return { rowsPerSec: round(rows / (ms / 1000), 0), ms: round(ms, 1) };
+}
+
+async function restPagingSection(): Promise<void> {
+  const rows = CONFIG.restRows;
+  const dir = mkdtempSync(join(tmpdir(), 'localforce-bench-rest-'));
+  const dataDir = join(dir, 'data');
+  // The table of measurement 6, loaded the same way (bench/extract-load.ts).
+  const first = await spawnLocalforce({ dataDir });
+  await first.stop();
+  const loadMs = loadAccountsDirectly(join(dataDir, 'localforce.sqlite'), rows);
+  log(
+    `  loaded ${rows.toLocaleString('en-US')} Accounts in ${(loadMs / 1000).toFixed(1)} s (directly, server stopped)`,
+  );
+  const lf = await spawnLocalforce({ nodeArgs: CONFIG.serverNodeArgs, dataDir });
+  const bulk = new BulkClient(lf.url, TOKEN);
+  const measured: { round: number | 'warmup'; rest?: RestRead; bulk?: { rowsPerSec: number; ms: number } }[] = [];
+  const line = (r: RestRead, b: { rowsPerSec: number; ms: number }) =>
+    `REST ${String(r.rowsPerSec).padStart(7)} rows/s (${(r.ms / 1000).toFixed(2)} s, ${r.pages} pages; ` +
+    `a page: first ${r.firstPagesMs.toFixed(1)} ms, last ${r.lastPagesMs.toFixed(1)} ms)` +
+    `   Bulk extract ${String(b.rowsPerSec).padStart(7)} rows/s (${(b.ms / 1000).toFixed(2)} s)`;
+  try {
+    const job = await bulk.createJob('Account', 'query', 'CSV');
+    const warm = {
+      round: 'warmup' as const,
+      rest: await readRestQuery(bulk, rows),
+      bulk: await bulkExtract(bulk, job, rows),
+    };
+    measured.push(warm);
+    log(`  warm-up     ${line(warm.rest, warm.bulk)}`);
+    for (let r = 0; r < CONFIG.restRounds; r++) {
+      const row: (typeof measured)[number] = { round: r + 1 };
+      for (const which of rotated(['bulk', 'rest'] as const, r)) {
+        if (which === 'bulk') row.bulk = await bulkExtract(bulk, job, rows);
+        else row.rest = await readRestQuery(bulk, rows);
+        await sleep(300);
+      }
+      measured.push(row);
+      log(`  round ${r + 1}/${CONFIG.restRounds}   ${line(row.rest!, row.bulk!)}`);
+    }
+  } finally {
+    bulk.close();
+    await lf.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const m = measured.filter((r) => r.round !== 'warmup');
+  const restRate = median(m.map((r) => r.rest!.rowsPerSec));
+  const bulkRate = median(m.map((r) => r.bulk!.rowsPerSec));
+  const firstMs = median(m.map((r) => r.rest!.firstPagesMs));
+  const lastMs = median(m.map((r) => r.rest!.lastPagesMs));
+  results.restPaging = {
+    soql: EXTRACT_SOQL,
+    rows,
+    loadMs: round(loadMs, 0),
+    summary: {
+      restRowsPerSec: restRate,
+      bulkRowsPerSec: bulkRate,
+      restMs: median(m.map((r) => r.rest!.ms)),
+      bulkMs: median(m.map((r) => r.bulk!.ms)),
+      firstPagesMs: firstMs,
+      lastPagesMs: lastMs,
+    },
+    rounds: measured,
+  };
+  ratios.push({
+    name: `${rows % 1_000_000 ? `${rows / 1000}k` : `${rows / 1_000_000}M`}-row REST query rows/s vs Bulk extract`,
+    value: restRate / bulkRate,
+    target: '',
+    pass: true,
+    extras: [
+      { name: 'page first', value: firstMs, unit: ' ms', target: '', pass: true },
+      { name: 'last', value: lastMs, unit: ' ms', target: '', pass: true },
+      { name: 'last/first', value: lastMs / firstMs, unit: 'x', target: '≤ 2x', pass: lastMs / firstMs <= 2 },
+    ],
+    perRound: m.map((r) => round(r.rest!.rowsPerSec / r.bulk!.rowsPerSec)),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // 7: PostgreSQL, two processes: a 10,000-row batch through A vs a raw COPY; polls through B while A ingests
 
 /** Whether PostgreSQL answers at the admin URL; the reason when it does not. */
@@ -1080,6 +1232,12 @@ async function main(): Promise<void> {
         `\n[6] ${CONFIG.extractRows.toLocaleString('en-US')}-row Account extract, Bulk 1.0 query (CSV), batch POST → last result byte, vs raw better-sqlite3 SELECT to a CSV file`,
       );
       await extractSection();
+    }
+    if (CONFIG.only.has('rest')) {
+      log(
+        `\n[8] ${CONFIG.restRows.toLocaleString('en-US')}-row REST query read through nextRecordsUrl, first GET → last page, vs the Bulk 1.0 extract of the same rows`,
+      );
+      await restPagingSection();
     }
     if (CONFIG.only.has('pg')) {
       log(

@@ -171,6 +171,14 @@ const TABLE = [
     help: 'size at which a query result file rolls over to the next',
   },
   {
+    flag: 'reset-limits',
+    env: 'LOCALFORCE_RESET_LIMITS',
+    type: 'flag',
+    key: 'resetLimits',
+    unset: 'off',
+    help: 'daily allocations (DailyBulkApiBatches) count only batches created after this start',
+  },
+  {
     flag: 'log-level',
     arg: 'level',
     env: 'LOCALFORCE_LOG_LEVEL',

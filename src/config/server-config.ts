@@ -35,6 +35,11 @@ export interface ServerConfig {
   schemaFile?: string;
   /** A folder of `<Object>.csv` files inserted into the default org at start. */
   seedDir?: string;
+  /**
+   * The daily allocations (DailyBulkApiBatches) count only what this start creates: batches are stored, so without
+   * it a restart keeps counting the last 24 hours, as an org does until its control plane resets it.
+   */
+  resetLimits: boolean;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -56,4 +61,5 @@ export const DEFAULT_CONFIG: ServerConfig = {
   pod: 'Lf',
   leaseMs: 30_000,
   pollMs: 250,
+  resetLimits: false,
 };

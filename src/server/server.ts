@@ -82,7 +82,8 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     },
     { onError: (message) => app?.log.error({ worker: true }, message) },
   );
-  const bulk = new BulkService(stores.bulk, ids, schemas, stores.org, clock, DEFAULT_LIMITS, () => pool.wake());
+  const limits = { ...DEFAULT_LIMITS, countBatchesFrom: config.resetLimits ? clock.now() : 0 };
+  const bulk = new BulkService(stores.bulk, ids, schemas, stores.org, clock, limits, () => pool.wake());
   await stores.onBatchQueuedElsewhere(() => pool.wake());
   const seeds = new SeedService(bulk, stores.bulk, schemas, config.maxVersion);
   const usage = new ApiUsage(() => clock.now());
@@ -108,6 +109,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
       minVersion: config.minVersion,
       maxVersion: config.maxVersion,
       dailyBatches: DEFAULT_LIMITS.dailyBatches,
+      countBatchesFrom: limits.countBatchesFrom,
       dailyApiRequests: 15_000,
     },
     admin: {

@@ -2,9 +2,10 @@
 // Identifiers come from the org's schema (never from the query text) and every value is a parameter, so no SOQL input
 // can change the statement's shape. The statement's structure — joins, the boolean tree, SOQL's two-valued logic
 // for nulls, the hidden trailing Id columns — is the same in every dialect; a Dialect only spells the pieces that
-// differ (placeholders, collation, LIKE, booleans, LIMIT).
+// differ (placeholders, collation, LIKE, booleans, LIMIT). A REST page (PageSpec) is the same statement with the
+// sort key as trailing columns, a keyset predicate that starts it after the previous page's last row, and its LIMIT.
 import type { FieldDef } from '../org/schema.js';
-import type { CheckedQuery, CompiledQuery, Condition, FieldPath, Scalar } from './model.js';
+import type { CheckedQuery, CompiledQuery, Condition, FieldPath, PageSpec, Scalar } from './model.js';
 import type { RowLayout } from '../wire/query-results.js';
 
 export const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -57,10 +58,21 @@ export interface Dialect {
   tieBreak(rootId: string): string | undefined;
   /** ` LIMIT … OFFSET …`, or '' when the query has neither. */
   limit(limit: number | undefined, offset: number | undefined, param: (v: number) => string): string;
+  /** `key op p` for a sort key as orderKey spells it, compared in the order ORDER BY sorts it. */
+  keyCompare(key: string, op: '=' | '<' | '>', p: string, type: ParamType): string;
+}
+
+/** One key of a result's order: an ORDER BY term, or the root Id that breaks ties. */
+interface SortKey {
+  expr: string;
+  type: ParamType;
+  descending: boolean;
+  nullsLast: boolean;
 }
 
 class Compiler {
   private aliasCount = 0;
+  private keyIndex = -1;
   layout: RowLayout = { columns: [], rootIdIndex: -1, parentIdIndex: new Map() };
 
   /** A semi-join's compiler shares its parent's parameter list: placeholders are numbered in one sequence. */
@@ -69,7 +81,7 @@ class Compiler {
     private readonly params: Scalar[] = [],
   ) {}
 
-  compile(query: CheckedQuery, nested = false): string {
+  compile(query: CheckedQuery, nested = false, page?: PageSpec): string {
     const d = this.d;
     const root = this.alias();
     const joins = new Map<string, string>();
@@ -112,27 +124,66 @@ class Compiler {
     if (query.where) where.push(this.condition(query.where, ref));
     // A semi-join's values never include null: SQL's NOT IN would otherwise match nothing at all.
     if (nested) where.push(`${select[0]} IS NOT NULL`);
-    const order = query.orderBy.map(
-      (t) =>
-        `${d.orderKey(ref(t.path), t.path.field)} ${t.descending ? 'DESC' : 'ASC'} NULLS ${t.nullsLast ? 'LAST' : 'FIRST'}`,
-    );
+    const keys: SortKey[] = query.orderBy.map((t) => ({
+      expr: d.orderKey(ref(t.path), t.path.field),
+      type: paramType(t.path.field),
+      descending: t.descending,
+      nullsLast: t.nullsLast,
+    }));
+    const order = keys.map((k) => `${k.expr} ${k.descending ? 'DESC' : 'ASC'} NULLS ${k.nullsLast ? 'LAST' : 'FIRST'}`);
     if (nested) select[0] = d.semiJoinColumn(select[0], query.columns[0].path.field);
+    if (page) {
+      // A page always breaks ties on the Id, so that "after this row" names one place in the order.
+      keys.push({ expr: `${root}."Id"`, type: 'text', descending: false, nullsLast: false });
+      this.keyIndex = select.length;
+      select.push(...keys.map((k) => k.expr));
+      if (page.after) where.push(this.keyset(keys, page.after));
+    }
     let sql = `SELECT ${select.join(', ')} FROM ${q(query.object.table)} ${root}`;
     if (joinSql.length) sql += ` ${joinSql.join(' ')}`;
     if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
     if (nested) return sql;
     if (order.length) {
-      const tie = d.tieBreak(`${root}."Id"`);
+      const tie = page ? `${root}."Id"` : d.tieBreak(`${root}."Id"`);
       if (tie) order.push(tie);
       sql += ` ORDER BY ${order.join(', ')}`;
     } else sql += ` ORDER BY ${root}."Id"`;
-    sql += d.limit(query.limit, query.offset, (v) => this.param(v, 'count'));
+    const param = (v: number) => this.param(v, 'count');
+    sql += page ? d.limit(page.limit, page.offset, param) : d.limit(query.limit, query.offset, param);
     return sql;
   }
 
-  result(query: CheckedQuery): CompiledQuery {
-    const sql = this.compile(query);
-    return { sql, params: this.params, layout: this.layout };
+  result(query: CheckedQuery, page?: PageSpec): CompiledQuery {
+    const sql = this.compile(query, false, page);
+    return { sql, params: this.params, layout: this.layout, ...(page ? { keyIndex: this.keyIndex } : {}) };
+  }
+
+  /**
+   * The rows after `after` in the order of `keys`: for some key, every earlier key equal to its value and this key
+   * beyond it. Nulls sit where ORDER BY puts them (NULLS FIRST/LAST), so the predicate and the sort agree exactly.
+   * Each placeholder is written where its parameter is pushed: SQLite's `?` are positional.
+   */
+  private keyset(keys: readonly SortKey[], after: readonly Scalar[]): string {
+    const alternatives: string[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const v = after[i] ?? null;
+      // Nothing sorts after a null placed last.
+      if (v === null && keys[i].nullsLast) continue;
+      const equal = keys.slice(0, i).map((k, j) => this.keyEquals(k, after[j] ?? null));
+      alternatives.push(`(${[...equal, this.beyond(keys[i], v)].join(' AND ')})`);
+    }
+    return alternatives.length ? `(${alternatives.join(' OR ')})` : `(${this.d.false})`;
+  }
+
+  private keyEquals(k: SortKey, v: Scalar): string {
+    return v === null ? `${k.expr} IS NULL` : this.d.keyCompare(k.expr, '=', this.param(v, k.type), k.type);
+  }
+
+  /** Values after `v` in the key's order (`v` is not a null sorted last: nothing comes after that). */
+  private beyond(k: SortKey, v: Scalar): string {
+    if (v === null) return `${k.expr} IS NOT NULL`;
+    const past = this.d.keyCompare(k.expr, k.descending ? '<' : '>', this.param(v, k.type), k.type);
+    return k.nullsLast ? `(${past} OR ${k.expr} IS NULL)` : past;
   }
 
   private alias(): string {
@@ -222,7 +273,7 @@ class Compiler {
   }
 }
 
-/** Compiles `query` for the database `dialect` speaks. */
-export function compileWith(dialect: Dialect, query: CheckedQuery): CompiledQuery {
-  return new Compiler(dialect).result(query);
+/** Compiles `query` (or one page of it) for the database `dialect` speaks. */
+export function compileWith(dialect: Dialect, query: CheckedQuery, page?: PageSpec): CompiledQuery {
+  return new Compiler(dialect).result(query, page);
 }

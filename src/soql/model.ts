@@ -49,13 +49,31 @@ export interface CheckedQuery {
   filtersOnIdField: boolean;
 }
 
+/**
+ * One page of a REST query (engine/rest-query.ts): read on a keyset, after the last row of the previous page in the
+ * query's ORDER BY with the root Id as the last key, so a page costs the same wherever it sits in the result.
+ */
+export interface PageSpec {
+  /** The previous page's last sort key values (each ORDER BY term, then the Id); absent on a page read by offset. */
+  after?: readonly Scalar[];
+  /** Rows to read. */
+  limit: number;
+  /** Rows to skip from the start of the result: the SOQL OFFSET on the first page, or a page read by offset. */
+  offset?: number;
+}
+
 /** One parameterised SQL statement for a checked query, in a store's dialect. */
 export interface CompiledQuery {
   sql: string;
   params: Scalar[];
   /** Where the selected values, the root Id and each joined parent's Id sit in a result row. */
   layout: RowLayout;
+  /** A page's statement only: where the row's sort key values start (they run to the row's end). */
+  keyIndex?: number;
 }
 
-/** A store's compiler from checked SOQL to its SQL (store/sqlite: compileSqlite, store/postgres: compilePostgres). */
-export type SoqlCompiler = (query: CheckedQuery) => CompiledQuery;
+/**
+ * A store's compiler from checked SOQL to its SQL (store/sqlite: compileSqlite, store/postgres: compilePostgres):
+ * the whole result, or with `page` one page of it.
+ */
+export type SoqlCompiler = (query: CheckedQuery, page?: PageSpec) => CompiledQuery;

@@ -30,7 +30,7 @@
 // - A semi-join whose subquery selects a number or checkbox field compares its text with the Ids (SQLite applies
 //   numeric affinity instead); no Id looks like a number, so neither matches anything.
 import type { FieldDef } from '../org/schema.js';
-import type { CheckedQuery, CompiledQuery, Condition, FieldPath } from './model.js';
+import type { CheckedQuery, CompiledQuery, Condition, FieldPath, PageSpec } from './model.js';
 import { CASE_INSENSITIVE, compileWith, paramType, type Dialect, type ParamType } from './compile.js';
 
 export type { CompiledQuery };
@@ -93,6 +93,8 @@ export const POSTGRES: Dialect = {
     if (offset !== undefined) sql += ` OFFSET ${param(offset)}`;
     return sql;
   },
+  // Text keys sort under COLLATE "C" (orderKey): the value is compared under the same collation.
+  keyCompare: (key, op, p, type) => `${key} ${op} ${p}${type === 'text' ? ' COLLATE "C"' : ''}`,
 };
 
 const hasNul = (v: unknown) => typeof v === 'string' && v.includes('\u0000');
@@ -158,6 +160,6 @@ function rewriteQuery(query: CheckedQuery): CheckedQuery {
   return query.where ? { ...query, where: rewrite(query.where) } : query;
 }
 
-export function compilePostgres(query: CheckedQuery): CompiledQuery {
-  return compileWith(POSTGRES, rewriteQuery(query));
+export function compilePostgres(query: CheckedQuery, page?: PageSpec): CompiledQuery {
+  return compileWith(POSTGRES, rewriteQuery(query), page);
 }

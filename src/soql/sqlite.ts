@@ -2,7 +2,7 @@
 // Identifiers come from the org's schema (never from the query text) and every value is a parameter, so no SOQL input
 // can change the statement's shape.
 import type { FieldDef } from '../org/schema.js';
-import type { CheckedQuery, CompiledQuery } from './model.js';
+import type { CheckedQuery, CompiledQuery, PageSpec } from './model.js';
 import { CASE_INSENSITIVE, compileWith, type Dialect } from './compile.js';
 
 export type { CompiledQuery };
@@ -27,8 +27,10 @@ export const SQLITE: Dialect = {
     if (offset !== undefined) sql += ` OFFSET ${param(offset)}`;
     return sql;
   },
+  // The key carries its COLLATE (orderKey), which SQLite applies to the comparison.
+  keyCompare: (key, op, p) => `${key} ${op} ${p}`,
 };
 
-export function compileSqlite(query: CheckedQuery): CompiledQuery {
-  return compileWith(SQLITE, query);
+export function compileSqlite(query: CheckedQuery, page?: PageSpec): CompiledQuery {
+  return compileWith(SQLITE, query, page);
 }

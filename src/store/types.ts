@@ -49,10 +49,10 @@ export interface OrgStore {
   deleteSession(token: string): Promise<void>;
 }
 
-/** REST query reads: pages of a compiled query. */
+/** REST query reads: the row count of a compiled query, and the rows of a compiled page (it holds its own LIMIT). */
 export interface QueryStore {
   count(sql: string, params: readonly unknown[]): Promise<number>;
-  page(sql: string, params: readonly unknown[], limit: number, offset: number): Promise<unknown[][]>;
+  rows(sql: string, params: readonly unknown[]): Promise<unknown[][]>;
 }
 
 /** Custom schema definitions per org, and the record tables they need. */

@@ -144,11 +144,13 @@ describe('option values', () => {
     const found: Record<string, unknown> = { host: '', port: 0, token: '', database: 'postgres://x', seed: undefined };
     const config = configFromOptions((o) => found[o.flag], { LOCALFORCE_MEMORY: 'true' });
     // An empty value of an option with a default is kept; of one without, it counts as not given.
-    assert.deepEqual(config, { host: '', port: 0, database: 'postgres://x', memory: true });
+    assert.deepEqual(config, { host: '', port: 0, database: 'postgres://x', memory: true, resetLimits: false });
+    assert.equal(configFromOptions(() => undefined, { LOCALFORCE_RESET_LIMITS: 'yes' }).resetLimits, true);
     assert.deepEqual(
       configFromOptions((o) => (o.flag === 'memory' ? true : undefined), { LOCALFORCE_MEMORY: 'x' }),
       {
         memory: true,
+        resetLimits: false,
       },
     );
     assert.throws(() => configFromOptions(() => undefined, { LOCALFORCE_MEMORY: 'x' }), /LOCALFORCE_MEMORY must be/);

@@ -30,6 +30,8 @@ export interface RestSurfaceOptions {
   minVersion: number;
   maxVersion: number;
   dailyBatches: number;
+  /** Batches created before this instant are not counted (`serve --reset-limits`). */
+  countBatchesFrom: number;
   dailyApiRequests: number;
 }
 
@@ -107,7 +109,8 @@ const handlers = {
 
   limits: async (s: Surface, r: RequestFacts) => {
     const { session } = await call(s, r);
-    const batches = await s.bulk.countBatchesSince(session.orgId, s.clock.now() - 24 * 3600_000);
+    const since = Math.max(s.clock.now() - 24 * 3600_000, s.countBatchesFrom);
+    const batches = await s.bulk.countBatchesSince(session.orgId, since);
     return json(
       limitsJson({
         dailyApiRequests: { max: s.dailyApiRequests, used: s.usage.last24h(session.orgId) },

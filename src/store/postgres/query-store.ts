@@ -1,4 +1,5 @@
-// Reads for REST queries on PostgreSQL: a row count and one page of rows of a compiled query.
+// Reads for REST queries on PostgreSQL: a row count, and the rows of one page (a keyset page:
+// engine/rest-query.ts).
 import type { QueryStore } from '../types.js';
 import type { Pool } from './database.js';
 
@@ -10,13 +11,8 @@ export class PostgresQueryStore implements QueryStore {
     return rows[0].n;
   }
 
-  async page(sql: string, params: readonly unknown[], limit: number, offset: number): Promise<unknown[][]> {
-    const n = params.length;
-    const { rows } = await this.pool.query({
-      text: `SELECT * FROM (${sql}) q LIMIT $${n + 1} OFFSET $${n + 2}`,
-      values: [...params, limit, offset],
-      rowMode: 'array',
-    });
+  async rows(sql: string, params: readonly unknown[]): Promise<unknown[][]> {
+    const { rows } = await this.pool.query({ text: sql, values: params as unknown[], rowMode: 'array' });
     return rows as unknown[][];
   }
 }

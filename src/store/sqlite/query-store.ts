@@ -1,4 +1,5 @@
-// Reads for REST queries on the API connection: a row count and one page of rows of a compiled query.
+// Reads for REST queries on the API connection: a row count, and the rows of one page (a keyset page:
+// engine/rest-query.ts).
 import type { QueryStore } from '../types.js';
 import type { Db } from './database.js';
 
@@ -12,10 +13,10 @@ export class SqliteQueryStore implements QueryStore {
       .get(...params) as number;
   }
 
-  async page(sql: string, params: readonly unknown[], limit: number, offset: number): Promise<unknown[][]> {
+  async rows(sql: string, params: readonly unknown[]): Promise<unknown[][]> {
     return this.db
-      .prepare(`SELECT * FROM (${sql}) LIMIT ? OFFSET ?`)
+      .prepare(sql)
       .raw(true)
-      .all(...params, limit, offset) as unknown[][];
+      .all(...params) as unknown[][];
   }
 }
