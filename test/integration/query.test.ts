@@ -613,7 +613,7 @@ describe('query: bad statements and their exact errors', () => {
 });
 
 describe('query: result formats (Bulk API Developer Guide, "Use Bulk Query")', () => {
-  it('CSV: every value quoted, "" escaping, embedded newlines kept, "" for null and empty, the header as written, LF endings, currency as Java prints doubles', async () => {
+  it('CSV: every value quoted, "" escaping, embedded newlines kept, "" for null and empty, the header as written, LF endings', async () => {
     const soql =
       "SELECT Name, Description, BillingCity, Industry, AnnualRevenue FROM Account WHERE Name IN ('Acme', 'Globex', 'O\\'Brien & Sons') ORDER BY Name";
     const run = await bulkQuery(server, soql);
