@@ -79,6 +79,7 @@ export interface ChunkContext {
   /** Fresh ids for rows this chunk may insert (at least one per row). */
   newIds: string[];
   userId: string;
+  /** The chunk's audit timestamp (CreatedDate, LastModifiedDate, SystemModstamp): whole seconds, as the org's. */
   nowIso: string;
   externalIdField: FieldDef | undefined;
   /** Per auto-number field, the first number reserved for this chunk (row i gets first + i). */

@@ -7,6 +7,7 @@ import type { ClaimedBatch } from '../store/types.js';
 import type { FieldDef } from '../org/schema.js';
 import type { CoerceContext } from '../org/coerce.js';
 import { readCsvRecords, readJsonRecords, readXmlRecords, type RecordRow, type RecordTable } from '../wire/records.js';
+import { toSeconds } from '../wire/dates.js';
 import { applyChunk, rowLayout, type ChunkContext } from './dml.js';
 import { requireOnlyIds, resolveHeader } from './header.js';
 import { processQueryBatch } from './query.js';
@@ -91,7 +92,7 @@ export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Pr
             externalIdField,
             autoNumbers,
             userId: job.createdById,
-            nowIso: new Date(o.clock.now()).toISOString(),
+            nowIso: new Date(toSeconds(o.clock.now())).toISOString(),
             coerce,
             objectByPrefix: (prefix) => schema.objectByPrefix(prefix),
             cascades,

@@ -1,9 +1,35 @@
 // The one date formatter. Salesforce's Bulk 1.0 XML writes `2015-12-15T21:41:45.000Z`, its JSON writes
-// `2015-12-15T21:41:45.000+0000`; both at second precision in practice (milliseconds are always .000).
+// `2015-12-15T21:41:45.000+0000`; both at second precision (milliseconds are always .000): the org keeps datetimes
+// to the second, dropping (not rounding) the milliseconds of a value it is sent (docs/compatibility.md).
 
-/** Truncates an epoch-millisecond instant to whole seconds, as Salesforce's job and batch timestamps are. */
+/**
+ * Truncates an epoch-millisecond instant to whole seconds, as Salesforce's timestamps are: towards the earlier
+ * second, before 1970 too (`ms % 1000` is negative there).
+ */
 export function toSeconds(ms: number): number {
-  return ms - (ms % 1000);
+  return ms - (((ms % 1000) + 1000) % 1000);
+}
+
+/**
+ * A stored datetime (`yyyy-MM-ddTHH:mm:ss.SSSZ`) at whole seconds. Values are stored that way since datetimes are
+ * truncated on the way in; a row written by an earlier release may still hold milliseconds, and reads the same.
+ */
+export function wholeSecondsIso(iso: string): string {
+  if (iso.length !== 24 || iso.endsWith('.000Z') || iso.charCodeAt(19) !== 46 /* . */) return iso;
+  return `${iso.slice(0, 20)}000Z`;
+}
+
+/** A stored datetime as epoch milliseconds, whole seconds: Bulk 1.0 JSON query results write datetimes this way. */
+export function datetimeEpochMillis(iso: string): number {
+  return toSeconds(Date.parse(iso));
+}
+
+/**
+ * A stored date (`yyyy-MM-dd`) as epoch milliseconds at midnight UTC: how Bulk 1.0 JSON query results are taken to
+ * write date fields (a decision, docs/compatibility.md: the org's serializer writes its date values as instants).
+ */
+export function dateEpochMillis(date: string): number {
+  return Date.parse(`${date}T00:00:00.000Z`);
 }
 
 export function xmlDateTime(ms: number): string {
@@ -63,8 +89,9 @@ export function parseSfDate(text: string): string | undefined {
 }
 
 /**
- * A datetime value as stored: the ISO form `yyyy-MM-ddTHH:mm:ss.SSSZ` (UTC, milliseconds). A value already in that
- * form — what most clients send — is returned as it is once checked, without a round trip through Date.
+ * A datetime value as stored: the ISO form `yyyy-MM-ddTHH:mm:ss.000Z` (UTC, whole seconds: the milliseconds a client
+ * sends are dropped, as the org does). A value already in that form — what most clients send — is returned as it is
+ * once checked, without a round trip through Date; one with other milliseconds has them rewritten to `000`.
  */
 export function parseSfDateTimeIso(text: string): string | undefined {
   if (
@@ -80,10 +107,11 @@ export function parseSfDateTimeIso(text: string): string | undefined {
     const mi = digitsAt(text, 14, 2);
     const s = digitsAt(text, 17, 2);
     const ms = digitsAt(text, 20, 3);
-    return h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 59 && ms >= 0 ? text : undefined;
+    if (!(h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 59 && ms >= 0)) return undefined;
+    return ms === 0 ? text : `${text.slice(0, 20)}000Z`;
   }
   const ms = parseSfDateTime(text);
-  return ms === undefined ? undefined : new Date(ms).toISOString();
+  return ms === undefined ? undefined : new Date(toSeconds(ms)).toISOString();
 }
 
 /** Parses `yyyy-MM-ddTHH:mm:ss.SSS+HH:mm`, `…Z`, with or without seconds or milliseconds. Returns epoch ms. */
@@ -92,7 +120,8 @@ export function parseSfDateTime(text: string): number | undefined {
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s = '0', frac = '0', zone] = m;
   if (!validYmd(+y, +mo, +d) || +h > 23 || +mi > 59 || +s > 59) return undefined;
-  let ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Math.round(Number(`0.${frac}`) * 1000));
+  // Digits past the millisecond are dropped, not rounded: `…:05.9999` must not become the next second.
+  let ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Number(frac.slice(0, 3).padEnd(3, '0')));
   // Date.UTC reads years 0–99 as 1900–1999; the year is the one written.
   if (+y < 100) ms = new Date(ms).setUTCFullYear(+y);
   if (zone && zone !== 'Z') {

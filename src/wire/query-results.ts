@@ -1,11 +1,15 @@
 // Query result files in Salesforce's formats (Bulk API Developer Guide, "Use Bulk Query"): CSV with every value
 // quoted and a header of the fields as written in SELECT; XML `queryResult` with nested relationship sObjects; JSON
-// records with attributes.
+// records with attributes. Values are written as the org writes them (docs/compatibility.md): datetimes to the
+// second; double, currency and percent fields in CSV and XML as Java prints doubles (`9.0E7`, `5000.0`); datetimes and
+// dates in Bulk JSON files as epoch milliseconds, where REST shows `2019-01-05T03:41:05.000+0000`.
 // A writer renders one row at a time so result files stream without holding rows in memory.
 import type { FieldDef } from '../org/schema.js';
 import { csvCell } from './csv.js';
 import { escapeXml, DATALOAD_NS } from './xml.js';
 import { writeJson, type JsonValue } from './json.js';
+import { javaDoubleString } from './java-double.js';
+import { dateEpochMillis, datetimeEpochMillis, wholeSecondsIso } from './dates.js';
 
 export const NO_RECORDS = 'Records not found for this query';
 
@@ -39,10 +43,14 @@ function numberText(n: number): string {
   return /e/i.test(s) ? n.toFixed(20).replace(/0+$/, '').replace(/\.$/, '') : s;
 }
 
+const DOUBLE_TYPES = new Set(['double', 'currency', 'percent']);
+
+/** A value as CSV and XML query results write it. */
 function textOf(f: FieldDef, v: unknown): string {
   if (v === null || v === undefined) return '';
   if (f.type === 'boolean') return v === 1 || v === true ? 'true' : 'false';
-  if (typeof v === 'number') return numberText(v);
+  if (typeof v === 'number') return DOUBLE_TYPES.has(f.type) ? javaDoubleString(v) : numberText(v);
+  if (f.type === 'datetime') return wholeSecondsIso(String(v));
   return String(v);
 }
 
@@ -125,10 +133,20 @@ export function xmlWriter(layout: RowLayout, rootObject: string): ResultWriter {
   };
 }
 
-function jsonValue(f: FieldDef, v: unknown): JsonValue {
+/**
+ * How a JSON result writes dates and datetimes: REST as text (`2019-01-05T03:41:05.000+0000`, `2019-01-05`), Bulk 1.0
+ * query result files as epoch milliseconds (simple-salesforce issue 290, heroku/salesforce-bulk issue 70).
+ */
+export type JsonDates = 'text' | 'epoch';
+
+function jsonValue(f: FieldDef, v: unknown, dates: JsonDates): JsonValue {
   if (v === null || v === undefined) return null;
   if (f.type === 'boolean') return v === 1 || v === true;
-  if (f.type === 'datetime') return String(v).replace(/Z$/, '+0000');
+  if (f.type === 'datetime') {
+    const iso = String(v);
+    return dates === 'epoch' ? datetimeEpochMillis(iso) : wholeSecondsIso(iso).replace(/Z$/, '+0000');
+  }
+  if (f.type === 'date' && dates === 'epoch') return dateEpochMillis(String(v));
   if (typeof v === 'number') return v;
   return String(v);
 }
@@ -139,6 +157,7 @@ export function jsonRecord(
   rootObject: string,
   version: string,
   values: readonly unknown[],
+  dates: JsonDates = 'text',
 ): Record<string, JsonValue> {
   const root = tree(layout, rootObject);
   const build = (node: Node): Record<string, JsonValue> | null => {
@@ -148,7 +167,7 @@ export function jsonRecord(
     const out: Record<string, JsonValue> = {
       attributes: { type: node.object, url: `/services/data/v${version}/sobjects/${node.object}/${id ?? ''}` },
     };
-    for (const f of node.fields) out[f.name] = jsonValue(f.field, values[f.index]);
+    for (const f of node.fields) out[f.name] = jsonValue(f.field, values[f.index], dates);
     for (const child of node.children) out[child.name] = build(child);
     return out;
   };
@@ -160,7 +179,7 @@ export function jsonWriter(layout: RowLayout, rootObject: string, version: strin
   return {
     begin: () => '[',
     row: (values) => {
-      const text = (first ? '' : ',') + writeJson(jsonRecord(layout, rootObject, version, values));
+      const text = (first ? '' : ',') + writeJson(jsonRecord(layout, rootObject, version, values, 'epoch'));
       first = false;
       return text;
     },

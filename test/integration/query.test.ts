@@ -623,9 +623,9 @@ describe('query: result formats (Bulk API Developer Guide, "Use Bulk Query")', (
     assert.equal(
       run.files[0].body,
       '"Name","Description","BillingCity","Industry","AnnualRevenue"\n' +
-        '"Acme","He said ""hi"", then\nleft","Paris","Technology","1000000"\n' +
-        '"Globex","","","Energy","250000"\n' +
-        '"O\'Brien & Sons","","Dublin, Ohio","","100"\n',
+        '"Acme","He said ""hi"", then\nleft","Paris","Technology","1000000.0"\n' +
+        '"Globex","","","Energy","250000.0"\n' +
+        '"O\'Brien & Sons","","Dublin, Ohio","","100.0"\n',
     );
   });
 
@@ -687,13 +687,21 @@ describe('query: result formats (Bulk API Developer Guide, "Use Bulk Query")', (
     const run = await bulkQuery(server, RECORDS_SOQL, { contentType: 'JSON' });
     assert.equal(run.state, 'Completed', run.stateMessage);
     assert.equal(run.files[0].contentType, 'application/json');
-    assertGolden('query-records.json', placeholders(run.files[0].body, values()));
+    // Dates and datetimes are epoch milliseconds in Bulk JSON result files (docs/compatibility.md).
+    const epochs = {
+      startedEpoch: String(Date.parse(`${day(-1)}T10:00:00.000Z`)),
+      todayEpoch: String(Date.parse(`${T}T00:00:00.000Z`)),
+      tenDaysAgoEpoch: String(Date.parse(`${day(-10)}T00:00:00.000Z`)),
+    };
+    assertGolden('query-records.json', placeholders(run.files[0].body, { ...values(), ...epochs }));
     const records = JSON.parse(run.files[0].body) as Record<string, unknown>[];
     assert.deepEqual(records[0].attributes, {
       type: 'Project__c',
       url: `/services/data/v62.0/sobjects/Project__c/${ids.get('Apollo')}`,
     });
     assert.equal(records[0].Budget__c, 100.5);
+    assert.equal(records[0].Started_At__c, Date.parse(`${day(-1)}T10:00:00.000Z`));
+    assert.equal(records[0].Due__c, Date.parse(`${T}T00:00:00.000Z`));
     assert.equal(records[0].Active__c, true);
     assert.equal(records[1].Account__r, null);
     assert.equal(records[1].Tags__c, null);

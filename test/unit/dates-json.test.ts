@@ -1,11 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  dateEpochMillis,
+  datetimeEpochMillis,
   jsonDateTime,
   parseSfDate,
   parseSfDateTime,
   parseSfDateTimeIso,
   toSeconds,
+  wholeSecondsIso,
   xmlDateTime,
 } from '../../src/wire/dates.js';
 import { OneDecimal, writeJson } from '../../src/wire/json.js';
@@ -32,10 +35,32 @@ describe('dates', () => {
 
 describe('stored datetime values', () => {
   it('keeps a canonical UTC value as it is and converts every other form to it', () => {
-    assert.equal(parseSfDateTimeIso('2015-12-15T21:41:45.678Z'), '2015-12-15T21:41:45.678Z');
-    assert.equal(parseSfDateTimeIso('2015-12-15T23:41:45.678+02:00'), '2015-12-15T21:41:45.678Z');
+    assert.equal(parseSfDateTimeIso('2015-12-15T21:41:45.000Z'), '2015-12-15T21:41:45.000Z');
+    assert.equal(parseSfDateTimeIso('2015-12-15T23:41:45.678+02:00'), '2015-12-15T21:41:45.000Z');
     assert.equal(parseSfDateTimeIso('2015-12-15T21:41:45Z'), '2015-12-15T21:41:45.000Z');
     assert.equal(parseSfDateTimeIso('2015-12-15 21:41'), '2015-12-15T21:41:00.000Z');
+  });
+  it('keeps whole seconds: milliseconds are dropped, never rounded up, in every form and before 1970', () => {
+    assert.equal(parseSfDateTimeIso('2024-01-02T03:04:05.678Z'), '2024-01-02T03:04:05.000Z');
+    assert.equal(parseSfDateTimeIso('2024-01-02T03:04:05.999Z'), '2024-01-02T03:04:05.000Z');
+    assert.equal(parseSfDateTimeIso('2024-12-31T23:59:59.999Z'), '2024-12-31T23:59:59.000Z');
+    assert.equal(parseSfDateTimeIso('2024-01-02T03:04:05.9999Z'), '2024-01-02T03:04:05.000Z');
+    assert.equal(parseSfDateTimeIso('2024-01-02T03:04:05.5+00:00'), '2024-01-02T03:04:05.000Z');
+    assert.equal(parseSfDateTimeIso('2024-01-02T05:04:05.678+02:00'), '2024-01-02T03:04:05.000Z');
+    assert.equal(parseSfDateTimeIso('1969-12-31T23:59:58.500Z'), '1969-12-31T23:59:58.000Z');
+    assert.equal(parseSfDateTimeIso('1969-12-31T23:59:58.500+00:00'), '1969-12-31T23:59:58.000Z');
+    assert.equal(toSeconds(-1500), -2000);
+    assert.equal(toSeconds(1500), 1000);
+    assert.equal(toSeconds(-1000), -1000);
+  });
+  it('reads a stored value with milliseconds (an earlier release wrote them) at whole seconds', () => {
+    assert.equal(wholeSecondsIso('2024-01-02T03:04:05.678Z'), '2024-01-02T03:04:05.000Z');
+    assert.equal(wholeSecondsIso('2024-01-02T03:04:05.000Z'), '2024-01-02T03:04:05.000Z');
+    assert.equal(datetimeEpochMillis('2019-01-05T03:41:05.000Z'), 1546659665000);
+    assert.equal(datetimeEpochMillis('2019-01-05T03:41:05.678Z'), 1546659665000);
+    assert.equal(datetimeEpochMillis('1969-12-31T23:59:58.500Z'), -2000);
+    assert.equal(dateEpochMillis('2019-01-05'), 1546646400000);
+    assert.equal(dateEpochMillis('1960-02-29'), -310521600000);
   });
   it('checks the calendar without a Date: leap years, month lengths, hours', () => {
     assert.equal(parseSfDateTimeIso('2024-02-29T10:00:00.000Z'), '2024-02-29T10:00:00.000Z');

@@ -173,7 +173,7 @@ const handlers = {
       language: 'en_US',
       locale: 'en_US',
       utcOffset: -28800000,
-      last_modified_date: `${new Date(s.clock.now()).toISOString().slice(0, 23)}+0000`,
+      last_modified_date: `${new Date(s.clock.now()).toISOString().slice(0, 19)}.000+0000`,
     });
   },
 };

@@ -4,6 +4,7 @@
 import type { FieldDef, ObjectDef } from '../../org/schema.js';
 import type { ChildRelationship } from '../../org/registry.js';
 import type { JsonValue } from '../../wire/json.js';
+import { wholeSecondsIso } from '../../wire/dates.js';
 
 /** Summer '14 = 31.0, then three releases a year (REST API Developer Guide, "Versions"). */
 export function versionLabel(v: number): string {
@@ -275,7 +276,8 @@ export function recordJson(version: string, o: ObjectDef, row: Record<string, un
     const v = row[f.name];
     if (v === undefined || v === null) out[f.name] = null;
     else if (f.type === 'boolean') out[f.name] = v === 1 || v === true;
-    else if (f.type === 'datetime') out[f.name] = String(v).replace(/Z$/, '+0000');
+    // Whole seconds, as the org keeps datetimes (rows from an earlier release may hold milliseconds).
+    else if (f.type === 'datetime') out[f.name] = wholeSecondsIso(String(v)).replace(/Z$/, '+0000');
     else if (typeof v === 'number') out[f.name] = v;
     else out[f.name] = String(v);
   }

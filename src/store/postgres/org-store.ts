@@ -57,7 +57,8 @@ export class PostgresOrgStore implements OrgStore {
   }
 
   async createUser(u: NewUser, userTable: string, now: number): Promise<void> {
-    const iso = new Date(now).toISOString();
+    // The User record's audit fields, to the second as every datetime localforce sets (docs/compatibility.md).
+    const iso = new Date(now - (now % 1000)).toISOString();
     await inTransaction(this.pool, async (c) => {
       await c.query(`INSERT INTO lf_login (${LOGIN_COLUMNS}) VALUES ($1, $2, $3, $4, $5)`, [
         u.userId,

@@ -71,7 +71,8 @@ export class SqliteOrgStore implements OrgStore {
   }
 
   async createUser(u: NewUser, userTable: string, now: number): Promise<void> {
-    const iso = new Date(now).toISOString();
+    // The User record's audit fields, to the second as every datetime localforce sets (docs/compatibility.md).
+    const iso = new Date(now - (now % 1000)).toISOString();
     this.db.transaction(() => {
       this.stmt.insertLogin.run(u.userId, u.orgId, u.username, u.passwordHash, u.hardDelete ? 1 : 0);
       this.db
