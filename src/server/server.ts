@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openStores, type StoreConfig } from '../store/open.js';
+import { DAY_MS } from '../store/purge.js';
 import { lockDataDirectory, prepareDataDirectory } from '../store/sqlite/data-dir.js';
 import { IdGenerator } from '../org/ids.js';
 import { SchemaService } from '../org/schema-service.js';
@@ -23,6 +24,8 @@ import { DEFAULT_CONFIG, LOCALFORCE_VERSION, type ServerConfig } from '../config
 
 // The configuration lives in src/config; exported here as well because callers of startServer (tests) import it here.
 export { DEFAULT_CONFIG, LOCALFORCE_VERSION, type ServerConfig };
+
+const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 export interface RunningServer {
   url: string;
@@ -71,6 +74,9 @@ async function startOn(
   await stores.recoverAbandonedWork();
 
   const clock = systemClock;
+  // Ended jobs are purged by the API process (not each worker): now, and then once an hour.
+  const purge = () => stores.bulk.purgeEndedJobs(clock.now() - config.purgeAfterDays * DAY_MS);
+  await purge();
   const ids = new IdGenerator(stores.bulk, config.pod, 100);
   const schemas = new SchemaService(stores.org, stores.schema);
   const auth = new AuthService(stores.org, clock);
@@ -145,6 +151,10 @@ async function startOn(
     },
   });
   pool.start();
+  const purgeTimer = setInterval(() => {
+    purge().catch((err: Error) => app?.log.error({ err }, 'purging ended jobs failed'));
+  }, PURGE_EVERY_MS);
+  purgeTimer.unref();
   // Seed data goes into a new org only: a later start on the same data keeps the records it has (inserting the files
   // again would duplicate them, or fail on their unique values). The server listens once seeding is done, so
   // /_localforce/health answering means the seed records are there.
@@ -162,6 +172,7 @@ async function startOn(
     }
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
+    clearInterval(purgeTimer);
     await app.close();
     await pool.stop();
     await stores.close();
@@ -180,6 +191,7 @@ async function startOn(
     dbFile: store.kind === 'sqlite' ? store.file : undefined,
     databaseUrl: store.kind === 'postgres' ? store.url : undefined,
     close: async () => {
+      clearInterval(purgeTimer);
       await app!.close();
       await pool.stop();
       await stores.close();

@@ -119,6 +119,12 @@ export interface BulkStore extends IdCounterStore {
   readQueryResult(batchId: string, resultId: string): AsyncIterable<Buffer>;
   /** Batches created by the org's jobs since `since` (the DailyBulkApiBatches allocation). */
   countBatchesSince(orgId: string, since: number): Promise<number>;
+  /**
+   * Deletes the jobs that ended (Closed, Aborted, Failed) before `endedBefore` (their last change) and have no batch
+   * left to run, with their batches, payloads (rows and files), results and query result files: one transaction per
+   * job, so a purge cut short leaves whole jobs. Returns how many jobs went.
+   */
+  purgeEndedJobs(endedBefore: number): Promise<number>;
 }
 
 /** A batch handed to a worker, with what it needs to process or resume it. */
