@@ -179,6 +179,15 @@ const TABLE = [
     help: 'daily allocations (DailyBulkApiBatches) count only batches created after this start',
   },
   {
+    flag: 'purge-after-days',
+    arg: 'n',
+    env: 'LOCALFORCE_PURGE_AFTER_DAYS',
+    type: 'wholeNumber',
+    min: 1,
+    key: 'purgeAfterDays',
+    help: 'days after which ended jobs are deleted with their batches, payloads and results',
+  },
+  {
     flag: 'log-level',
     arg: 'level',
     env: 'LOCALFORCE_LOG_LEVEL',

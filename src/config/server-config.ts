@@ -26,6 +26,8 @@ export interface ServerConfig {
   chunkDelayMs: number;
   /** Query result files roll over past this many bytes (Salesforce: 1 GB). */
   maxResultFileBytes: number;
+  /** Jobs ended (Closed, Aborted, Failed) longer ago than this many days are deleted with their files (Salesforce: 7). */
+  purgeAfterDays: number;
   minVersion: number;
   maxVersion: number;
   pod: string;
@@ -56,6 +58,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   processingDelayMs: 0,
   chunkDelayMs: 0,
   maxResultFileBytes: 1024 ** 3,
+  purgeAfterDays: 7,
   minVersion: 31,
   maxVersion: 66,
   pod: 'Lf',

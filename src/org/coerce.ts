@@ -204,9 +204,13 @@ function referencePrefixes(f: FieldDef, ctx: CoerceContext): string[] {
   return prefixes;
 }
 
+/** The most of an over-long value STRING_TOO_LONG echoes: a 10 MB value must not come back in every result row. */
+export const ECHOED_VALUE_MAX = 1000;
+
 function checkLength(f: FieldDef, text: string): DbValue | RecordError {
   if (f.length !== undefined && text.length > f.length) {
-    return recordError('STRING_TOO_LONG', `${f.label}: data value too large: ${text} (max length=${f.length})`, [
+    const shown = text.length > ECHOED_VALUE_MAX ? `${text.slice(0, ECHOED_VALUE_MAX)}...` : text;
+    return recordError('STRING_TOO_LONG', `${f.label}: data value too large: ${shown} (max length=${f.length})`, [
       f.name,
     ]);
   }

@@ -1,6 +1,7 @@
 // One org's schema: the standard objects plus the custom objects and fields declared for that org, each bound to
 // the org's storage table. Names resolve case-insensitively, as in Salesforce.
 import { makeObject, STANDARD_OBJECTS, type FieldDef, type ObjectDef, type ObjectShape } from './schema.js';
+import { to18 } from '../wire/ids.js';
 
 export interface ChildRelationship {
   childSObject: string;
@@ -9,9 +10,28 @@ export interface ChildRelationship {
   cascadeDelete: boolean;
 }
 
-/** The default org keeps plain table names (`Account`) so its data can be queried as is; other orgs prefix theirs. */
+/**
+ * The default org keeps plain table names (`Account`) so its data can be queried as is; other orgs prefix theirs
+ * with their 18-character org id. Its last 3 characters encode the case of the first 15 (that is what Salesforce
+ * made them for), so two org ids that differ only in case get names that differ case-insensitively too: SQLite's
+ * table names are case-insensitive. The name stays within PostgreSQL's 63-byte identifiers (18 + 1 + a 43-character
+ * custom object name).
+ */
 export function tableName(objectName: string, orgId: string, isDefaultOrg: boolean): string {
-  return isDefaultOrg ? objectName : `${orgId.slice(0, 15)}_${objectName}`;
+  return isDefaultOrg ? objectName : `${tablePrefix(orgId)}${objectName}`;
+}
+
+/** A non-default org's table prefix: `00DLf0000000002AAA_`. */
+export function tablePrefix(orgId: string): string {
+  return `${to18(orgId.slice(0, 15))}_`;
+}
+
+/**
+ * The prefix releases before the 18-character one used: the 15-character id, which two orgs share on SQLite when
+ * their ids differ only in case. Kept only to find and move such tables at start (store `adoptLegacyTables`).
+ */
+export function legacyTablePrefix(orgId: string): string {
+  return `${orgId.slice(0, 15)}_`;
 }
 
 export class OrgSchema {

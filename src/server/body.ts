@@ -23,14 +23,18 @@ export async function readBody(stream: Readable, headers: IncomingHttpHeaders, l
   }
   const chunks: Buffer[] = [];
   let size = 0;
+  // A chunked body has no length to refuse up front. Past the limit, the rest is read and dropped (up to as much
+  // again) so the client, which sends its whole body before it reads, gets the error document; only a body larger
+  // still has its connection dropped.
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limits.maxBytes) {
+    if (size > 2 * limits.maxBytes) {
       stream.destroy();
       throw RequestErrors.payloadTooLarge(limits.reportedLimit);
     }
-    chunks.push(chunk);
+    if (size <= limits.maxBytes) chunks.push(chunk);
   }
+  if (size > limits.maxBytes) throw RequestErrors.payloadTooLarge(limits.reportedLimit);
   const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
   const encoding = String(headers['content-encoding'] ?? '')
     .trim()

@@ -1,14 +1,17 @@
 // Starts localforce: opens the store, makes sure the default org exists, starts the workers and the HTTP app.
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openStores, type StoreConfig } from '../store/open.js';
+import { DAY_MS } from '../store/purge.js';
+import { lockDataDirectory, prepareDataDirectory } from '../store/sqlite/data-dir.js';
 import { IdGenerator } from '../org/ids.js';
 import { SchemaService } from '../org/schema-service.js';
 import { OrgService } from '../org/orgs.js';
 import { systemClock } from '../org/clock.js';
 import { AuthService } from '../org/auth.js';
 import { ensureDefaultOrg, type DefaultOrg } from '../org/bootstrap.js';
+import { adoptLegacyTables } from '../org/legacy-tables.js';
 import { BulkService, DEFAULT_LIMITS } from '../jobs/service.js';
 import { WorkerPool } from '../engine/worker-pool.js';
 import { buildApp } from './app.js';
@@ -22,6 +25,8 @@ import { DEFAULT_CONFIG, LOCALFORCE_VERSION, type ServerConfig } from '../config
 // The configuration lives in src/config; exported here as well because callers of startServer (tests) import it here.
 export { DEFAULT_CONFIG, LOCALFORCE_VERSION, type ServerConfig };
 
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
 export interface RunningServer {
   url: string;
   org: DefaultOrg;
@@ -31,6 +36,8 @@ export interface RunningServer {
   dbFile?: string;
   /** The PostgreSQL URL, when the server runs on PostgreSQL. */
   databaseUrl?: string;
+  /** What start-up reported to the operator (also written to stderr): orgs that shared record tables. */
+  notices: string[];
   close(): Promise<void>;
 }
 
@@ -38,24 +45,45 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...partial };
   let tempDir: string | undefined;
   let store: StoreConfig;
+  let unlock = () => {};
   if (config.database) store = { kind: 'postgres', url: config.database, poolSize: config.databasePoolSize };
   else {
     let dir: string;
     if (config.memory) dir = tempDir = mkdtempSync(join(tmpdir(), 'localforce-'));
-    else {
-      dir = resolve(config.dataDir);
-      mkdirSync(dir, { recursive: true });
-    }
+    else dir = resolve(config.dataDir);
     store = { kind: 'sqlite', file: join(dir, 'localforce.sqlite') };
+    prepareDataDirectory(dir, store.file);
+    unlock = lockDataDirectory(dir);
   }
+  try {
+    return await startOn(config, store, unlock, tempDir);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+/** Starts on a store whose data directory (SQLite) this process holds; `unlock` releases it at close. */
+async function startOn(
+  config: ServerConfig,
+  store: StoreConfig,
+  unlock: () => void,
+  tempDir: string | undefined,
+): Promise<RunningServer> {
   const stores = await openStores(store, 'api');
   await stores.recoverAbandonedWork();
 
   const clock = systemClock;
+  // Ended jobs are purged by the API process (not each worker): now, and then once an hour.
+  const purge = () => stores.bulk.purgeEndedJobs(clock.now() - config.purgeAfterDays * DAY_MS);
+  await purge();
   const ids = new IdGenerator(stores.bulk, config.pod, 100);
   const schemas = new SchemaService(stores.org, stores.schema);
   const auth = new AuthService(stores.org, clock);
   const orgs = new OrgService(stores.org, ids, auth, schemas, clock);
+  // Tables of earlier releases move to their case-safe names before any request can reach them.
+  const notices = await stores.exclusively(() => adoptLegacyTables(stores.org, schemas, stores.schema));
+  for (const notice of notices) process.stderr.write(`localforce: ${notice}\n`);
   // Processes sharing a PostgreSQL database start one at a time here: the first creates the default org.
   const org = await stores.exclusively(() =>
     ensureDefaultOrg(stores.org, orgs, schemas, auth, {
@@ -125,6 +153,10 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     },
   });
   pool.start();
+  const purgeTimer = setInterval(() => {
+    purge().catch((err: Error) => app?.log.error({ err }, 'purging ended jobs failed'));
+  }, PURGE_EVERY_MS);
+  purgeTimer.unref();
   // Seed data goes into a new org only: a later start on the same data keeps the records it has (inserting the files
   // again would duplicate them, or fail on their unique values). The server listens once seeding is done, so
   // /_localforce/health answering means the seed records are there.
@@ -142,9 +174,11 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     }
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
+    clearInterval(purgeTimer);
     await app.close();
     await pool.stop();
     await stores.close();
+    unlock();
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     throw err;
   }
@@ -155,12 +189,15 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     url: `http://${host}:${port}`,
     org,
     seeded,
+    notices,
     dbFile: store.kind === 'sqlite' ? store.file : undefined,
     databaseUrl: store.kind === 'postgres' ? store.url : undefined,
     close: async () => {
+      clearInterval(purgeTimer);
       await app!.close();
       await pool.stop();
       await stores.close();
+      unlock();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };

@@ -40,7 +40,10 @@ export async function openStores(config: StoreConfig, role: 'api' | 'worker'): P
     records: new SqliteRecordTx(db),
     queries: new SqliteQueryStore(db),
     compile: compileSqlite,
-    recoverAbandonedWork: async () => work.releaseAllLeases(),
+    recoverAbandonedWork: async () => {
+      await work.releaseAllLeases();
+      await files.removeUnfinished();
+    },
     idleMaintenance: async () => void db.pragma('wal_checkpoint(PASSIVE)'),
     onBatchQueuedElsewhere: async () => undefined,
     exclusively: (fn) => fn(), // one process per SQLite file

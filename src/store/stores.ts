@@ -15,7 +15,10 @@ export interface Stores {
   queries: QueryStore;
   /** Checked SOQL to this backend's SQL. */
   compile: SoqlCompiler;
-  /** Makes batches left InProgress by a previous run claimable at once (single-process backends only). */
+  /**
+   * Makes batches left InProgress by a previous run claimable at once, and removes payload files a failed write left
+   * unfinished (single-process backends only).
+   */
   recoverAbandonedWork(): Promise<void>;
   /** Housekeeping a worker runs when it has nothing to do (SQLite: fold the WAL back into the database). */
   idleMaintenance(): Promise<void>;

@@ -62,6 +62,31 @@ export interface SchemaStore {
   saveDefinitions(orgId: string, definitions: readonly CustomDefinition[]): Promise<number>;
   /** Creates missing tables and columns; never drops anything. */
   ensureTables(objects: readonly ObjectDef[]): Promise<void>;
+  /**
+   * Moves non-default orgs' records out of tables named with the prefix of earlier releases (registry.ts
+   * `legacyTablePrefix`) into their own tables, in one transaction per table. A table no other org shares is renamed;
+   * one that several orgs share (SQLite, org ids differing only in case) gives each org the rows its users created,
+   * owned or (User) are, and is dropped once empty. Counters of auto-number fields follow their table. Idempotent.
+   */
+  adoptLegacyTables(owners: readonly LegacyTableOwner[]): Promise<SharedTableReport[]>;
+}
+
+/** A non-default org whose record tables may still carry an earlier release's name. */
+export interface LegacyTableOwner {
+  orgId: string;
+  legacyPrefix: string;
+  /** The org's objects, each naming its current table. */
+  objects: readonly ObjectDef[];
+}
+
+/** A table that several orgs shared, and what became of its rows. */
+export interface SharedTableReport {
+  table: string;
+  orgIds: string[];
+  /** Rows moved to each org's own table, by org id. */
+  moved: Record<string, number>;
+  /** Rows no org's users created or own: left in `table` (kept, never deleted). */
+  rowsLeft: number;
 }
 
 /** Jobs and batches as the API surfaces see them. */
@@ -94,6 +119,12 @@ export interface BulkStore extends IdCounterStore {
   readQueryResult(batchId: string, resultId: string): AsyncIterable<Buffer>;
   /** Batches created by the org's jobs since `since` (the DailyBulkApiBatches allocation). */
   countBatchesSince(orgId: string, since: number): Promise<number>;
+  /**
+   * Deletes the jobs that ended (Closed, Aborted, Failed) before `endedBefore` (their last change) and have no batch
+   * left to run, with their batches, payloads (rows and files), results and query result files: one transaction per
+   * job, so a purge cut short leaves whole jobs. Returns how many jobs went.
+   */
+  purgeEndedJobs(endedBefore: number): Promise<number>;
 }
 
 /** A batch handed to a worker, with what it needs to process or resume it. */

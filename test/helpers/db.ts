@@ -107,7 +107,7 @@ export async function dbCount(target: DbTarget, sql: string, params: unknown[] =
   return value;
 }
 
-/** Whether a table of that exact name exists (record tables of non-default orgs are `<org15>_<Object>` on both). */
+/** Whether a table of that exact name exists (record tables of non-default orgs are `<org18>_<Object>` on both). */
 export async function dbTableExists(target: DbTarget, name: string): Promise<boolean> {
   const sql = target.databaseUrl
     ? "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name = ?"

@@ -19,7 +19,7 @@ before(async () => {
   a = new OrgBulk(server.url, TEST_TOKEN);
   orgB = await createOrg(server.url, 'Org B', 'admin@org-b.test', 'b-password');
   b = new OrgBulk(server.url, orgB.token);
-  tableB = (object) => `${orgB.orgId.slice(0, 15)}_${object}`;
+  tableB = (object) => `${orgB.orgId}_${object}`;
 });
 after(async () => server.close());
 
@@ -133,9 +133,9 @@ describe('records are private to their org', () => {
     [accountB] = await b.insertOk('Account', 'Name,External_Id__c\nOnly In B,B-ONLY\n');
   });
 
-  it('stores org B records in tables prefixed with its 15-character org id', async () => {
-    assert.equal(tableB('Account'), `${orgB.orgId.slice(0, 15)}_Account`);
-    assert.equal(orgB.orgId.slice(0, 15), '00DLf0000000002', 'the second org of a fresh server');
+  it('stores org B records in tables prefixed with its 18-character (case-safe) org id', async () => {
+    assert.equal(tableB('Account'), `${orgB.orgId}_Account`);
+    assert.equal(orgB.orgId, '00DLf0000000002MAA', 'the second org of a fresh server');
     assert.equal(await tableExists(tableB('Account')), true);
     const rows = {
       inB: await dbAll(server, `SELECT "Id", "Name", "OwnerId" FROM "${tableB('Account')}"`),

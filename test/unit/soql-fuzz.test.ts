@@ -640,8 +640,8 @@ after(() => {
 describe(`SOQL fuzz (seed ${SEED.toString(16)}, ${CASES} random cases × 2 orgs)`, () => {
   it('uses two orgs whose tables differ: plain names for the default org, prefixed ones for the other', () => {
     assert.equal(schemas.A.object('Account')!.table, 'Account');
-    assert.equal(schemas.B.object('Account')!.table, '00DLf0000000002_Account');
-    assert.equal(schemas.B.object('gadget__c')!.table, '00DLf0000000002_Gadget__c');
+    assert.equal(schemas.B.object('Account')!.table, '00DLf0000000002MAA_Account');
+    assert.equal(schemas.B.object('gadget__c')!.table, '00DLf0000000002MAA_Gadget__c');
   });
 
   it('accepts enough of the generated queries of every kind for the properties to mean something', (t) => {

@@ -1,6 +1,7 @@
 // The API side of the Bulk 1.0 store on PostgreSQL: reads and short writes on the request path. Any process may
 // serve any request: nothing here is cached in memory.
 import type { Batch, Job, JobCounters, JobState, RecordResult } from '../../jobs/model.js';
+import { purgeEndedJobs } from './purge.js';
 import type { BulkStore } from '../types.js';
 import { type Pool, inTransaction, queryBinary, readBytea } from './database.js';
 import {
@@ -181,5 +182,11 @@ export class PostgresBulkStore implements BulkStore {
       [orgId, since],
     );
     return rows[0].n;
+  }
+
+  async purgeEndedJobs(endedBefore: number): Promise<number> {
+    const purged = await purgeEndedJobs(this.pool, endedBefore);
+    if (purged) this.changes++;
+    return purged;
   }
 }

@@ -1,7 +1,8 @@
 // Custom schema definitions per org (lf_schema) on PostgreSQL, and the DDL that follows from them.
 import type { CustomDefinition } from '../../org/schema-file.js';
 import type { ObjectDef } from '../../org/schema.js';
-import type { SchemaStore } from '../types.js';
+import type { LegacyTableOwner, SchemaStore, SharedTableReport } from '../types.js';
+import { adoptLegacyTables } from './legacy-tables.js';
 import { type Pool, ensureRecordTables, inTransaction } from './database.js';
 
 export class PostgresSchemaStore implements SchemaStore {
@@ -38,5 +39,9 @@ export class PostgresSchemaStore implements SchemaStore {
 
   ensureTables(objects: readonly ObjectDef[]): Promise<void> {
     return ensureRecordTables(this.pool, objects);
+  }
+
+  adoptLegacyTables(owners: readonly LegacyTableOwner[]): Promise<SharedTableReport[]> {
+    return adoptLegacyTables(this.pool, owners);
   }
 }

@@ -4,6 +4,7 @@ import type { Batch, Job, JobCounters, JobState, RecordResult } from '../../jobs
 import type { BulkStore } from '../types.js';
 import type { Db } from './database.js';
 import { INLINE_MAX, type PayloadFiles } from './payloads.js';
+import { purgeEndedJobs } from './purge.js';
 import {
   BATCH_COLUMNS,
   type BatchRow,
@@ -160,5 +161,11 @@ export class SqliteBulkStore implements BulkStore {
     const out: RecordResult[] = [];
     for (const row of this.stmt.results.iterate(batchId) as Iterable<{ rows: string }>) decodeResults(row.rows, out);
     return out;
+  }
+
+  async purgeEndedJobs(endedBefore: number): Promise<number> {
+    const purged = await purgeEndedJobs(this.db, this.files, endedBefore);
+    if (purged) this.localWrites++;
+    return purged;
   }
 }

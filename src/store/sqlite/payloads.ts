@@ -3,7 +3,7 @@
 // inline into SQLite, the same payload blocked every poll behind a 10 MB synchronous write and a WAL checkpoint.
 // Small payloads stay inline in lf_batch_payload.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export const INLINE_MAX = 256 * 1024;
@@ -36,6 +36,16 @@ export class PayloadFiles {
     } finally {
       await dir.close();
     }
+  }
+
+  /**
+   * Removes `.tmp` files a write left behind when it failed (a full disk, a killed process): their batch was never
+   * stored. Only while no upload runs: at start, before the server listens.
+   */
+  async removeUnfinished(): Promise<number> {
+    const unfinished = (await readdir(this.dir)).filter((name) => name.endsWith('.tmp'));
+    for (const name of unfinished) await rm(join(this.dir, name), { force: true });
+    return unfinished.length;
   }
 
   /** Drops the file of a batch that was refused after its payload was written. */

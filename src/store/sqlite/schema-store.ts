@@ -1,7 +1,8 @@
 // Custom schema definitions per org (lf_schema) and the DDL that follows from them.
 import type { CustomDefinition } from '../../org/schema-file.js';
 import type { ObjectDef } from '../../org/schema.js';
-import type { SchemaStore } from '../types.js';
+import type { LegacyTableOwner, SchemaStore, SharedTableReport } from '../types.js';
+import { adoptLegacyTables } from './legacy-tables.js';
 import { type Db, ensureRecordTables } from './database.js';
 
 export class SqliteSchemaStore implements SchemaStore {
@@ -37,5 +38,9 @@ export class SqliteSchemaStore implements SchemaStore {
 
   async ensureTables(objects: readonly ObjectDef[]): Promise<void> {
     this.db.transaction(() => ensureRecordTables(this.db, objects))();
+  }
+
+  async adoptLegacyTables(owners: readonly LegacyTableOwner[]): Promise<SharedTableReport[]> {
+    return adoptLegacyTables(this.db, owners);
   }
 }
