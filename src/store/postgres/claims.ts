@@ -9,7 +9,15 @@
 // expires any worker takes the batch over and resumes after its last committed chunk.
 import type { BatchState } from '../../jobs/model.js';
 import type { ChunkOutcome, ClaimedBatch, RecordTx, WorkStore } from '../types.js';
-import { type Client, type Pool, checkout, inTransaction, quoteIdent, readBytea } from './database.js';
+import {
+  type Client,
+  type Pool,
+  UNIQUE_VIOLATION,
+  checkout,
+  inTransaction,
+  quoteIdent,
+  readBytea,
+} from './database.js';
 import { BATCH_COLUMNS, type BatchRow, type JobRow, batchFromRow, encodeResults, jobFromRow } from '../rows.js';
 import { PostgresRecordTx } from './record-tx.js';
 import { reserveIds } from './ids.js';
@@ -60,6 +68,15 @@ const OWNS = `SELECT 1 FROM lf_batch WHERE id = $1 AND lease_owner = $2 AND stat
 
 class LeaseLost extends Error {}
 
+/** How many times one commit is run again after losing a race for a unique value (each loss means a winner committed). */
+const RACE_RETRIES = 20;
+
+/** A unique value another transaction committed first, or a deadlock between two such inserts. */
+function lostARace(err: unknown): boolean {
+  const code = err && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
+  return code === UNIQUE_VIOLATION || code === '40P01';
+}
+
 export class PostgresWorkStore implements WorkStore {
   constructor(private readonly pool: Pool) {}
 
@@ -94,6 +111,27 @@ export class PostgresWorkStore implements WorkStore {
   readonly chunksPerCommit = 25;
 
   async commitChunks(
+    claim: ClaimedBatch,
+    firstChunk: number,
+    chunkCount: number,
+    leaseMs: number,
+    now: () => number,
+    apply: (tx: RecordTx) => Promise<ChunkOutcome>,
+  ): Promise<boolean> {
+    // Another process may insert the same unique value (an upsert's new key) between this commit's look-up and its
+    // insert: the unique index refuses the second, which waited for the first to commit. The commit is then run again
+    // from the start, and its look-ups now see the winner's row (an upsert updates it, an insert gets DUPLICATE_VALUE):
+    // the answer one process would give. Nothing is paid when there is no race.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.commitChunksOnce(claim, firstChunk, chunkCount, leaseMs, now, apply);
+      } catch (err) {
+        if (attempt >= RACE_RETRIES || !lostARace(err)) throw err;
+      }
+    }
+  }
+
+  private async commitChunksOnce(
     claim: ClaimedBatch,
     firstChunk: number,
     chunkCount: number,
