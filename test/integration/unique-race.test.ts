@@ -105,15 +105,14 @@ describe('PostgreSQL: parallel batches of the same new unique keys across two pr
       const inserts = await race(clients, 'insert', 'I');
       const winners = new Map<string, string>();
       const losers: { key: string; error: string }[] = [];
-      inserts.forEach((rows) =>
+      for (const rows of inserts)
         rows.forEach(([id, success, , error], k) => {
           const key = `I${k}`;
           if (success === 'true') {
             assert.ok(!winners.has(key), `key ${key} inserted twice`);
             winners.set(key, id);
           } else losers.push({ key, error });
-        }),
-      );
+        });
       assert.equal(winners.size, KEYS, 'every key was inserted once');
       assert.equal(losers.length, KEYS * (BATCHES - 1));
       for (const { key, error } of losers)
