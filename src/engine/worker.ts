@@ -145,7 +145,13 @@ async function loop(): Promise<void> {
   while (!stopping) {
     let claim: ClaimedBatch | undefined;
     try {
-      claim = await stores.work.claimNext(owner, config.leaseMs, systemClock.now(), config.processingDelayMs);
+      claim = await stores.work.claimNext(
+        owner,
+        config.leaseMs,
+        systemClock.now(),
+        config.processingDelayMs,
+        config.maxAttempts,
+      );
       lastFailure = undefined;
       failuresInARow = 0;
     } catch (err) {
