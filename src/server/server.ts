@@ -79,6 +79,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
       processingDelayMs: config.processingDelayMs,
       chunkDelayMs: config.chunkDelayMs,
       maxResultFileBytes: config.maxResultFileBytes,
+      dailyBatches: DEFAULT_LIMITS.dailyBatches,
     },
     { onError: (message) => app?.log.error({ worker: true }, message) },
   );
