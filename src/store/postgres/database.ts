@@ -291,13 +291,13 @@ export async function ensureRecordTables(pool: Pool, objects: readonly ObjectDef
         if (!existing.has(f.name))
           statements.push(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdent(f.name)} ${columnType(f)}`);
     }
-    const uniques: { name: string; sql: string }[] = [];
+    const uniques: { field: string; sql: string }[] = [];
     for (const f of o.fields) {
       if (!(f.externalId || (f.idLookup && f.name !== 'Id'))) continue;
       const column = matchesCaseInsensitively(f) ? `lower(${quoteIdent(f.name)})` : quoteIdent(f.name);
       const name = indexName(o.table, f.name, f.unique ? 'uidx' : 'idx');
       if (indexes.has(name)) continue;
-      if (f.unique) uniques.push({ name, sql: uniqueIndexSql(quoteIdent(name), table, column) });
+      if (f.unique) uniques.push({ field: f.name, sql: uniqueIndexSql(quoteIdent(name), table, column) });
       else statements.push(`CREATE INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${table} (${column})`);
     }
     if (statements.length)
@@ -305,7 +305,7 @@ export async function ensureRecordTables(pool: Pool, objects: readonly ObjectDef
         await c.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
         for (const sql of statements) await c.query(sql);
       });
-    for (const u of uniques) await createUniqueIndex(pool, o.table, u.name, u.sql);
+    for (const u of uniques) await createUniqueIndex(pool, o.table, u.field, u.sql);
   }
 }
 
@@ -320,7 +320,7 @@ const uniqueIndexSql = (name: string, table: string, column: string) =>
  * One unique index in a transaction of its own. A table that already holds duplicates (written before the index
  * existed) keeps working without it: the start-up says so, and the field is unique again once they are resolved.
  */
-async function createUniqueIndex(pool: Pool, table: string, name: string, sql: string): Promise<void> {
+async function createUniqueIndex(pool: Pool, table: string, field: string, sql: string): Promise<void> {
   try {
     await inTransaction(pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
@@ -328,7 +328,7 @@ async function createUniqueIndex(pool: Pool, table: string, name: string, sql: s
     });
   } catch (err) {
     if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
-    console.warn(`localforce: ${table} holds duplicate values for ${name}; left without its unique index`);
+    console.warn(`localforce: ${table} holds duplicate values for ${field}; left without its unique index`);
   }
 }
 
