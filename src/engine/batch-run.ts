@@ -23,6 +23,8 @@ export interface ProcessorOptions {
   maxResultFileBytes: number;
   /** The store's SQL dialect for checked SOQL. */
   compile: SoqlCompiler;
+  /** The org's daily batch allocation and what is left of it (PK chunking counts its chunks against it). */
+  batchAllowance?: (orgId: string, now: number) => Promise<{ limit: number; remaining: number }>;
 }
 
 /** The one place a batch ends Failed: the failure is stored as Bulk 1.0's stateMessage (`InvalidBatch : …`). */

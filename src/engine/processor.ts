@@ -30,17 +30,10 @@ function readTable(contentType: string, payload: Buffer): RecordTable {
   }
 }
 
-const ORDINALS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
-
 export async function processBatch(claim: ClaimedBatch, o: ProcessorOptions): Promise<void> {
   const started = o.clock.now();
   const { job } = claim;
   if (claim.attempts > 1) await o.work.countRetry(job.id);
-  if (claim.attempts > o.maxAttempts) {
-    const times = ORDINALS[o.maxAttempts] ?? String(o.maxAttempts);
-    await failBatch(claim, new BatchFailure('InvalidBatch', `Retried more than ${times} times`), o, 0);
-    return;
-  }
   if (!isDml(job.operation)) {
     await processQueryBatch(claim, o);
     return;

@@ -14,6 +14,8 @@ export interface WorkerConfig {
   processingDelayMs: number;
   chunkDelayMs: number;
   maxResultFileBytes: number;
+  /** Batches an org may create per 24 hours (PK chunking's chunks count). */
+  dailyBatches?: number;
 }
 
 /**

@@ -8,6 +8,7 @@ import { IdGenerator } from '../org/ids.js';
 import { SchemaService } from '../org/schema-service.js';
 import { systemClock } from '../org/clock.js';
 import { processBatch } from './processor.js';
+import { DEFAULT_LIMITS } from '../jobs/service.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import { unknownMessage, type PoolToWorker, type WorkerConfig, type WorkerToPool } from './worker-messages.js';
 
@@ -91,6 +92,11 @@ const options = {
   chunkDelayMs: config.chunkDelayMs,
   maxResultFileBytes: config.maxResultFileBytes,
   compile: stores.compile,
+  batchAllowance: async (orgId: string, now: number) => {
+    const limit = config.dailyBatches ?? DEFAULT_LIMITS.dailyBatches;
+    const used = await stores.bulk.countBatchesSince(orgId, now - 24 * 3600_000);
+    return { limit, remaining: Math.max(0, limit - used) };
+  },
 };
 
 let workSinceMaintenance = true;
@@ -145,7 +151,13 @@ async function loop(): Promise<void> {
   while (!stopping) {
     let claim: ClaimedBatch | undefined;
     try {
-      claim = await stores.work.claimNext(owner, config.leaseMs, systemClock.now(), config.processingDelayMs);
+      claim = await stores.work.claimNext(
+        owner,
+        config.leaseMs,
+        systemClock.now(),
+        config.processingDelayMs,
+        config.maxAttempts,
+      );
       lastFailure = undefined;
       failuresInARow = 0;
     } catch (err) {

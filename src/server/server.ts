@@ -107,6 +107,7 @@ async function startOn(
       processingDelayMs: config.processingDelayMs,
       chunkDelayMs: config.chunkDelayMs,
       maxResultFileBytes: config.maxResultFileBytes,
+      dailyBatches: DEFAULT_LIMITS.dailyBatches,
     },
     { onError: (message) => app?.log.error({ worker: true }, message) },
   );

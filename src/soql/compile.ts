@@ -200,7 +200,10 @@ class Compiler {
     switch (c.kind) {
       case 'and':
       case 'or':
-        return `(${c.items.map((i) => this.condition(i, ref)).join(c.kind === 'and' ? ' AND ' : ' OR ')})`;
+        return balanced(
+          c.items.map((i) => this.condition(i, ref)),
+          c.kind === 'and' ? ' AND ' : ' OR ',
+        );
       case 'not':
         return `(NOT coalesce(${this.condition(c.item, ref)}, ${d.false}))`;
       case 'compare': {
@@ -271,6 +274,19 @@ class Compiler {
       }
     }
   }
+}
+
+/** A list joined short as it is; a long one as nested halves, so the expression tree stays shallow. */
+const BALANCED_ABOVE = 16;
+
+/**
+ * `a OR b OR c …` parses into a tree as deep as the list, and SQLite refuses one deeper than 1,000 ("Expression tree
+ * is too large"): a 5,000-term OR failed. Parenthesised halves make it log2 as deep, with the same meaning.
+ */
+function balanced(parts: readonly string[], op: string): string {
+  if (parts.length <= BALANCED_ABOVE) return `(${parts.join(op)})`;
+  const half = Math.ceil(parts.length / 2);
+  return `(${balanced(parts.slice(0, half), op)}${op}${balanced(parts.slice(half), op)})`;
 }
 
 /** Compiles `query` (or one page of it) for the database `dialect` speaks. */

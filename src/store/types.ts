@@ -150,8 +150,18 @@ export interface ChunkOutcome {
 
 /** The queue the engine works from. All claim logic is in the implementation's claims module. */
 export interface WorkStore extends IdCounterStore {
-  /** Claims the next runnable batch (Queued, or InProgress with an expired lease), honouring Serial jobs. */
-  claimNext(owner: string, leaseMs: number, now: number, delayMs?: number): Promise<ClaimedBatch | undefined>;
+  /**
+   * Claims the next runnable batch (Queued, or InProgress with an expired lease), honouring Serial jobs. A runnable
+   * batch already claimed `maxAttempts` times (default 10) fails instead; a claim whose payload cannot be read counts
+   * as an attempt and pauses that batch, and the next runnable one is claimed.
+   */
+  claimNext(
+    owner: string,
+    leaseMs: number,
+    now: number,
+    delayMs?: number,
+    maxAttempts?: number,
+  ): Promise<ClaimedBatch | undefined>;
   /**
    * How many 200-record chunks one transaction applies. Each chunk is still validated on its own, as Salesforce
    * does (duplicates within a chunk, checks that see the previous chunk's records); only the commit is shared.

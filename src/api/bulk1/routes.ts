@@ -15,7 +15,6 @@ import {
   CONTENT_TYPE,
   parseJobRequest,
   renderBatchInfo,
-  renderBatchInfoList,
   renderJobInfo,
   renderResultsCsv,
   renderResultsJson,
@@ -26,6 +25,7 @@ import {
   type WireFormat,
 } from './codec.js';
 import { Readable } from 'node:stream';
+import { BatchListRenderer } from './batch-list.js';
 import type { ContentType, Job } from '../../jobs/model.js';
 
 export interface AsyncSurfaceOptions {
@@ -82,7 +82,7 @@ class StatusCache {
 }
 
 /** What handlers see: the surface's services and its own status cache (one per server). */
-type Surface = AsyncSurfaceOptions & { statusCache: StatusCache };
+type Surface = AsyncSurfaceOptions & { statusCache: StatusCache; batchLists: BatchListRenderer };
 
 const handlers = {
   createJob: async (s: Surface, call: AsyncCall, format: WireFormat) =>
@@ -119,7 +119,7 @@ const handlers = {
 
   listBatches: async (s: Surface, call: AsyncCall, format: WireFormat) =>
     s.statusCache.get(s, call, `list:${call.jobId}:${format}`, async () =>
-      formatted(200, format, renderBatchInfoList((await s.bulk.listBatches(call.session, call.jobId)).batches, format)),
+      formatted(200, format, s.batchLists.render((await s.bulk.listBatches(call.session, call.jobId)).batches, format)),
     ),
 
   getBatch: async (s: Surface, call: AsyncCall, format: WireFormat) =>
@@ -244,7 +244,7 @@ class JobFormatCache {
 
 export async function registerAsyncRoutes(app: FastifyInstance, options: AsyncSurfaceOptions): Promise<void> {
   const formats = new JobFormatCache();
-  const s: Surface = { ...options, statusCache: new StatusCache() };
+  const s: Surface = { ...options, statusCache: new StatusCache(), batchLists: new BatchListRenderer() };
   await app.register(
     async (scope) => {
       scope.setErrorHandler(errorHandler((c, request) => renderAsyncError(asyncErrorFor(c), errorFormat(request))));

@@ -9,15 +9,24 @@
 // expires any worker takes the batch over and resumes after its last committed chunk.
 import type { BatchState } from '../../jobs/model.js';
 import type { ChunkOutcome, ClaimedBatch, RecordTx, WorkStore } from '../types.js';
-import { type Client, type Pool, checkout, inTransaction, quoteIdent, readBytea } from './database.js';
+import {
+  type Client,
+  type Pool,
+  UNIQUE_VIOLATION,
+  checkout,
+  inTransaction,
+  quoteIdent,
+  readBytea,
+} from './database.js';
 import { BATCH_COLUMNS, type BatchRow, type JobRow, batchFromRow, encodeResults, jobFromRow } from '../rows.js';
 import { PostgresRecordTx } from './record-tx.js';
+import { DEFAULT_MAX_ATTEMPTS, FAILED_CLAIM_PAUSE_MS, retriesExhaustedMessage } from '../claim-failure.js';
 import { reserveIds } from './ids.js';
 
 const CLAIM_LOCK = 7_347_002;
 const PAGE_ROWS = 2000;
 
-// $1 owner, $2 now, $3 leaseMs, $4 delayMs. A batch is runnable when Queued (and past the processing delay), when
+// $1 owner, $2 now, $3 leaseMs, $4 delayMs, $5 maxAttempts. A batch is runnable when Queued (and past the processing delay), when
 // InProgress with an expired lease (its worker died), or InProgress under this very owner (this worker failed
 // mid-batch — a lost connection — and is free again, so the batch is abandoned and resumes at once).
 const CLAIM_NEXT = `
@@ -30,6 +39,7 @@ FROM p
 WHERE seq = (
   SELECT b.seq FROM lf_batch b JOIN lf_job j ON j.id = b.job_id
   WHERE ((b.state = 'Queued' AND b.created_date <= p.now - p.delay_ms) OR (b.state = 'InProgress' AND (b.lease_until < p.now OR b.lease_owner = p.owner)))
+    AND b.attempts < $5
     AND (j.concurrency_mode = 'Parallel' OR NOT EXISTS (
       SELECT 1 FROM lf_batch o
       WHERE o.job_id = b.job_id AND o.state = 'InProgress' AND o.lease_until >= p.now AND o.lease_owner IS DISTINCT FROM p.owner
@@ -37,6 +47,22 @@ WHERE seq = (
   ORDER BY b.seq LIMIT 1
   FOR UPDATE OF b SKIP LOCKED)
 RETURNING ${BATCH_COLUMNS}`;
+
+// The retry cap, checked before each claim (same runnable condition): a batch that would be claimed again after its
+// last allowed attempt fails instead, so `attempts` never passes the cap. $1 owner, $2 now, $3 delayMs, $4 max, $5 message.
+const FAIL_EXHAUSTED = `
+UPDATE lf_batch SET state = 'Failed', state_message = $5, system_modstamp = $2, lease_owner = NULL, lease_until = 0
+WHERE state IN ('Queued', 'InProgress') AND attempts >= $4
+  AND ((state = 'Queued' AND created_date <= $2::bigint - $3::bigint) OR lease_until < $2 OR lease_owner = $1)`;
+
+// A claim that failed before processing (payload missing or unreadable): released for a pause, so the next claims
+// go to other batches; at the cap, the batch fails with the reason. $1 id, $2 owner, $3 now, $4 pause, $5 max, $6 message.
+const RELEASE_FAILED_CLAIM = `
+UPDATE lf_batch SET lease_owner = NULL, lease_until = $3::bigint + $4::bigint,
+  state = CASE WHEN attempts >= $5 THEN 'Failed' ELSE state END,
+  state_message = CASE WHEN attempts >= $5 THEN $6 ELSE state_message END,
+  system_modstamp = CASE WHEN attempts >= $5 THEN $3 ELSE system_modstamp END
+WHERE id = $1 AND lease_owner = $2 AND state = 'InProgress'`;
 
 // $1 batch, $2 owner, $3 first chunk, $4 chunk count, $5 processed, $6 failed, $7 elapsed, $8 now, $9 leaseMs, $10 results.
 // The results row is written only when the progress row matched (the lease is still the owner's).
@@ -60,6 +86,15 @@ const OWNS = `SELECT 1 FROM lf_batch WHERE id = $1 AND lease_owner = $2 AND stat
 
 class LeaseLost extends Error {}
 
+/** How many times one commit is run again after losing a race for a unique value (each loss means a winner committed). */
+const RACE_RETRIES = 20;
+
+/** A unique value another transaction committed first, or a deadlock between two such inserts. */
+function lostARace(err: unknown): boolean {
+  const code = err && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
+  return code === UNIQUE_VIOLATION || code === '40P01';
+}
+
 export class PostgresWorkStore implements WorkStore {
   constructor(private readonly pool: Pool) {}
 
@@ -67,26 +102,41 @@ export class PostgresWorkStore implements WorkStore {
     return reserveIds(this.pool, prefix, count);
   }
 
-  async claimNext(owner: string, leaseMs: number, now: number, delayMs = 0): Promise<ClaimedBatch | undefined> {
-    const claimed = await inTransaction(this.pool, async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK]);
-      const row = (await c.query<BatchRow>(CLAIM_NEXT, [owner, now, leaseMs, delayMs])).rows[0];
-      return row && { row, job: (await c.query<JobRow>('SELECT * FROM lf_job WHERE id = $1', [row.job_id])).rows[0] };
-    });
-    if (!claimed) return undefined;
-    // The payload after the claim's commit, so other claimers do not wait behind a 10 MB read (see readBytea).
-    const payload = await readBytea(this.pool, 'lf_batch_payload', 'body', { batch_id: claimed.row.id });
-    if (!payload) throw new Error(`batch ${claimed.row.id} has no payload`);
-    const { row } = claimed;
-    return {
-      job: jobFromRow(claimed.job),
-      batch: batchFromRow(row),
-      payload,
-      chunksDone: row.chunks_done,
-      attempts: row.attempts,
-      owner,
-      pkRole: row.pk_original as 0 | 1 | 2,
-    };
+  async claimNext(
+    owner: string,
+    leaseMs: number,
+    now: number,
+    delayMs = 0,
+    maxAttempts = DEFAULT_MAX_ATTEMPTS,
+  ): Promise<ClaimedBatch | undefined> {
+    // Each claim that fails before processing pauses its batch, so this ends: at the next runnable batch or none.
+    for (;;) {
+      const claimed = await inTransaction(this.pool, async (c) => {
+        await c.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK]);
+        await c.query(FAIL_EXHAUSTED, [owner, now, delayMs, maxAttempts, retriesExhaustedMessage(maxAttempts)]);
+        const row = (await c.query<BatchRow>(CLAIM_NEXT, [owner, now, leaseMs, delayMs, maxAttempts])).rows[0];
+        return row && { row, job: (await c.query<JobRow>('SELECT * FROM lf_job WHERE id = $1', [row.job_id])).rows[0] };
+      });
+      if (!claimed) return undefined;
+      // The payload after the claim's commit, so other claimers do not wait behind a 10 MB read (see readBytea).
+      const payload = await readBytea(this.pool, 'lf_batch_payload', 'body', { batch_id: claimed.row.id });
+      const { row } = claimed;
+      if (!payload) {
+        const message = retriesExhaustedMessage(maxAttempts, "the batch's data is missing");
+        const pauseMs = Math.min(leaseMs, FAILED_CLAIM_PAUSE_MS);
+        await this.pool.query(RELEASE_FAILED_CLAIM, [row.id, owner, now, pauseMs, maxAttempts, message]);
+        continue;
+      }
+      return {
+        job: jobFromRow(claimed.job),
+        batch: batchFromRow(row),
+        payload,
+        chunksDone: row.chunks_done,
+        attempts: row.attempts,
+        owner,
+        pkRole: row.pk_original as 0 | 1 | 2,
+      };
+    }
   }
 
   /** 25 chunks (5,000 records) per transaction: see WorkStore.chunksPerCommit. Measured on 10,000-row batches: one
@@ -94,6 +144,27 @@ export class PostgresWorkStore implements WorkStore {
   readonly chunksPerCommit = 25;
 
   async commitChunks(
+    claim: ClaimedBatch,
+    firstChunk: number,
+    chunkCount: number,
+    leaseMs: number,
+    now: () => number,
+    apply: (tx: RecordTx) => Promise<ChunkOutcome>,
+  ): Promise<boolean> {
+    // Another process may insert the same unique value (an upsert's new key) between this commit's look-up and its
+    // insert: the unique index refuses the second, which waited for the first to commit. The commit is then run again
+    // from the start, and its look-ups now see the winner's row (an upsert updates it, an insert gets DUPLICATE_VALUE):
+    // the answer one process would give. Nothing is paid when there is no race.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.commitChunksOnce(claim, firstChunk, chunkCount, leaseMs, now, apply);
+      } catch (err) {
+        if (attempt >= RACE_RETRIES || !lostARace(err)) throw err;
+      }
+    }
+  }
+
+  private async commitChunksOnce(
     claim: ClaimedBatch,
     firstChunk: number,
     chunkCount: number,

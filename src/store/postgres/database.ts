@@ -298,24 +298,52 @@ export async function ensureRecordTables(pool: Pool, objects: readonly ObjectDef
         if (!existing.has(f.name))
           statements.push(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdent(f.name)} ${columnType(f)}`);
     }
+    const uniques: { field: string; sql: string }[] = [];
     for (const f of o.fields) {
       if (!(f.externalId || (f.idLookup && f.name !== 'Id'))) continue;
-      const name = indexName(o.table, f.name);
-      if (indexes.has(name)) continue;
       const column = matchesCaseInsensitively(f) ? `lower(${quoteIdent(f.name)})` : quoteIdent(f.name);
-      statements.push(`CREATE INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${table} (${column})`);
+      const name = indexName(o.table, f.name, f.unique ? 'uidx' : 'idx');
+      if (indexes.has(name)) continue;
+      if (f.unique) uniques.push({ field: f.name, sql: uniqueIndexSql(quoteIdent(name), table, column) });
+      else statements.push(`CREATE INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${table} (${column})`);
     }
-    if (!statements.length) continue;
-    await inTransaction(pool, async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
-      for (const sql of statements) await c.query(sql);
-    });
+    if (statements.length)
+      await inTransaction(pool, async (c) => {
+        await c.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
+        for (const sql of statements) await c.query(sql);
+      });
+    for (const u of uniques) await createUniqueIndex(pool, o.table, u.field, u.sql);
   }
 }
 
+/**
+ * Unique fields are unique among live records (a deleted one keeps its value in the recycle bin without blocking
+ * it, as the engine's own check does): the index is what keeps two processes from inserting the same value at once.
+ */
+const uniqueIndexSql = (name: string, table: string, column: string) =>
+  `CREATE UNIQUE INDEX IF NOT EXISTS ${name} ON ${table} (${column}) WHERE "IsDeleted" = 0`;
+
+/**
+ * One unique index in a transaction of its own. A table that already holds duplicates (written before the index
+ * existed) keeps working without it: the start-up says so, and the field is unique again once they are resolved.
+ */
+async function createUniqueIndex(pool: Pool, table: string, field: string, sql: string): Promise<void> {
+  try {
+    await inTransaction(pool, async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
+      await c.query(sql);
+    });
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
+    console.warn(`localforce: ${table} holds duplicate values for ${field}; left without its unique index`);
+  }
+}
+
+export const UNIQUE_VIOLATION = '23505';
+
 /** PostgreSQL truncates identifiers at 63 bytes: long names get a hash suffix so two indexes never collide. */
-function indexName(table: string, field: string): string {
-  const name = `${table}_${field}_idx`;
+function indexName(table: string, field: string, suffix: string): string {
+  const name = `${table}_${field}_${suffix}`;
   if (Buffer.byteLength(name) <= 63) return name;
   let h = 0;
   for (const ch of name) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;

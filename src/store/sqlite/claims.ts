@@ -18,6 +18,7 @@ import {
 } from './rows.js';
 import { SqliteRecordTx } from './record-tx.js';
 import type { PayloadFiles } from './payloads.js';
+import { DEFAULT_MAX_ATTEMPTS, FAILED_CLAIM_PAUSE_MS, retriesExhaustedMessage } from '../claim-failure.js';
 
 const CLAIM_NEXT = `
 UPDATE lf_batch SET
@@ -27,12 +28,29 @@ UPDATE lf_batch SET
 WHERE seq = (
   SELECT b.seq FROM lf_batch b JOIN lf_job j ON j.id = b.job_id
   WHERE ((b.state = 'Queued' AND b.created_date <= @now - @delayMs) OR (b.state = 'InProgress' AND (b.lease_until < @now OR b.lease_owner = @owner)))
+    AND b.attempts < @maxAttempts
     AND (j.concurrency_mode = 'Parallel' OR NOT EXISTS (
       SELECT 1 FROM lf_batch o
       WHERE o.job_id = b.job_id AND o.state = 'InProgress' AND o.lease_until >= @now AND o.lease_owner IS NOT @owner
         AND o.seq <> b.seq))
   ORDER BY b.seq LIMIT 1)
 RETURNING ${BATCH_COLUMNS}`;
+
+// The retry cap, checked before each claim: a batch that would be claimed again after its last allowed attempt fails
+// instead, so `attempts` never passes the cap. Same runnable condition as CLAIM_NEXT.
+const FAIL_EXHAUSTED = `
+UPDATE lf_batch SET state = 'Failed', state_message = @message, system_modstamp = @now, lease_owner = NULL, lease_until = 0
+WHERE state IN ('Queued', 'InProgress') AND attempts >= @maxAttempts
+  AND ((state = 'Queued' AND created_date <= @now - @delayMs) OR lease_until < @now OR lease_owner = @owner)`;
+
+// A claim that failed before processing (payload missing or unreadable): released for a pause, so the next claims
+// go to other batches; at the cap, the batch fails with the reason.
+const RELEASE_FAILED_CLAIM = `
+UPDATE lf_batch SET lease_owner = NULL, lease_until = @now + @pauseMs,
+  state = CASE WHEN attempts >= @maxAttempts THEN 'Failed' ELSE state END,
+  state_message = CASE WHEN attempts >= @maxAttempts THEN @message ELSE state_message END,
+  system_modstamp = CASE WHEN attempts >= @maxAttempts THEN @now ELSE system_modstamp END
+WHERE id = @id AND lease_owner = @owner AND state = 'InProgress'`;
 
 const COMMIT_PROGRESS = `
 UPDATE lf_batch SET chunks_done = @chunk + @count, records_processed = records_processed + @processed,
@@ -75,6 +93,8 @@ export class SqliteWorkStore implements WorkStore {
     this.recordTx = new SqliteRecordTx(db);
     this.stmt = {
       claim: db.prepare(CLAIM_NEXT),
+      failExhausted: db.prepare(FAIL_EXHAUSTED),
+      releaseFailedClaim: db.prepare(RELEASE_FAILED_CLAIM),
       job: db.prepare('SELECT * FROM lf_job WHERE id = ?'),
       payload: db.prepare('SELECT body FROM lf_batch_payload WHERE batch_id = ?'),
       insertResults: db.prepare('INSERT OR REPLACE INTO lf_batch_result (batch_id, chunk, rows) VALUES (?, ?, ?)'),
@@ -112,11 +132,37 @@ export class SqliteWorkStore implements WorkStore {
     return reserveIds(this.db, prefix, count);
   }
 
-  async claimNext(owner: string, leaseMs: number, now: number, delayMs = 0): Promise<ClaimedBatch | undefined> {
-    const row = this.stmt.claim.get({ owner, leaseMs, now, delayMs }) as BatchRow | undefined;
-    if (!row) return undefined;
+  async claimNext(
+    owner: string,
+    leaseMs: number,
+    now: number,
+    delayMs = 0,
+    maxAttempts = DEFAULT_MAX_ATTEMPTS,
+  ): Promise<ClaimedBatch | undefined> {
+    const exhausted = retriesExhaustedMessage(maxAttempts);
+    const claimOne = this.db.transaction(() => {
+      this.stmt.failExhausted.run({ owner, now, delayMs, maxAttempts, message: exhausted });
+      return this.stmt.claim.get({ owner, leaseMs, now, delayMs, maxAttempts }) as BatchRow | undefined;
+    });
+    // Each claim that fails before processing pauses its batch, so this ends: at the next runnable batch or none.
+    for (;;) {
+      const row = claimOne.immediate();
+      if (!row) return undefined;
+      try {
+        return this.claimed(row, owner);
+      } catch (err) {
+        const message = retriesExhaustedMessage(maxAttempts, (err as Error).message);
+        const pauseMs = Math.min(leaseMs, FAILED_CLAIM_PAUSE_MS);
+        this.stmt.releaseFailedClaim.run({ id: row.id, owner, now, pauseMs, maxAttempts, message });
+      }
+    }
+  }
+
+  /** The claimed batch with its job and payload; throws when they cannot be read. */
+  private claimed(row: BatchRow, owner: string): ClaimedBatch {
     const job = jobFromRow(this.stmt.job.get(row.job_id) as JobRow);
-    const payload = (this.stmt.payload.get(row.id) as { body: Buffer | null }).body ?? this.files.readSync(row.id);
+    const payload =
+      (this.stmt.payload.get(row.id) as { body: Buffer | null } | undefined)?.body ?? this.readFile(row.id);
     return {
       job,
       batch: batchFromRow(row),
@@ -126,6 +172,17 @@ export class SqliteWorkStore implements WorkStore {
       owner,
       pkRole: row.pk_original as 0 | 1 | 2,
     };
+  }
+
+  private readFile(batchId: string): Buffer {
+    try {
+      return this.files.readSync(batchId);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      throw new Error(
+        code === 'ENOENT' ? "the batch's data file is missing" : `the batch's data file: ${(err as Error).message}`,
+      );
+    }
   }
 
   readonly chunksPerCommit = 1;

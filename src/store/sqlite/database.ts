@@ -76,12 +76,30 @@ export function ensureRecordTables(db: Db, objects: readonly ObjectDef[]): void 
         db.exec(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(f.name)} ${columnType(f)}`);
     }
     for (const f of o.fields) {
-      if (f.externalId || (f.idLookup && f.name !== 'Id')) {
+      if (!(f.externalId || (f.idLookup && f.name !== 'Id'))) continue;
+      if (f.unique) createUniqueIndex(db, o.table, f.name);
+      else
         db.exec(
           `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${o.table}_${f.name}_idx`)} ON ${table} (${quoteIdent(f.name)})`,
         );
-      }
     }
+  }
+}
+
+/**
+ * A unique field's index, among live records (a deleted record does not block its value, as the engine's own check
+ * has it); the column's NOCASE collation makes it case-insensitive where Salesforce is. A table that already holds
+ * duplicates keeps working without it: the start-up says so.
+ */
+function createUniqueIndex(db: Db, table: string, field: string): void {
+  const name = `${table}_${field}_uidx`;
+  try {
+    db.exec(
+      `CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${quoteIdent(table)} (${quoteIdent(field)}) WHERE IsDeleted = 0`,
+    );
+  } catch (err) {
+    if (!String((err as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) throw err;
+    console.warn(`localforce: ${table} holds duplicate values for ${field}; left without its unique index`);
   }
 }
 
