@@ -15,8 +15,6 @@ export interface ProcessorOptions {
   leaseMs: number;
   /** Records per transaction: 200, as Salesforce (API ≥ 21.0). */
   chunkSize: number;
-  /** Claims allowed before the batch fails (Salesforce retries an upload batch up to 10 times). */
-  maxAttempts: number;
   /** A pause after each committed chunk: makes batches slow on purpose (QA, restart tests). */
   chunkDelayMs: number;
   /** Query result files roll over past this many bytes. */

@@ -88,7 +88,6 @@ const options = {
   clock: systemClock,
   leaseMs: config.leaseMs,
   chunkSize: config.chunkSize,
-  maxAttempts: config.maxAttempts,
   chunkDelayMs: config.chunkDelayMs,
   maxResultFileBytes: config.maxResultFileBytes,
   compile: stores.compile,
