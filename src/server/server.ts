@@ -6,7 +6,7 @@ import { openStores, type StoreConfig } from '../store/open.js';
 import { IdGenerator } from '../org/ids.js';
 import { SchemaService } from '../org/schema-service.js';
 import { OrgService } from '../org/orgs.js';
-import { systemClock } from '../org/clock.js';
+import { systemClock, type Clock } from '../org/clock.js';
 import { AuthService } from '../org/auth.js';
 import { ensureDefaultOrg, type DefaultOrg } from '../org/bootstrap.js';
 import { BulkService, DEFAULT_LIMITS } from '../jobs/service.js';
@@ -18,6 +18,14 @@ import { ApiUsage } from '../org/usage.js';
 import { parseSchemaText } from '../org/schema-file.js';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_CONFIG, LOCALFORCE_VERSION, type ServerConfig } from '../config/server-config.js';
+import { ownerOnlySqliteFiles } from './file-modes.js';
+import {
+  adminTokenMatcher,
+  generateAdminToken,
+  hostChecker,
+  isLoopbackHost,
+  writeAdminTokenFile,
+} from './admin-access.js';
 
 // The configuration lives in src/config; exported here as well because callers of startServer (tests) import it here.
 export { DEFAULT_CONFIG, LOCALFORCE_VERSION, type ServerConfig };
@@ -31,11 +39,38 @@ export interface RunningServer {
   dbFile?: string;
   /** The PostgreSQL URL, when the server runs on PostgreSQL. */
   databaseUrl?: string;
+  /** The control plane's Bearer token: --admin-token, or the one generated at this start. */
+  adminToken: string;
+  /** Where a generated admin token was written (SQLite data directory only). */
+  adminTokenFile?: string;
   close(): Promise<void>;
 }
 
-export async function startServer(partial: Partial<ServerConfig> = {}): Promise<RunningServer> {
+/** What startServer's callers may replace (tests: a clock they move, to expire sessions). */
+export interface ServerDependencies {
+  clock: Clock;
+}
+
+/**
+ * Without an admin token of its own, a server reachable from other machines would hand its control plane (users with
+ * chosen passwords, every org's data) to whoever reads the banner or the token file: refuse to start instead.
+ */
+function checkExposure(config: ServerConfig): void {
+  if (isLoopbackHost(config.host) || config.adminToken) return;
+  throw new Error(
+    `--host ${config.host} is not a loopback address, so other machines can reach /_localforce: ` +
+      'give an admin token with --admin-token or LOCALFORCE_ADMIN_TOKEN to start (see docs/security.md)',
+  );
+}
+
+export async function startServer(
+  partial: Partial<ServerConfig> = {},
+  deps: Partial<ServerDependencies> = {},
+): Promise<RunningServer> {
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...partial };
+  checkExposure(config);
+  const adminToken = config.adminToken || generateAdminToken();
+  let adminTokenFile: string | undefined;
   let tempDir: string | undefined;
   let store: StoreConfig;
   if (config.database) store = { kind: 'postgres', url: config.database, poolSize: config.databasePoolSize };
@@ -44,17 +79,20 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     if (config.memory) dir = tempDir = mkdtempSync(join(tmpdir(), 'localforce-'));
     else {
       dir = resolve(config.dataDir);
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      // --memory's directory is removed on exit, with the token file: a generated token is printed only then.
+      if (!config.adminToken) adminTokenFile = writeAdminTokenFile(dir, adminToken);
     }
     store = { kind: 'sqlite', file: join(dir, 'localforce.sqlite') };
+    ownerOnlySqliteFiles(store.file);
   }
   const stores = await openStores(store, 'api');
   await stores.recoverAbandonedWork();
 
-  const clock = systemClock;
+  const clock = deps.clock ?? systemClock;
   const ids = new IdGenerator(stores.bulk, config.pod, 100);
   const schemas = new SchemaService(stores.org, stores.schema);
-  const auth = new AuthService(stores.org, clock);
+  const auth = new AuthService(stores.org, clock, config.sessionTimeoutMinutes * 60_000);
   const orgs = new OrgService(stores.org, ids, auth, schemas, clock);
   // Processes sharing a PostgreSQL database start one at a time here: the first creates the default org.
   const org = await stores.exclusively(() =>
@@ -120,6 +158,8 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
       orgStore: stores.org,
       schemas,
       seeds,
+      isAdminToken: adminTokenMatcher(adminToken),
+      isAllowedHost: hostChecker(config.host, config.allowedHosts),
     },
   });
   pool.start();
@@ -155,6 +195,8 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     seeded,
     dbFile: store.kind === 'sqlite' ? store.file : undefined,
     databaseUrl: store.kind === 'postgres' ? store.url : undefined,
+    adminToken,
+    adminTokenFile,
     close: async () => {
       await app!.close();
       await pool.stop();
