@@ -47,10 +47,13 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '[::]', '']);
 export function allowedHostNames(boundHost: string, extra: string | undefined): Set<string> {
   const names = new Set(['localhost', '127.0.0.1', '::1']);
   const bound = boundHost.replace(/^\[|\]$/g, '').toLowerCase();
+  // The bound address itself, even a wildcard: the banner's URL names it (http://0.0.0.0:8484), and a page that
+  // targets it is cross-origin, not rebound, so the token and Content-Type rules stop it.
+  names.add(bound);
   if (WILDCARDS.has(bound)) {
     names.add(hostname().toLowerCase());
     for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.add(a.address);
-  } else names.add(bound);
+  }
   for (const name of (extra ?? '').split(',')) if (name.trim()) names.add(name.trim().toLowerCase());
   return names;
 }
