@@ -39,6 +39,11 @@ function commanderOption(option: ServeOption): Option {
   return value === undefined ? built : built.default(value);
 }
 
+/** Where the generated admin token was also written: the data directory, or nowhere (memory, PostgreSQL). */
+function adminTokenWhere(server: { adminTokenFile?: string }): string {
+  return server.adminTokenFile ? ` (also in ${server.adminTokenFile}, mode 0600)` : '';
+}
+
 const serve = program.command('serve').description('start the server with a default org');
 const attributes = new Map<ServeOption, string>();
 for (const option of SERVE_OPTIONS) {
@@ -66,6 +71,7 @@ serve.action(async (opts: Record<string, unknown>) => {
       `  username      ${org.username}`,
       `  password      ${org.password ?? '(not --password: the one set when this org was created)'}`,
       `  access token  ${org.token}`,
+      `  admin token   ${config.adminToken ? '(--admin-token)' : server.adminToken}${adminTokenWhere(server)}`,
       ...(config.seedDir ? [`  seed          ${seed}`] : []),
       `  data          ${server.databaseUrl ? redactDatabaseUrl(server.databaseUrl) : memory ? '(memory: removed on exit)' : server.dbFile}`,
       '',
@@ -73,6 +79,8 @@ serve.action(async (opts: Record<string, unknown>) => {
       `  new jsforce.Connection({ instanceUrl: '${url}', accessToken: '${org.token}', version: '62.0' })`,
       'or with curl:',
       `  curl -H 'X-SFDC-Session: ${org.token}' ${url}/services/async/62.0/job/<jobId>/batch`,
+      'The control plane (/_localforce) takes the admin token:',
+      `  curl -H 'Authorization: Bearer <admin token>' ${url}/_localforce/orgs`,
       '',
     ].join('\n')}\n`,
   );

@@ -15,6 +15,12 @@ export interface ServerConfig {
   /** Throw-away storage: a temporary file removed on shutdown (worker threads need a file to share). */
   memory: boolean;
   token?: string;
+  /** The Bearer token the control plane (/_localforce) requires; generated at start when not given. */
+  adminToken?: string;
+  /** Host names the control plane answers to besides loopback names and the bound address, comma-separated. */
+  allowedHosts?: string;
+  /** A session unused for this many minutes is refused (Salesforce's default session timeout: 2 hours). */
+  sessionTimeoutMinutes: number;
   logLevel: string;
   username: string;
   password: string;
@@ -65,4 +71,5 @@ export const DEFAULT_CONFIG: ServerConfig = {
   leaseMs: 30_000,
   pollMs: 250,
   resetLimits: false,
+  sessionTimeoutMinutes: 120,
 };

@@ -1,6 +1,8 @@
 // Logins and sessions: password checks, Salesforce-shaped access tokens (`00D…!AQ…`, which the sf CLI requires),
-// and token → session resolution with a short-lived in-memory cache (sessions never change once issued, but may be revoked).
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+// and token → session resolution with a short-lived in-memory cache (sessions never change once issued, but may be
+// revoked or time out). The store holds only each token's SHA-256, and a session unused for the timeout is refused
+// (Salesforce's session settings: "Timeout value", counted from the last activity; 2 hours by default).
+import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { OrgStore, Session } from '../store/types.js';
 import type { Clock } from './clock.js';
 import { BASE62 } from '../wire/ids.js';
@@ -26,6 +28,20 @@ export function newAccessToken(orgId18: string): string {
   return `${orgId18.slice(0, 15)}!AQ${body}`;
 }
 
+/** What the store keeps of a token: its SHA-256 in hex (a token has 72 random characters: no salt is needed). */
+export function sessionTokenHash(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Salesforce's default session timeout. */
+export const DEFAULT_SESSION_TIMEOUT_MS = 2 * 60 * 60_000;
+
+/**
+ * How stale the stored last use may get before a use is written back: one write per session a minute (or per tenth
+ * of a short timeout), not one per request. A session can so time out up to this much early, never late.
+ */
+const touchIntervalOf = (timeoutMs: number) => Math.min(60_000, Math.floor(timeoutMs / 10));
+
 const CACHE_LIMIT = 10_000;
 /**
  * How long a resolved session is trusted from memory. Revoking in this process takes effect at once; with several
@@ -33,12 +49,24 @@ const CACHE_LIMIT = 10_000;
  */
 const CACHE_TTL_MS = 2_000;
 
+interface CachedSession {
+  session: Session;
+  tokenHash: string;
+  /** The last use the store knows of. */
+  lastUsed: number;
+  until: number;
+}
+
 export class AuthService {
-  private readonly cache = new Map<string, { session: Session; until: number }>();
+  private readonly cache = new Map<string, CachedSession>();
+  private readonly touchIntervalMs: number;
   constructor(
     private readonly store: OrgStore,
     private readonly clock: Clock,
-  ) {}
+    private readonly timeoutMs = DEFAULT_SESSION_TIMEOUT_MS,
+  ) {
+    this.touchIntervalMs = touchIntervalOf(timeoutMs);
+  }
 
   /** Username + password → a new session, or undefined when they do not match. */
   async login(username: string, password: string): Promise<Session | undefined> {
@@ -49,28 +77,65 @@ export class AuthService {
 
   async issue(orgId: string, userId: string, token = newAccessToken(orgId)): Promise<Session> {
     const session = { token, orgId, userId };
-    await this.store.saveSession(session, this.clock.now());
-    this.cache.set(token, { session, until: this.clock.now() + CACHE_TTL_MS });
+    const tokenHash = sessionTokenHash(token);
+    const now = this.clock.now();
+    await this.store.saveSession({ tokenHash, orgId, userId }, now);
+    this.remember({ session, tokenHash, lastUsed: now, until: now + CACHE_TTL_MS });
     return session;
   }
 
+  /** The session a token names, or undefined when it is unknown, revoked or timed out (each surface's refusal). */
   async resolve(token: string | undefined): Promise<Session | undefined> {
     if (!token) return undefined;
-    const cached = this.cache.get(token);
     const now = this.clock.now();
-    if (cached && cached.until > now) return cached.session;
-    const session = await this.store.findSession(token);
-    if (!session) this.cache.delete(token);
-    else {
-      if (!cached && this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(token, { session, until: now + CACHE_TTL_MS });
+    let entry = await this.lookUp(token, now);
+    if (entry && this.expired(entry, now)) {
+      // Another process may have recorded a later use since this one cached the session: ask the store once more.
+      this.cache.delete(token);
+      entry = await this.lookUp(token, now);
+      if (entry && this.expired(entry, now)) {
+        await this.revoke(token);
+        return undefined;
+      }
     }
-    return session;
+    if (!entry) return undefined;
+    if (now - entry.lastUsed >= this.touchIntervalMs) {
+      await this.store.touchSession(entry.tokenHash, now);
+      entry.lastUsed = now;
+    }
+    return entry.session;
+  }
+
+  private expired(entry: CachedSession, now: number): boolean {
+    return now - entry.lastUsed >= this.timeoutMs;
+  }
+
+  private async lookUp(token: string, now: number): Promise<CachedSession | undefined> {
+    const cached = this.cache.get(token);
+    if (cached && cached.until > now) return cached;
+    const tokenHash = sessionTokenHash(token);
+    const stored = await this.store.findSession(tokenHash);
+    if (!stored) {
+      this.cache.delete(token);
+      return undefined;
+    }
+    const session = { token, orgId: stored.orgId, userId: stored.userId };
+    return this.remember({ session, tokenHash, lastUsed: stored.lastUsed, until: now + CACHE_TTL_MS });
+  }
+
+  private remember(entry: CachedSession): CachedSession {
+    const token = entry.session.token;
+    if (!this.cache.has(token) && this.cache.size >= CACHE_LIMIT) {
+      const oldest = this.cache.keys().next();
+      if (!oldest.done) this.cache.delete(oldest.value);
+    }
+    this.cache.set(token, entry);
+    return entry;
   }
 
   /** Ends a session (used by tests of re-login and by the admin surface). */
   async revoke(token: string): Promise<void> {
     this.cache.delete(token);
-    await this.store.deleteSession(token);
+    await this.store.deleteSession(sessionTokenHash(token));
   }
 }

@@ -5,7 +5,9 @@
 //   4. Errors: one classification (api/errors.ts), rendered by each surface in its own shape; unknown paths get the
 //      surface's not-found error.
 //   5. Response: gzip when asked, from a cache of compressed bodies (server/compression.ts).
-//   6. Logging: one line per request, tokens never printed.
+//   6. Logging: one line per request, secrets in query strings masked (maskUrl), headers never printed.
+// The control plane checks the Host header and its admin token itself (api/admin/gate.ts); the Salesforce surfaces
+// do not check Host: each needs a session token, which a rebinding page does not have (docs/security.md).
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readBody, type BodyLimits } from './body.js';
 import { Readable } from 'node:stream';
@@ -30,9 +32,17 @@ export interface AppOptions {
   admin: AdminSurfaceOptions;
 }
 
-/** Query-string tokens (identity URLs take `oauth_token=`) are masked in logs; headers are never logged. */
-function maskUrl(url: string): string {
-  return url.replace(/((?:oauth_token|access_token|sessionId)=)[^&]+/gi, '$1***');
+/**
+ * Query parameters that carry a secret: OAuth's (RFC 6749: password, client_secret, code, refresh_token, assertion),
+ * Salesforce's session parameters (sessionId, sid, oauth_token on identity URLs) and any `*token*` or `*secret*`.
+ * Clients send most of these in bodies, but some (Postman, curl scripts) put them in the query string.
+ */
+const SECRET_PARAM =
+  /([?&;](?:[^=&;#]*(?:password|passwd|secret|token|assertion)[^=&;#]*|pw|code|sessionId|session_id|sid)=)[^&;#]*/gi;
+
+/** The URL as logged: the value of every secret query parameter is `***`; headers are never logged. */
+export function maskUrl(url: string): string {
+  return url.replace(SECRET_PARAM, '$1***');
 }
 
 /** One structured line per request: method, URL, status and time. */

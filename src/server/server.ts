@@ -8,7 +8,7 @@ import { lockDataDirectory, prepareDataDirectory } from '../store/sqlite/data-di
 import { IdGenerator } from '../org/ids.js';
 import { SchemaService } from '../org/schema-service.js';
 import { OrgService } from '../org/orgs.js';
-import { systemClock } from '../org/clock.js';
+import { systemClock, type Clock } from '../org/clock.js';
 import { AuthService } from '../org/auth.js';
 import { ensureDefaultOrg, type DefaultOrg } from '../org/bootstrap.js';
 import { adoptLegacyTables } from '../org/legacy-tables.js';
@@ -21,6 +21,14 @@ import { ApiUsage } from '../org/usage.js';
 import { parseSchemaText } from '../org/schema-file.js';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_CONFIG, LOCALFORCE_VERSION, type ServerConfig } from '../config/server-config.js';
+import { ownerOnlySqliteFiles } from './file-modes.js';
+import {
+  adminTokenMatcher,
+  generateAdminToken,
+  hostChecker,
+  isLoopbackHost,
+  writeAdminTokenFile,
+} from './admin-access.js';
 
 // The configuration lives in src/config; exported here as well because callers of startServer (tests) import it here.
 export { DEFAULT_CONFIG, LOCALFORCE_VERSION, type ServerConfig };
@@ -38,11 +46,38 @@ export interface RunningServer {
   databaseUrl?: string;
   /** What start-up reported to the operator (also written to stderr): orgs that shared record tables. */
   notices: string[];
+  /** The control plane's Bearer token: --admin-token, or the one generated at this start. */
+  adminToken: string;
+  /** Where a generated admin token was written (SQLite data directory only). */
+  adminTokenFile?: string;
   close(): Promise<void>;
 }
 
-export async function startServer(partial: Partial<ServerConfig> = {}): Promise<RunningServer> {
+/** What startServer's callers may replace (tests: a clock they move, to expire sessions). */
+export interface ServerDependencies {
+  clock: Clock;
+}
+
+/**
+ * Without an admin token of its own, a server reachable from other machines would hand its control plane (users with
+ * chosen passwords, every org's data) to whoever reads the banner or the token file: refuse to start instead.
+ */
+function checkExposure(config: ServerConfig): void {
+  if (isLoopbackHost(config.host) || config.adminToken) return;
+  throw new Error(
+    `--host ${config.host} is not a loopback address, so other machines can reach /_localforce: ` +
+      'give an admin token with --admin-token or LOCALFORCE_ADMIN_TOKEN to start (see docs/security.md)',
+  );
+}
+
+export async function startServer(
+  partial: Partial<ServerConfig> = {},
+  deps: Partial<ServerDependencies> = {},
+): Promise<RunningServer> {
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...partial };
+  checkExposure(config);
+  const adminToken = config.adminToken || generateAdminToken();
+  let adminTokenFile: string | undefined;
   let tempDir: string | undefined;
   let store: StoreConfig;
   let unlock = () => {};
@@ -54,32 +89,45 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     store = { kind: 'sqlite', file: join(dir, 'localforce.sqlite') };
     prepareDataDirectory(dir, store.file);
     unlock = lockDataDirectory(dir);
+    // --memory's directory is removed on exit, with the token file: a generated token is printed only then.
+    if (!config.memory && !config.adminToken) adminTokenFile = writeAdminTokenFile(dir, adminToken);
+    ownerOnlySqliteFiles(store.file);
   }
   try {
-    return await startOn(config, store, unlock, tempDir);
+    return await startOn(config, deps, { store, unlock, tempDir, adminToken, adminTokenFile });
   } catch (err) {
     unlock();
     throw err;
   }
 }
 
+/** Where a server starts: its store, and what start-up prepared before opening it. */
+interface Prepared {
+  store: StoreConfig;
+  /** Releases the SQLite data directory's lock (a no-op on PostgreSQL). */
+  unlock: () => void;
+  /** --memory's temporary directory, removed at close. */
+  tempDir: string | undefined;
+  adminToken: string;
+  adminTokenFile: string | undefined;
+}
+
 /** Starts on a store whose data directory (SQLite) this process holds; `unlock` releases it at close. */
 async function startOn(
   config: ServerConfig,
-  store: StoreConfig,
-  unlock: () => void,
-  tempDir: string | undefined,
+  deps: Partial<ServerDependencies>,
+  { store, unlock, tempDir, adminToken, adminTokenFile }: Prepared,
 ): Promise<RunningServer> {
   const stores = await openStores(store, 'api');
   await stores.recoverAbandonedWork();
 
-  const clock = systemClock;
+  const clock = deps.clock ?? systemClock;
   // Ended jobs are purged by the API process (not each worker): now, and then once an hour.
   const purge = () => stores.bulk.purgeEndedJobs(clock.now() - config.purgeAfterDays * DAY_MS);
   await purge();
   const ids = new IdGenerator(stores.bulk, config.pod, 100);
   const schemas = new SchemaService(stores.org, stores.schema);
-  const auth = new AuthService(stores.org, clock);
+  const auth = new AuthService(stores.org, clock, config.sessionTimeoutMinutes * 60_000);
   const orgs = new OrgService(stores.org, ids, auth, schemas, clock);
   // Tables of earlier releases move to their case-safe names before any request can reach them.
   const notices = await stores.exclusively(() => adoptLegacyTables(stores.org, schemas, stores.schema));
@@ -151,6 +199,8 @@ async function startOn(
       orgStore: stores.org,
       schemas,
       seeds,
+      isAdminToken: adminTokenMatcher(adminToken),
+      isAllowedHost: hostChecker(config.host, config.allowedHosts),
     },
   });
   pool.start();
@@ -193,6 +243,8 @@ async function startOn(
     notices,
     dbFile: store.kind === 'sqlite' ? store.file : undefined,
     databaseUrl: store.kind === 'postgres' ? store.url : undefined,
+    adminToken,
+    adminTokenFile,
     close: async () => {
       clearInterval(purgeTimer);
       await app!.close();

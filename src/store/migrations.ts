@@ -148,7 +148,24 @@ export const MIGRATIONS: readonly MigrationStep[] = [
     sqlite: `ALTER TABLE lf_job ADD COLUMN api TEXT NOT NULL DEFAULT 'bulk1' CHECK (api IN ('bulk1', 'bulk2'))`,
     postgres: `ALTER TABLE lf_job ADD COLUMN api TEXT NOT NULL DEFAULT 'bulk1' CHECK (api IN ('bulk1', 'bulk2'))`,
   },
+  {
+    version: 3,
+    description: 'lf_session: tokens stored as their SHA-256 (hex); last_used, for the session timeout',
+    // A stolen database file must not hand out live sessions: `token` now holds the hex SHA-256 of the token clients
+    // send (org/auth.ts hashes before every lookup), and existing rows are hashed in place, so sessions issued before
+    // the upgrade keep working. The column keeps its name so that the step stays additive for processes of the
+    // previous release (their sessions are then simply not found by this one, and their clients log in again).
+    // last_used defaults to 0, which the stores read as "since creation": rows an older process inserts stay valid.
+    // SQLite has no SHA-256 function: the connection that migrates registers SQLITE_SHA256_HEX (sqlite/database.ts).
+    sqlite: `ALTER TABLE lf_session ADD COLUMN last_used INTEGER NOT NULL DEFAULT 0;
+UPDATE lf_session SET token = lf_sha256_hex(token), last_used = created_date;`,
+    postgres: `ALTER TABLE lf_session ADD COLUMN last_used BIGINT NOT NULL DEFAULT 0;
+UPDATE lf_session SET token = encode(sha256(convert_to(token, 'UTF8')), 'hex'), last_used = created_date;`,
+  },
 ];
+
+/** The SQL function SQLite's migrations call for the hex SHA-256 of a text (registered on the migrating connection). */
+export const SQLITE_SHA256_HEX = 'lf_sha256_hex';
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 

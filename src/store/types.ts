@@ -10,6 +10,14 @@ export interface Session {
   userId: string;
 }
 
+/** A session as stored: never the token itself, only its SHA-256 in hex (org/auth.ts), so a copy of the database
+ * holds no usable session. */
+export interface StoredSession {
+  tokenHash: string;
+  orgId: string;
+  userId: string;
+}
+
 export interface UserLogin {
   userId: string;
   orgId: string;
@@ -44,9 +52,13 @@ export interface OrgStore {
   getLogin(userId: string): Promise<UserLogin | undefined>;
   /** The org's first user: its admin. */
   findOrgAdmin(orgId: string): Promise<UserLogin | undefined>;
-  saveSession(session: Session, now: number): Promise<void>;
-  findSession(token: string): Promise<Session | undefined>;
-  deleteSession(token: string): Promise<void>;
+  /** Stores a session under its token's hash (created and last used `now`); an existing one is replaced. */
+  saveSession(session: StoredSession, now: number): Promise<void>;
+  /** The session stored under a token hash, with when it was last used (its creation when never touched since). */
+  findSession(tokenHash: string): Promise<(StoredSession & { lastUsed: number }) | undefined>;
+  /** Records a use of the session at `now` (the session timeout counts from the last use). */
+  touchSession(tokenHash: string, now: number): Promise<void>;
+  deleteSession(tokenHash: string): Promise<void>;
 }
 
 /** REST query reads: the row count of a compiled query, and the rows of a compiled page (it holds its own LIMIT). */

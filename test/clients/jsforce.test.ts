@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import jsforce from 'jsforce';
 import type { JobInfo, BatchInfo } from 'jsforce/api/bulk';
-import { startTestServer, TEST_TOKEN } from '../helpers/server.js';
+import { adminHeaders, startTestServer, TEST_TOKEN } from '../helpers/server.js';
+import { sessionTokenHash } from '../../src/org/auth.js';
 import { dbAll, dbCount, dbGet } from '../helpers/db.js';
 import { BulkClient, http, xmlText } from '../helpers/bulk.js';
 import type { RunningServer } from '../../src/server/server.js';
@@ -142,7 +143,12 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       assert.equal(c.instanceUrl, server.url);
       assert.equal(info.url, `${server.url}/id/${server.org.orgId}/${server.org.userId}`);
       assert.notEqual(c.accessToken, TEST_TOKEN, 'a login issues a new session');
-      assert.equal(await dbCount(server, 'SELECT count(*) AS n FROM lf_session WHERE token = ?', [c.accessToken]), 1);
+      assert.equal(
+        await dbCount(server, 'SELECT count(*) AS n FROM lf_session WHERE token = ?', [
+          sessionTokenHash(c.accessToken ?? ''),
+        ]),
+        1,
+      );
       // The token works for Bulk 1.0 right away.
       const job = await tune(c).bulk.createJob('Account', 'insert').open();
       assert.match(job.id, /^750[0-9A-Za-z]{15}$/);
@@ -549,7 +555,7 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       const revoke = async (token: string) => {
         const r = await http(`${server.url}/_localforce/sessions/revoke`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
+          headers: adminHeaders({ 'Content-Type': 'application/json' }),
           body: JSON.stringify({ token }),
         });
         assert.equal(r.status, 204, r.body);
@@ -559,7 +565,10 @@ describe('jsforce 3.10.16 against localforce: Bulk API 1.0', () => {
       const dead = await new BulkClient(server.url, first, VERSION).get('/job/750Lf00000000ZZZZZ');
       assert.equal(dead.status, 400);
       assert.equal(xmlText(dead.body, 'exceptionCode'), 'InvalidSessionId');
-      assert.equal(await dbGet(server, 'SELECT token FROM lf_session WHERE token = ?', [first]), undefined);
+      assert.equal(
+        await dbGet(server, 'SELECT token FROM lf_session WHERE token = ?', [sessionTokenHash(first)]),
+        undefined,
+      );
 
       // POST /job fails with the dead token, jsforce logs in again and replays the request.
       const { results, jobId } = await load(c, 'Account', 'insert', {}, [{ Name: 'After re-login' }]);

@@ -2,6 +2,7 @@
 // content type with their results parsed, and REST calls. Looks into the database are in db.ts.
 import assert from 'node:assert/strict';
 import { BulkClient, NS, http, jobXml, xmlText, type RawResponse } from './bulk.js';
+import { adminHeaders } from './server.js';
 
 export interface RecordError {
   statusCode: string;
@@ -42,7 +43,7 @@ export async function postSchema(
   const body = typeof spec === 'string' ? spec : JSON.stringify(spec);
   const r = await http(`${base}/_localforce/orgs/${org}/schema`, {
     method: 'POST',
-    headers: { 'Content-Type': typeof spec === 'string' ? 'application/yaml' : 'application/json' },
+    headers: adminHeaders({ 'Content-Type': typeof spec === 'string' ? 'application/yaml' : 'application/json' }),
     body,
   });
   assert.equal(r.status, 200, `schema: ${r.status} ${r.body}`);
@@ -60,7 +61,7 @@ export interface Login {
 export async function createOrg(base: string, name: string, username: string, password: string): Promise<Login> {
   const r = await http(`${base}/_localforce/orgs`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: adminHeaders({ 'Content-Type': 'application/json' }),
     body: JSON.stringify({ name, username, password }),
   });
   assert.equal(r.status, 201, `create org: ${r.status} ${r.body}`);

@@ -13,9 +13,21 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 import pg from 'pg';
-import { startServer, type RunningServer, type ServerConfig } from '../../src/server/server.js';
+import {
+  startServer,
+  type RunningServer,
+  type ServerConfig,
+  type ServerDependencies,
+} from '../../src/server/server.js';
 
 export const TEST_TOKEN = '00DLf0000000001!AQtestTokenForLocalforce';
+/** The control plane's token on every test server (startTestServer, spawnServer) unless a test gives its own. */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-for-localforce';
+
+/** The headers a control plane request needs: the admin token, and `extra` (a Content-Type, …). */
+export function adminHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  return { Authorization: `Bearer ${TEST_ADMIN_TOKEN}`, ...extra };
+}
 
 export type TestBackend = 'sqlite' | 'postgres';
 
@@ -102,14 +114,23 @@ export async function freshDataLocation(backend: TestBackend = testBackend()): P
  * A server in this process. Without a data location in `config` (dataDir, database or memory), it gets a fresh one
  * of the backend under test, which its close() removes after the server has stopped.
  */
-export async function startTestServer(config: Partial<ServerConfig> = {}): Promise<RunningServer> {
-  const base: Partial<ServerConfig> = { port: 0, token: TEST_TOKEN, logLevel: 'silent', pollMs: 50 };
+export async function startTestServer(
+  config: Partial<ServerConfig> = {},
+  deps: Partial<ServerDependencies> = {},
+): Promise<RunningServer> {
+  const base: Partial<ServerConfig> = {
+    port: 0,
+    token: TEST_TOKEN,
+    adminToken: TEST_ADMIN_TOKEN,
+    logLevel: 'silent',
+    pollMs: 50,
+  };
   if (config.dataDir !== undefined || config.database !== undefined || config.memory)
-    return startServer({ ...base, ...config });
+    return startServer({ ...base, ...config }, deps);
   const location = await freshDataLocation();
   let server: RunningServer;
   try {
-    server = await startServer({ ...base, ...location.config, ...config });
+    server = await startServer({ ...base, ...location.config, ...config }, deps);
   } catch (err) {
     await location.remove();
     throw err;
@@ -139,6 +160,9 @@ export interface SpawnedServer {
 }
 
 const DATA_ARGS = ['--data', '--database', '--memory'];
+/** Spawned servers get TEST_ADMIN_TOKEN unless the test gives an admin token (argument or variable) of its own. */
+const givesAdminToken = (args: string[], env: Record<string, string>) =>
+  'LOCALFORCE_ADMIN_TOKEN' in env || args.some((a) => a.split('=')[0] === '--admin-token');
 
 // Every spawned server still running when a test file's tests are done is killed then: one a test failed to close
 // would otherwise keep the test file's process (and so the whole run) waiting, and go on using CPU after it.
@@ -156,12 +180,14 @@ export async function spawnServer(args: string[], env: Record<string, string> = 
   const location = args.some((a) => DATA_ARGS.includes(a.split('=')[0])) ? undefined : await freshDataLocation();
   // The data location comes from the arguments only, never from a LOCALFORCE_* variable of the test's environment.
   const inherited = { ...process.env };
-  for (const name of ['LOCALFORCE_DATA', 'LOCALFORCE_DATABASE_URL', 'LOCALFORCE_MEMORY']) delete inherited[name];
+  for (const name of ['LOCALFORCE_DATA', 'LOCALFORCE_DATABASE_URL', 'LOCALFORCE_MEMORY', 'LOCALFORCE_ADMIN_TOKEN'])
+    delete inherited[name];
+  const admin = givesAdminToken(args, env) ? [] : ['--admin-token', TEST_ADMIN_TOKEN];
   // Port 0: the system picks a free port, read back from the banner. (A random fixed port once collided with a port
   // the system had handed to an outgoing connection: EADDRINUSE.)
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--port', '0', '--log-level', 'warn', ...args, ...(location?.args ?? [])],
+    [CLI, 'serve', '--port', '0', '--log-level', 'warn', ...admin, ...args, ...(location?.args ?? [])],
     {
       env: { ...inherited, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@
 // server and database: each pins the status, the code and the exact message a real org sends.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, TEST_TOKEN } from '../helpers/server.js';
+import { adminHeaders, startTestServer, TEST_TOKEN } from '../helpers/server.js';
 import { NS, xmlText, type RawResponse } from '../helpers/bulk.js';
 import { OrgBulk, passwordLogin, sObjectsXml, type ContentType } from '../helpers/org.js';
 import type { RunningServer } from '../../src/server/server.js';
@@ -59,7 +59,7 @@ describe('job creation', () => {
   it('refuses hardDelete to a user without the permission with FeatureNotEnabled, at job creation', async () => {
     const created = await fetch(`${server.url}/_localforce/orgs/default/users`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: adminHeaders({ 'Content-Type': 'application/json' }),
       body: JSON.stringify({ username: 'nohard@localforce.local', password: 'nohard-pass', hardDelete: false }),
     });
     assert.equal(created.status, 201);

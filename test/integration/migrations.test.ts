@@ -13,12 +13,14 @@ import { parseCsvText, rest } from '../helpers/org.js';
 import { dbAll, dbGet, dbRun, type DbTarget } from '../helpers/db.js';
 import { postgresOnlyTestUnavailable } from '../helpers/postgres.js';
 import { LATEST_VERSION, MIGRATIONS } from '../../src/store/migrations.js';
+import { sessionTokenHash } from '../../src/org/auth.js';
 
 const FIXTURES = new URL('../../../test/fixtures/', import.meta.url);
 /** What the fixture holds (test/fixtures/README.md). */
 const JOB_ID = '750Lf0000000001IAA';
 const BATCH_ID = '751Lf0000000001IAA';
 const ACCOUNT_IDS = ['001Lf0000000001IAA', '001Lf0000000002IAA', '001Lf0000000003IAA'];
+const FIXTURE_SESSION = '00DLf0000000001!AQfixtureToken';
 
 /** Writes the fixture of the location's backend into it: the SQLite file copied, or the SQL dump restored. */
 async function restoreFixture(location: DataLocation): Promise<void> {
@@ -122,6 +124,33 @@ describe(`a database written before versioned migrations, on ${testBackend()}`, 
       assert.equal(xmlText(job, 'state'), 'Closed');
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe(`sessions of a database written before tokens were hashed, on ${testBackend()}`, () => {
+  it('are hashed in place by the migration and keep working with the token clients hold', async () => {
+    const location = await freshDataLocation();
+    try {
+      await restoreFixture(location);
+      const [before] = await dbAll<{ token: string; created_date: number }>(
+        location,
+        'SELECT token, created_date FROM lf_session',
+      );
+      assert.equal(before?.token, FIXTURE_SESSION);
+      // The fixture's session was made long ago: the clock is put back to a minute after it, inside its timeout.
+      const createdAt = Number(before.created_date);
+      const server = await startTestServer({ ...location.config }, { clock: { now: () => createdAt + 60_000 } });
+      try {
+        const tokens = (await dbAll<{ token: string }>(location, 'SELECT token FROM lf_session')).map((r) => r.token);
+        assert.ok(tokens.includes(sessionTokenHash(FIXTURE_SESSION)), tokens.join());
+        assert.ok(!tokens.includes(FIXTURE_SESSION));
+        assert.equal((await rest(server.url, FIXTURE_SESSION, '/v62.0/limits')).status, 200);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await location.remove();
     }
   });
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshDataLocation, startTestServer, TEST_TOKEN } from '../helpers/server.js';
+import { adminHeaders, freshDataLocation, startTestServer, TEST_TOKEN } from '../helpers/server.js';
 import { OrgBulk, csvOf, postSchema, rest, sObjectsXml, type Result } from '../helpers/org.js';
 import { dbCount, dbGet, storedRow } from '../helpers/db.js';
 import type { RunningServer } from '../../src/server/server.js';
@@ -965,7 +965,7 @@ describe('changing the schema of a running org', () => {
     for (const [spec, message] of cases) {
       const r = await fetch(`${server.url}/_localforce/orgs/default/schema`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: adminHeaders({ 'Content-Type': 'application/json' }),
         body: JSON.stringify(spec),
       });
       assert.equal(r.status, 400, message);

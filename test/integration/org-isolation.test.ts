@@ -2,7 +2,7 @@
 // nothing of another: InvalidJob on Bulk, NOT_FOUND on REST, never the other org's data (issue 3).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, TEST_TOKEN } from '../helpers/server.js';
+import { adminHeaders, startTestServer, TEST_TOKEN } from '../helpers/server.js';
 import { NS, http, xmlText } from '../helpers/bulk.js';
 import { OrgBulk, createOrg, passwordLogin, postSchema, rest, type Login } from '../helpers/org.js';
 import { dbAll, dbGet, dbTableExists } from '../helpers/db.js';
@@ -33,7 +33,7 @@ describe('creating orgs', () => {
     assert.equal(orgB.username, 'admin@org-b.test');
     assert.ok(orgB.token.startsWith(`${orgB.orgId.slice(0, 15)}!`), orgB.token);
     assert.equal(orgB.instanceUrl, server.url);
-    const list = await http(`${server.url}/_localforce/orgs`);
+    const list = await http(`${server.url}/_localforce/orgs`, { headers: adminHeaders() });
     const orgs = JSON.parse(list.body) as { id: string; name: string; isDefault: boolean }[];
     assert.deepEqual(
       orgs.map((o) => [o.id, o.name, o.isDefault]).sort(),
@@ -47,13 +47,13 @@ describe('creating orgs', () => {
   it('refuses a username already in use (409) and a body without a name (400)', async () => {
     const taken = await http(`${server.url}/_localforce/orgs`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: adminHeaders({ 'Content-Type': 'application/json' }),
       body: JSON.stringify({ name: 'Dup', username: server.org.username, password: 'x' }),
     });
     assert.equal(taken.status, 409);
     const noName = await http(`${server.url}/_localforce/orgs`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: adminHeaders({ 'Content-Type': 'application/json' }),
       body: JSON.stringify({ username: 'n@x.test', password: 'x' }),
     });
     assert.equal(noName.status, 400);
@@ -66,7 +66,7 @@ describe('creating orgs', () => {
     assert.ok(login.access_token.startsWith(orgB.orgId.slice(0, 15)));
     const user = await http(`${server.url}/_localforce/orgs/${orgB.orgId}/users`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: adminHeaders({ 'Content-Type': 'application/json' }),
       body: JSON.stringify({ username: 'second@org-b.test', password: 'pw2' }),
     });
     assert.equal(user.status, 201);
@@ -77,7 +77,7 @@ describe('creating orgs', () => {
     assert.match(map.json().identity, new RegExp(`/id/${orgB.orgId}/`));
     const unknown = await http(`${server.url}/_localforce/orgs/00DLf000000zzzzAAA/users`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: adminHeaders({ 'Content-Type': 'application/json' }),
       body: JSON.stringify({ username: 'z@z.test', password: 'z' }),
     });
     assert.equal(unknown.status, 404);
@@ -327,7 +327,7 @@ describe('each org has its own schema', () => {
   it('answers 404 to a schema for an org that does not exist', async () => {
     const r = await http(`${server.url}/_localforce/orgs/00DLf000000zzzzAAA/schema`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: adminHeaders({ 'Content-Type': 'application/json' }),
       body: JSON.stringify({ objects: [] }),
     });
     assert.equal(r.status, 404);

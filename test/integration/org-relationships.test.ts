@@ -4,7 +4,7 @@
 // "Relationship Fields in a Header Row", "Limits", "Handle Failed Records in Batches").
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, TEST_TOKEN } from '../helpers/server.js';
+import { adminHeaders, startTestServer, TEST_TOKEN } from '../helpers/server.js';
 import { xmlText } from '../helpers/bulk.js';
 import { OrgBulk, passwordLogin, postSchema, rest, sObjectsXml } from '../helpers/org.js';
 import { dbCount, dbGet, storedRow } from '../helpers/db.js';
@@ -621,7 +621,7 @@ describe('delete and hardDelete', () => {
   it('refuses a hardDelete job to a user without the Bulk API Hard Delete permission', async () => {
     const created = await fetch(`${server.url}/_localforce/orgs/default/users`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: adminHeaders({ 'Content-Type': 'application/json' }),
       body: JSON.stringify({ username: 'soft@localforce.local', password: 'soft-pass', hardDelete: false }),
     });
     assert.equal(created.status, 201);
@@ -648,7 +648,7 @@ describe('delete and hardDelete', () => {
     // A user created with the default permission may hardDelete.
     await fetch(`${server.url}/_localforce/orgs/default/users`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: adminHeaders({ 'Content-Type': 'application/json' }),
       body: JSON.stringify({ username: 'hard@localforce.local', password: 'hard-pass' }),
     });
     const hardUser = new OrgBulk(

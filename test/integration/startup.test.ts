@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freshDataLocation, spawnServer, type DataLocation } from '../helpers/server.js';
+import { adminHeaders, freshDataLocation, spawnServer, type DataLocation } from '../helpers/server.js';
 
 const EXAMPLES = resolve(fileURLToPath(new URL('../../../docs/examples', import.meta.url)));
 const EXAMPLE_ARGS = ['--schema', `${EXAMPLES}/schema.yaml`, '--seed', `${EXAMPLES}/seed`];
@@ -81,7 +81,7 @@ describe('start-up of the example org, twice on the same data', () => {
       // The control plane seeds one object the same way: the answer is the results CSV; lookups by external id resolve.
       const seeded = await fetch(`${first.url}/_localforce/orgs/default/seed/Shipment__c`, {
         method: 'POST',
-        headers: { 'Content-Type': 'text/csv' },
+        headers: adminHeaders({ 'Content-Type': 'text/csv' }),
         body: 'Ref__c,Warehouse__r.Code__c\nS-2,W2\nS-3,W9\n',
       });
       assert.equal(seeded.status, 200);

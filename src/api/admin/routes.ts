@@ -1,14 +1,17 @@
-// The control plane under /_localforce (unauthenticated: bind the server to loopback):
-//   GET  /_localforce/health                         200 once the server serves
+// The control plane under /_localforce. Every route but health requires `Authorization: Bearer <admin token>`, every
+// route checks the Host header, and a body is read only with its route's Content-Type (gate.ts; docs/security.md):
+//   GET  /_localforce/health                         200 once the server serves (no token)
 //   POST /_localforce/sessions/revoke {token}         ends a session, so clients' re-login paths can be tested
 //   GET  /_localforce/orgs                            the orgs
 //   POST /_localforce/orgs {name, username, password} a new org with its admin user (201, with an access token)
 //   POST /_localforce/orgs/:org/users {username, password, hardDelete?}
 //   POST /_localforce/orgs/:org/schema                custom objects and fields (JSON or YAML body)
 //   POST /_localforce/orgs/:org/seed/:object          CSV rows inserted as the org's admin; the results CSV back
+// `:org` is an org id or `default`. Bodies: JSON (`application/json`), the schema also YAML, the seed CSV.
 // `:org` is an org id or `default`. Each route is a line in the table at the bottom; handlers return a WireResponse
 // and never see the HTTP request. Errors are `{error}` (errors.ts).
 import type { FastifyInstance } from 'fastify';
+import { gateOf, type AdminGate } from './gate.js';
 import type { AuthService } from '../../org/auth.js';
 import type { Clock } from '../../org/clock.js';
 import type { OrgService } from '../../org/orgs.js';
@@ -19,7 +22,7 @@ import type { SeedService } from '../../engine/seed.js';
 import { writeJson, type JsonValue } from '../../wire/json.js';
 import { ApiError } from '../error-catalogue.js';
 import { renderResultsCsv } from '../../protocol/bulk1/results.js';
-import { noContent, wire, type WireResponse } from '../../http/wire-response.js';
+import { noContent, sendWire, wire, type WireResponse } from '../../http/wire-response.js';
 import { bodyText, type RequestFacts } from '../../http/request.js';
 import { registerRouteTable, type Route } from '../../http/route-table.js';
 import { errorHandler } from '../errors.js';
@@ -35,6 +38,10 @@ export interface AdminSurfaceOptions {
   orgStore: OrgStore;
   schemas: SchemaService;
   seeds: SeedService;
+  /** Whether a presented admin token is the server's (constant-time). */
+  isAdminToken: (presented: string | undefined) => boolean;
+  /** Whether a Host header names this server. */
+  isAllowedHost: (host: string | undefined) => boolean;
 }
 
 type Surface = AdminSurfaceOptions;
@@ -135,19 +142,31 @@ const handlers = {
 
 const P = '/_localforce';
 
-const ROUTES: Route<Surface>[] = [
-  { method: 'GET', url: `${P}/health`, handler: handlers.health },
-  { method: 'POST', url: `${P}/sessions/revoke`, handler: handlers.revokeSession },
+/** An admin route: `open` needs no token (health only); `body` says which Content-Types its body may have. */
+type AdminRoute = Route<Surface> & AdminGate;
+
+const ROUTES: AdminRoute[] = [
+  { method: 'GET', url: `${P}/health`, handler: handlers.health, open: true },
+  { method: 'POST', url: `${P}/sessions/revoke`, handler: handlers.revokeSession, body: 'json' },
   { method: 'GET', url: `${P}/orgs`, handler: handlers.listOrgs },
-  { method: 'POST', url: `${P}/orgs`, handler: handlers.createOrg },
-  { method: 'POST', url: `${P}/orgs/:org/users`, handler: handlers.createUser },
-  { method: 'POST', url: `${P}/orgs/:org/schema`, handler: handlers.applySchema },
-  { method: 'POST', url: `${P}/orgs/:org/seed/:object`, handler: handlers.seed },
+  { method: 'POST', url: `${P}/orgs`, handler: handlers.createOrg, body: 'json' },
+  { method: 'POST', url: `${P}/orgs/:org/users`, handler: handlers.createUser, body: 'json' },
+  { method: 'POST', url: `${P}/orgs/:org/schema`, handler: handlers.applySchema, body: 'schema' },
+  { method: 'POST', url: `${P}/orgs/:org/seed/:object`, handler: handlers.seed, body: 'csv' },
 ];
 
+const gateKey = (method: string, url: string | undefined) => `${method} ${url ?? ''}`;
+const GATES = new Map<string, AdminGate>(ROUTES.map((r) => [gateKey(String(r.method), r.url), r]));
 export async function registerAdminRoutes(app: FastifyInstance, s: AdminSurfaceOptions): Promise<void> {
   await app.register(async (scope) => {
     scope.setErrorHandler(errorHandler(renderAdminError, 'control plane request failed'));
+    // Before the body is read: a request without the token, from a foreign Host or with a form's Content-Type is
+    // refused on its headers alone.
+    scope.addHook('onRequest', async (request, reply) => {
+      const route = GATES.get(gateKey(request.method, request.routeOptions.url));
+      const refusal = route && gateOf(route, request.headers, s);
+      if (refusal) return sendWire(reply, refusal);
+    });
     registerRouteTable(scope, ROUTES, s);
   });
 }

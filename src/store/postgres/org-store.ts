@@ -1,5 +1,5 @@
 // Orgs, logins and sessions on PostgreSQL. Users are also rows of their org's `User` table, so REST reads of User see them.
-import type { NewUser, OrgRecord, OrgStore, Session, UserLogin } from '../types.js';
+import type { NewUser, OrgRecord, OrgStore, StoredSession, UserLogin } from '../types.js';
 import { type Pool, inTransaction, quoteIdent } from './database.js';
 
 interface LoginRow {
@@ -112,23 +112,33 @@ export class PostgresOrgStore implements OrgStore {
     return rows[0] && loginFromRow(rows[0]);
   }
 
-  async saveSession(s: Session, now: number): Promise<void> {
+  // `token` holds the token's SHA-256 (migration 3).
+  async saveSession(s: StoredSession, now: number): Promise<void> {
     await this.pool.query(
-      `INSERT INTO lf_session (token, org_id, user_id, created_date) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (token) DO UPDATE SET org_id = excluded.org_id, user_id = excluded.user_id, created_date = excluded.created_date`,
-      [s.token, s.orgId, s.userId, now],
+      `INSERT INTO lf_session (token, org_id, user_id, created_date, last_used) VALUES ($1, $2, $3, $4, $4)
+       ON CONFLICT (token) DO UPDATE SET org_id = excluded.org_id, user_id = excluded.user_id,
+         created_date = excluded.created_date, last_used = excluded.last_used`,
+      [s.tokenHash, s.orgId, s.userId, now],
     );
   }
 
-  async findSession(token: string): Promise<Session | undefined> {
-    const { rows } = await this.pool.query<{ token: string; org_id: string; user_id: string }>(
-      'SELECT token, org_id, user_id FROM lf_session WHERE token = $1',
-      [token],
+  async findSession(tokenHash: string): Promise<(StoredSession & { lastUsed: number }) | undefined> {
+    const { rows } = await this.pool.query<{ token: string; org_id: string; user_id: string; last_used: string }>(
+      'SELECT token, org_id, user_id, GREATEST(created_date, last_used) AS last_used FROM lf_session WHERE token = $1',
+      [tokenHash],
     );
-    return rows[0] && { token: rows[0].token, orgId: rows[0].org_id, userId: rows[0].user_id };
+    const r = rows[0];
+    return r && { tokenHash: r.token, orgId: r.org_id, userId: r.user_id, lastUsed: Number(r.last_used) };
   }
 
-  async deleteSession(token: string): Promise<void> {
-    await this.pool.query('DELETE FROM lf_session WHERE token = $1', [token]);
+  async touchSession(tokenHash: string, now: number): Promise<void> {
+    await this.pool.query('UPDATE lf_session SET last_used = GREATEST(last_used, $1) WHERE token = $2', [
+      now,
+      tokenHash,
+    ]);
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.pool.query('DELETE FROM lf_session WHERE token = $1', [tokenHash]);
   }
 }

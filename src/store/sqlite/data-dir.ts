@@ -37,7 +37,7 @@ function unusable(path: string, err: unknown): DataDirectoryError {
 /** Makes the directory if missing and checks the process may write in it and to its database file. */
 export function prepareDataDirectory(dir: string, databaseFile: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 }); // the database holds hashed sessions and every record
     if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch (err) {

@@ -10,7 +10,9 @@ import {
   baselineVersion,
   checkNotNewer,
   stepsAfter,
+  SQLITE_SHA256_HEX,
 } from '../migrations.js';
+import { createHash } from 'node:crypto';
 
 export type Db = Database.Database;
 
@@ -109,6 +111,9 @@ function createUniqueIndex(db: Db, table: string, field: string): void {
  * Only the API thread of the one process that opens the file runs this, before any worker starts.
  */
 export function migrate(db: Db): void {
+  db.function(SQLITE_SHA256_HEX, { deterministic: true }, (text: unknown) =>
+    createHash('sha256').update(String(text), 'utf8').digest('hex'),
+  );
   const applyNext = db.transaction(() => applyNextStep(db));
   while (applyNext.immediate()) {
     // one step per transaction

@@ -1,5 +1,5 @@
 // Orgs, logins and sessions. Users are also rows of their org's `User` table, so REST reads of User see them.
-import type { NewUser, OrgRecord, OrgStore, Session, UserLogin } from '../types.js';
+import type { NewUser, OrgRecord, OrgStore, StoredSession, UserLogin } from '../types.js';
 import { type Db, quoteIdent } from './database.js';
 
 interface LoginRow {
@@ -8,6 +8,12 @@ interface LoginRow {
   username: string;
   password_hash: string;
   hard_delete: number;
+}
+interface SessionRow {
+  token: string;
+  org_id: string;
+  user_id: string;
+  last_used: number;
 }
 interface OrgRow {
   id: string;
@@ -49,10 +55,14 @@ export class SqliteOrgStore implements OrgStore {
       orgAdmin: db.prepare(
         'SELECT user_id, org_id, username, password_hash, hard_delete FROM lf_login WHERE org_id = ? ORDER BY rowid LIMIT 1',
       ),
+      // `token` holds the token's SHA-256 (migration 3).
       saveSession: db.prepare(
-        'INSERT OR REPLACE INTO lf_session (token, org_id, user_id, created_date) VALUES (?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO lf_session (token, org_id, user_id, created_date, last_used) VALUES (?, ?, ?, ?, ?)',
       ),
-      findSession: db.prepare('SELECT token, org_id, user_id FROM lf_session WHERE token = ?'),
+      findSession: db.prepare(
+        'SELECT token, org_id, user_id, MAX(created_date, last_used) AS last_used FROM lf_session WHERE token = ?',
+      ),
+      touchSession: db.prepare('UPDATE lf_session SET last_used = MAX(last_used, ?) WHERE token = ?'),
       deleteSession: db.prepare('DELETE FROM lf_session WHERE token = ?'),
     };
   }
@@ -111,16 +121,20 @@ export class SqliteOrgStore implements OrgStore {
     return r && loginFromRow(r);
   }
 
-  async saveSession(s: Session, now: number): Promise<void> {
-    this.stmt.saveSession.run(s.token, s.orgId, s.userId, now);
+  async saveSession(s: StoredSession, now: number): Promise<void> {
+    this.stmt.saveSession.run(s.tokenHash, s.orgId, s.userId, now, now);
   }
 
-  async findSession(token: string): Promise<Session | undefined> {
-    const r = this.stmt.findSession.get(token) as { token: string; org_id: string; user_id: string } | undefined;
-    return r && { token: r.token, orgId: r.org_id, userId: r.user_id };
+  async findSession(tokenHash: string): Promise<(StoredSession & { lastUsed: number }) | undefined> {
+    const r = this.stmt.findSession.get(tokenHash) as SessionRow | undefined;
+    return r && { tokenHash: r.token, orgId: r.org_id, userId: r.user_id, lastUsed: r.last_used };
   }
 
-  async deleteSession(token: string): Promise<void> {
-    this.stmt.deleteSession.run(token);
+  async touchSession(tokenHash: string, now: number): Promise<void> {
+    this.stmt.touchSession.run(now, tokenHash);
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    this.stmt.deleteSession.run(tokenHash);
   }
 }

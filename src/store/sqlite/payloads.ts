@@ -2,7 +2,7 @@
 // asynchronous write and fsync, off the event loop, BEFORE the batch row commits; the row then names it. Written
 // inline into SQLite, the same payload blocked every poll behind a 10 MB synchronous write and a WAL checkpoint.
 // Small payloads stay inline in lf_batch_payload.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -12,7 +12,8 @@ export class PayloadFiles {
   readonly dir: string;
   constructor(dbFile: string) {
     this.dir = join(dirname(dbFile), 'payloads');
-    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    chmodSync(this.dir, 0o700); // a directory made by an older release was world-readable
   }
 
   private path(batchId: string): string {
@@ -22,7 +23,8 @@ export class PayloadFiles {
   /** Durable once it resolves: data and file are fsynced, then the file is renamed into place. */
   async write(batchId: string, body: Buffer): Promise<void> {
     const tmp = `${this.path(batchId)}.tmp`;
-    const handle = await open(tmp, 'w');
+    // Owner only, like the database: a payload is an org's records (docs/security.md).
+    const handle = await open(tmp, 'w', 0o600);
     try {
       await handle.writeFile(body);
       await handle.sync();
