@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { freshDataLocation, startTestServer, testBackend, type DataLocation } from '../helpers/server.js';
+import { adminHeaders, freshDataLocation, startTestServer, testBackend, type DataLocation } from '../helpers/server.js';
 import { http } from '../helpers/bulk.js';
 import { createOrg, rest, type Login } from '../helpers/org.js';
 import type { RunningServer } from '../../src/server/server.js';
@@ -14,7 +14,7 @@ const ORGS = 300;
 async function seedAccount(base: string, orgId: string, name: string): Promise<void> {
   const r = await http(`${base}/_localforce/orgs/${orgId}/seed/Account`, {
     method: 'POST',
-    headers: { 'Content-Type': 'text/csv' },
+    headers: adminHeaders({ 'Content-Type': 'text/csv' }),
     body: `Name\n${name}\n`,
   });
   assert.equal(r.status, 200, `seed: ${r.status} ${r.body}`);
@@ -142,7 +142,7 @@ describe('a data directory from a release whose orgs shared tables', { skip: tes
       for (const l of [...pair, alone]) {
         const token = (await http(`${server.url}/_localforce/orgs/${l.orgId}/users`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
+          headers: adminHeaders({ 'Content-Type': 'application/json' }),
           body: JSON.stringify({ username: `again-${l.username}`, password: 'pw' }),
         })) as { body: string };
         const login = JSON.parse(token.body) as Login;
