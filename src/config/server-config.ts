@@ -42,6 +42,8 @@ export interface ServerConfig {
    * it a restart keeps counting the last 24 hours, as an org does until its control plane resets it.
    */
   resetLimits: boolean;
+  /** How long one request, body included, may take to arrive (ms); a slower one is cut. */
+  requestTimeoutMs: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -65,4 +67,5 @@ export const DEFAULT_CONFIG: ServerConfig = {
   leaseMs: 30_000,
   pollMs: 250,
   resetLimits: false,
+  requestTimeoutMs: 10 * 60 * 1000,
 };

@@ -1,6 +1,7 @@
 // Logins and sessions: password checks, Salesforce-shaped access tokens (`00D…!AQ…`, which the sf CLI requires),
 // and token → session resolution with a short-lived in-memory cache (sessions never change once issued, but may be revoked).
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { LoginThrottle } from './login-throttle.js';
 import type { OrgStore, Session } from '../store/types.js';
 import type { Clock } from './clock.js';
 import { BASE62 } from '../wire/ids.js';
@@ -10,11 +11,21 @@ export function hashPassword(password: string): string {
   return `scrypt:${salt.toString('hex')}:${scryptSync(password, salt, 32).toString('hex')}`;
 }
 
-export function checkPassword(password: string, stored: string): boolean {
+/** scrypt on libuv's thread pool: a login costs the event loop nothing while its hash is computed. */
+function scryptAsync(password: string, salt: Buffer, length: number): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, length, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+}
+
+/** What an unknown username is checked against: the same work as a real hash, so both answer in the same time. */
+const DUMMY_HASH = `scrypt:${randomBytes(16).toString('hex')}:${randomBytes(32).toString('hex')}`;
+
+export async function checkPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, saltHex, hashHex] = stored.split(':');
   if (scheme !== 'scrypt' || !saltHex || !hashHex) return false;
   const expected = Buffer.from(hashHex, 'hex');
-  const actual = scryptSync(password, Buffer.from(saltHex, 'hex'), expected.length);
+  const actual = await scryptAsync(password, Buffer.from(saltHex, 'hex'), expected.length);
   return timingSafeEqual(expected, actual);
 }
 
@@ -35,15 +46,28 @@ const CACHE_TTL_MS = 2_000;
 
 export class AuthService {
   private readonly cache = new Map<string, { session: Session; until: number }>();
+  private readonly throttle: LoginThrottle;
   constructor(
     private readonly store: OrgStore,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.throttle = new LoginThrottle(clock);
+  }
 
-  /** Username + password → a new session, or undefined when they do not match. */
-  async login(username: string, password: string): Promise<Session | undefined> {
+  /**
+   * Username + password → a new session, or undefined when they do not match or the user is locked out
+   * (login-throttle.ts). Every attempt computes one hash, whether the username exists or is locked.
+   */
+  async login(username: string, password: string, address = ''): Promise<Session | undefined> {
+    const delay = this.throttle.delayFor(address);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const login = await this.store.findLogin(username);
-    if (!login || !checkPassword(password, login.passwordHash)) return undefined;
+    const matches = await checkPassword(password, login?.passwordHash ?? DUMMY_HASH);
+    if (!login || !matches || this.throttle.isLocked(username)) {
+      this.throttle.recordFailure(username, address);
+      return undefined;
+    }
+    this.throttle.recordSuccess(username);
     return this.issue(login.orgId, login.userId);
   }
 
