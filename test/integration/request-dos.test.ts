@@ -1,6 +1,8 @@
 // Denial of service from unauthenticated requests (issue 12, items 4–6): small bodies for login, OAuth and admin,
 // refused from their Content-Length; Bulk 1.0 batches refused from their headers before a byte is buffered; a body
-// trickled slower than the request timeout is cut; password checks off the event loop; lockout after 10 failures.
+// trickled slower than the request timeout is cut; unknown usernames cost a hash; lockout after 10 failures. How
+// password checks off the event loop keep polls fast under a storm of logins is timing: not asserted (it would flake
+// on a shared machine).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -19,7 +21,7 @@ interface Sent {
  * POSTs a body of `bytes` bytes with a Content-Length, written from one shared 1 MB buffer (the client holds no
  * copy). Resolves on the response or on the connection's error, with the time taken.
  */
-function postSized(url: string, headers: Record<string, string>, bytes: number): Promise<Sent> {
+function postSized(url: string, headers: Record<string, string>, bytes: number, prefix = ''): Promise<Sent> {
   const started = performance.now();
   return new Promise((resolve) => {
     const req = request(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(bytes) } });
@@ -31,7 +33,8 @@ function postSized(url: string, headers: Record<string, string>, bytes: number):
     });
     req.on('error', (e: NodeJS.ErrnoException) => done({ error: e.code }));
     const chunk = Buffer.alloc(1024 * 1024, 'a');
-    let sent = 0;
+    req.write(prefix);
+    let sent = Buffer.byteLength(prefix);
     const pump = () => {
       while (sent < bytes) {
         const part = Math.min(chunk.length, bytes - sent);
@@ -91,7 +94,11 @@ describe('body limits and authentication before the body', () => {
   after(async () => server.close());
 
   it('refuses a 38 MB SOAP login at once while a status poll stays fast', async () => {
-    const login = postSized(`${server.url}/services/Soap/u/62.0`, { 'Content-Type': 'text/xml' }, 38 * MB);
+    // A login whose username is 38 MB long: read and parsed, it held the event loop for half a minute.
+    const prefix = soapLoginBody('u', 'p')
+      .replace(/<n1:username>u/, '<n1:username>')
+      .split('</n1:username>')[0];
+    const login = postSized(`${server.url}/services/Soap/u/62.0`, { 'Content-Type': 'text/xml' }, 38 * MB, prefix);
     const poll = await timedGet(`${server.url}/services/async/62.0/job/${jobId}`, { 'X-SFDC-Session': TEST_TOKEN });
     const r = await login;
     assert.equal(r.status, 500, r.error);
@@ -111,6 +118,14 @@ describe('body limits and authentication before the body', () => {
     assert.equal(r.status, 400, r.error);
     assert.match(r.body ?? '', /"error":"ClientInputError"/);
     assert.match(r.body ?? '', /Exceeded max size limit of 1000000/);
+  });
+
+  it('refuses an over-limit admin body with an admin error', async () => {
+    const r = await postSized(`${server.url}/_localforce/orgs`, { 'Content-Type': 'application/json' }, 2 * MB);
+    assert.equal(r.status, 400, r.error);
+    assert.deepEqual(JSON.parse(r.body ?? ''), {
+      error: 'Failed to read request. Exceeded max size limit of 1000000',
+    });
   });
 
   it('refuses 10 × 39 MB batches with a garbage token without buffering them', async () => {
@@ -197,25 +212,6 @@ describe('password checks', () => {
       median(unknown) > 0.3 * median(known),
       `unknown ${Math.round(median(unknown))} ms, known ${Math.round(median(known))} ms`,
     );
-  });
-
-  it('keeps status polls fast while 20 clients send wrong passwords', async () => {
-    const bulk = new OrgBulk(server.url, TEST_TOKEN);
-    const jobId = await bulk.createJob({ operation: 'insert', object: 'Account' });
-    const storm = Promise.all(
-      Array.from({ length: 20 }, async (_, i) => {
-        for (let k = 0; k < 3; k++) await oauthLogin(server.url, `storm${i}@example.com`, 'wrong');
-      }),
-    );
-    const polls: number[] = [];
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    for (let k = 0; k < 5; k++) {
-      const poll = await timedGet(`${server.url}/services/async/62.0/job/${jobId}`, { 'X-SFDC-Session': TEST_TOKEN });
-      assert.equal(poll.status, 200);
-      polls.push(poll.ms);
-    }
-    await storm;
-    assert.ok(Math.max(...polls) < 1500, `polls took ${polls.map(Math.round).join(', ')} ms`);
   });
 });
 
