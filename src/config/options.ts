@@ -238,6 +238,7 @@ export const NOT_OPTIONS = {
   maxVersion: 'the newest API version served: follows Salesforce, not the user',
   pod: "the instance's two characters in every id: fixed, so ids keep one shape across starts and processes",
   pollMs: 'how often an idle worker looks for work: tests shorten it; a queued batch wakes the workers anyway',
+  requestTimeoutMs: 'how long a request may take to arrive: 10 minutes fits slow uploads; tests shorten it',
 } as const satisfies Record<Exclude<keyof ServerConfig, (typeof TABLE)[number]['key']>, string>;
 
 /** A value that does not fit its option: the message says what was expected. */

@@ -48,6 +48,8 @@ export interface ServerConfig {
    * it a restart keeps counting the last 24 hours, as an org does until its control plane resets it.
    */
   resetLimits: boolean;
+  /** How long one request, body included, may take to arrive (ms); a slower one is cut. */
+  requestTimeoutMs: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -72,4 +74,5 @@ export const DEFAULT_CONFIG: ServerConfig = {
   pollMs: 250,
   resetLimits: false,
   sessionTimeoutMinutes: 120,
+  requestTimeoutMs: 10 * 60 * 1000,
 };

@@ -13,6 +13,8 @@ export interface RequestFacts {
   body: Buffer;
   /** scheme://host:port as the client reached us: every URL handed out points back here. */
   baseUrl: string;
+  /** The client's address (failed logins are counted per address). */
+  address: string;
 }
 
 /** The route generics every surface registers with: path and query values are strings. */
@@ -31,6 +33,7 @@ export function factsOf(request: FastifyRequest<StringRouteGeneric>): RequestFac
     headers: request.headers,
     body: Buffer.isBuffer(request.body) ? request.body : EMPTY,
     baseUrl: baseUrlOf(request),
+    address: request.ip,
   };
 }
 

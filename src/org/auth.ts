@@ -1,8 +1,10 @@
 // Logins and sessions: password checks, Salesforce-shaped access tokens (`00D…!AQ…`, which the sf CLI requires),
 // and token → session resolution with a short-lived in-memory cache (sessions never change once issued, but may be
 // revoked or time out). The store holds only each token's SHA-256, and a session unused for the timeout is refused
-// (Salesforce's session settings: "Timeout value", counted from the last activity; 2 hours by default).
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+// (Salesforce's session settings: "Timeout value", counted from the last activity; 2 hours by default). Password
+// checks run off the event loop, and repeated failures are slowed and locked out (login-throttle.ts).
+import { createHash, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { LoginThrottle } from './login-throttle.js';
 import type { OrgStore, Session } from '../store/types.js';
 import type { Clock } from './clock.js';
 import { BASE62 } from '../wire/ids.js';
@@ -12,11 +14,21 @@ export function hashPassword(password: string): string {
   return `scrypt:${salt.toString('hex')}:${scryptSync(password, salt, 32).toString('hex')}`;
 }
 
-export function checkPassword(password: string, stored: string): boolean {
+/** scrypt on libuv's thread pool: a login costs the event loop nothing while its hash is computed. */
+function scryptAsync(password: string, salt: Buffer, length: number): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, length, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+}
+
+/** What an unknown username is checked against: the same work as a real hash, so both answer in the same time. */
+const DUMMY_HASH = `scrypt:${randomBytes(16).toString('hex')}:${randomBytes(32).toString('hex')}`;
+
+export async function checkPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, saltHex, hashHex] = stored.split(':');
   if (scheme !== 'scrypt' || !saltHex || !hashHex) return false;
   const expected = Buffer.from(hashHex, 'hex');
-  const actual = scryptSync(password, Buffer.from(saltHex, 'hex'), expected.length);
+  const actual = await scryptAsync(password, Buffer.from(saltHex, 'hex'), expected.length);
   return timingSafeEqual(expected, actual);
 }
 
@@ -60,18 +72,30 @@ interface CachedSession {
 export class AuthService {
   private readonly cache = new Map<string, CachedSession>();
   private readonly touchIntervalMs: number;
+  private readonly throttle: LoginThrottle;
   constructor(
     private readonly store: OrgStore,
     private readonly clock: Clock,
     private readonly timeoutMs = DEFAULT_SESSION_TIMEOUT_MS,
   ) {
     this.touchIntervalMs = touchIntervalOf(timeoutMs);
+    this.throttle = new LoginThrottle(clock);
   }
 
-  /** Username + password → a new session, or undefined when they do not match. */
-  async login(username: string, password: string): Promise<Session | undefined> {
+  /**
+   * Username + password → a new session, or undefined when they do not match or the user is locked out
+   * (login-throttle.ts). Every attempt computes one hash, whether the username exists or is locked.
+   */
+  async login(username: string, password: string, address = ''): Promise<Session | undefined> {
+    const delay = this.throttle.delayFor(address);
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const login = await this.store.findLogin(username);
-    if (!login || !checkPassword(password, login.passwordHash)) return undefined;
+    const matches = await checkPassword(password, login?.passwordHash ?? DUMMY_HASH);
+    if (!login || !matches || this.throttle.isLocked(username)) {
+      this.throttle.recordFailure(username, address);
+      return undefined;
+    }
+    this.throttle.recordSuccess(username);
     return this.issue(login.orgId, login.userId);
   }
 

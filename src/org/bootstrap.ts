@@ -46,7 +46,7 @@ export async function ensureDefaultOrg(
   const login = await store.findLogin(o.username);
   if (!login || login.orgId !== existing.id) throw new Error(`The default org has no user ${o.username}`);
   const session = await auth.issue(login.orgId, login.userId, o.token);
-  const password = checkPassword(o.password, login.passwordHash) ? o.password : undefined;
+  const password = (await checkPassword(o.password, login.passwordHash)) ? o.password : undefined;
   return {
     orgId: login.orgId,
     userId: login.userId,

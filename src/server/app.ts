@@ -10,6 +10,8 @@
 // do not check Host: each needs a session token, which a rebinding page does not have (docs/security.md).
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readBody, type BodyLimits } from './body.js';
+import { UploadGate, bodyLimitsFor, surfaceBodyLimits } from './body-limits.js';
+import { serverTimeoutOptions, type HttpTimeouts } from './http-timeouts.js';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { GzipCache, acceptsGzip } from './compression.js';
@@ -26,6 +28,9 @@ import { writeJson } from '../wire/json.js';
 export interface AppOptions {
   logLevel: string;
   body: BodyLimits;
+  timeouts: HttpTimeouts;
+  /** Large bodies (batches) read at once; more wait their turn. */
+  concurrentUploads: number;
   async: AsyncSurfaceOptions;
   auth: AuthSurfaceOptions;
   rest: RestSurfaceOptions;
@@ -82,13 +87,17 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     // are matched by a wildcard route, which this limit does not apply to.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
     bodyLimit: o.body.maxBytes,
-    keepAliveTimeout: 65_000,
+    ...serverTimeoutOptions(o.timeouts),
   });
 
-  // 2. Bodies: one raw reader for everything; surfaces decide how to parse.
+  // 2. Bodies: one raw reader for everything, with the limit of the surface the URL names; surfaces decide how to parse.
+  const limits = surfaceBodyLimits(o.body);
+  const uploads = new UploadGate(o.concurrentUploads);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request, payload, done) => {
-    readBody(payload, request.headers, o.body).then(
+    const bodyLimits = bodyLimitsFor(request.url, limits);
+    const read = () => readBody(payload, request.headers, bodyLimits);
+    (bodyLimits === limits.large ? uploads.run(read) : read()).then(
       (b) => done(null, b),
       (err: Error) => done(err),
     );

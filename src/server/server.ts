@@ -173,6 +173,9 @@ async function startOn(
     logLevel: config.logLevel,
     // Bytes on the wire may exceed the 10,000,000-character limit for multi-byte text; characters are counted later.
     body: { maxBytes: 4 * DEFAULT_LIMITS.maxBatchChars, reportedLimit: DEFAULT_LIMITS.maxBatchChars },
+    timeouts: { requestMs: config.requestTimeoutMs },
+    // Four batches of up to 40 MB read at once: about 160 MB of bodies at most, whatever the number of clients.
+    concurrentUploads: 4,
     async: { bulk, auth, usage, minVersion: config.minVersion, maxVersion: config.maxVersion },
     auth: { auth, orgs: stores.org, schemas, records: stores.records, clock },
     rest: {

@@ -81,7 +81,7 @@ const handlers = {
   soapLogin: async (s: Surface, r: RequestFacts) => {
     const version = r.params.version ?? '';
     const creds = parseLoginRequest(bodyText(r));
-    const session = await s.auth.login(creds.username, creds.password);
+    const session = await s.auth.login(creds.username, creds.password, r.address);
     if (!session) throw SoapErrors.invalidLogin();
     const user = await userSummary(s, session);
     const body = renderLoginResponse({
@@ -102,7 +102,7 @@ const handlers = {
     const grant = form.get('grant_type');
     if (!grant) throw OAuthErrors.missingGrantType();
     if (grant !== 'password') throw OAuthErrors.unsupportedGrantType();
-    const session = await s.auth.login(form.get('username') ?? '', form.get('password') ?? '');
+    const session = await s.auth.login(form.get('username') ?? '', form.get('password') ?? '', r.address);
     if (!session) throw OAuthErrors.authenticationFailure();
     const id = `${r.baseUrl}/id/${session.orgId}/${session.userId}`;
     const issuedAt = String(s.clock.now());

@@ -53,7 +53,16 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The format errors and responses are written in, once known. */
     asyncFormat?: WireFormat;
+    /** The session and version, resolved from the headers before the body is read. */
+    asyncCaller?: AsyncCaller;
   }
+}
+
+interface AsyncCaller {
+  session: Session;
+  version: number;
+  /** The job's format, for routes on a job. */
+  jobFormat: WireFormat | undefined;
 }
 
 const jobFormat = (ct: ContentType): WireFormat => (ct === 'JSON' || ct === 'ZIP_JSON' ? 'json' : 'xml');
@@ -242,6 +251,28 @@ class JobFormatCache {
   }
 }
 
+/**
+ * The checks made from the headers, in the order they have always been made: the job's format (errors are written in
+ * it), the version, the session. A request-format route sniffs its body for the format only once authenticated, so
+ * errors raised here use its Content-Type. The job's format is set for the errors raised here only: errors of the
+ * body itself are written as they were when the body was read before the job was looked up.
+ */
+async function authenticate(
+  s: Surface,
+  formats: JobFormatCache,
+  request: FastifyRequest<StringRouteGeneric>,
+  source: FormatSource,
+): Promise<AsyncCaller> {
+  const { params } = request;
+  const jobFormat = source === 'job' && params.jobId ? await formats.get(s.bulk, params.jobId) : undefined;
+  request.asyncFormat = jobFormat;
+  const version = parseVersion(params.version ?? '', s.minVersion, s.maxVersion);
+  const session = await s.auth.resolve(bulkSessionToken(request.headers));
+  if (!session) throw AsyncErrors.invalidSessionId();
+  request.asyncFormat = undefined;
+  return { session, version, jobFormat };
+}
+
 export async function registerAsyncRoutes(app: FastifyInstance, options: AsyncSurfaceOptions): Promise<void> {
   const formats = new JobFormatCache();
   const s: Surface = { ...options, statusCache: new StatusCache(), batchLists: new BatchListRenderer() };
@@ -252,15 +283,19 @@ export async function registerAsyncRoutes(app: FastifyInstance, options: AsyncSu
         scope.route<StringRouteGeneric>({
           method: route.method,
           url: route.url,
+          // Before the body is read: a batch from an unknown session is refused without buffering a byte of it.
+          onRequest: async (request) => {
+            request.asyncCaller = await authenticate(s, formats, request, route.format);
+          },
           handler: async (request, reply) => {
             const { params } = request;
             const body = Buffer.isBuffer(request.body) ? request.body : EMPTY_BODY;
+            const caller = request.asyncCaller;
+            if (!caller) throw AsyncErrors.invalidSessionId();
             if (route.format === 'request')
               request.asyncFormat = requestFormat(request.headers['content-type'], body.toString('utf8', 0, 64));
-            else if (params.jobId) request.asyncFormat = await formats.get(s.bulk, params.jobId);
-            const version = parseVersion(params.version ?? '', s.minVersion, s.maxVersion);
-            const session = await s.auth.resolve(bulkSessionToken(request.headers));
-            if (!session) throw AsyncErrors.invalidSessionId();
+            else request.asyncFormat = caller.jobFormat;
+            const { session, version } = caller;
             s.usage.count(session.orgId);
             const call: AsyncCall = {
               session,
