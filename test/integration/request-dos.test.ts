@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { startTestServer, TEST_TOKEN } from '../helpers/server.js';
+import { adminHeaders, startTestServer, TEST_TOKEN } from '../helpers/server.js';
 import { OrgBulk } from '../helpers/org.js';
 import type { RunningServer } from '../../src/server/server.js';
 
@@ -120,8 +120,14 @@ describe('body limits and authentication before the body', () => {
     assert.match(r.body ?? '', /Exceeded max size limit of 1000000/);
   });
 
-  it('refuses an over-limit admin body with an admin error', async () => {
-    const r = await postSized(`${server.url}/_localforce/orgs`, { 'Content-Type': 'application/json' }, 2 * MB);
+  it('refuses an over-limit admin body with an admin error (without the admin token: 401, body unread)', async () => {
+    const anonymous = await postSized(`${server.url}/_localforce/orgs`, { 'Content-Type': 'application/json' }, 2 * MB);
+    assert.equal(anonymous.status, 401, anonymous.error);
+    const r = await postSized(
+      `${server.url}/_localforce/orgs`,
+      adminHeaders({ 'Content-Type': 'application/json' }),
+      2 * MB,
+    );
     assert.equal(r.status, 400, r.error);
     assert.deepEqual(JSON.parse(r.body ?? ''), {
       error: 'Failed to read request. Exceeded max size limit of 1000000',
