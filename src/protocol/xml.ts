@@ -3,7 +3,7 @@
 // next line after three spaces, children indented one space per level, the closing root tag at column 0,
 // no trailing newline (docs/compatibility.md), and a self-closing root when it has no children, as in the real
 // responses CumulusCI recorded.
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser, XMLValidator, type X2jOptions } from 'fast-xml-parser';
 
 export const DATALOAD_NS = 'http://www.force.com/2009/06/asyncapi/dataload';
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
@@ -76,7 +76,7 @@ export function xmlClose(root: string): string {
 
 // Reading. Namespace prefixes are removed (clients send `se:`, `env:`, `soapenv:`, `n1:` …); CDATA and
 // entities become text; values stay strings so nothing is coerced before the schema sees it.
-const parser = new XMLParser({
+export const XML_READER_OPTIONS: X2jOptions = {
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   removeNSPrefix: true,
@@ -86,7 +86,8 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   processEntities: true,
   isArray: () => false,
-});
+};
+const parser = new XMLParser(XML_READER_OPTIONS);
 
 export type XmlValue = string | { [key: string]: XmlValue | XmlValue[] } | XmlValue[];
 

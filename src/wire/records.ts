@@ -4,7 +4,7 @@
 import type { RawValue } from '../org/coerce.js';
 import { CsvError, CsvReader, checkRecordLimits } from './csv.js';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { XmlValue } from './xml.js';
+import { XML_READER_OPTIONS, type XmlValue } from './xml.js';
 import { DomainError } from '../errors/domain.js';
 
 export type RecordRow = (RawValue | undefined)[];
@@ -150,17 +150,7 @@ export function readJsonRecords(text: string): RecordTable {
  * attribute became a property and every element carrying one an object instead of a string, so a 9.4 MB batch heavy
  * in attributes took hundreds of megabytes of worker memory. Same options as the protocol reader otherwise.
  */
-const batchParser = new XMLParser({
-  ignoreAttributes: (name: string) => name !== 'nil',
-  attributeNamePrefix: '@',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  ignoreDeclaration: true,
-  processEntities: true,
-  isArray: () => false,
-});
+const batchParser = new XMLParser({ ...XML_READER_OPTIONS, ignoreAttributes: (name: string) => name !== 'nil' });
 
 function parseBatchXml(text: string): Record<string, XmlValue> {
   const trimmed = text.trimStart();
