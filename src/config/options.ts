@@ -87,7 +87,7 @@ const TABLE = [
     type: 'string',
     key: 'token',
     unset: 'a new one per start',
-    help: 'fix the admin access token (for scripts and tests)',
+    help: "fix the default org admin user's API access token (for scripts and tests); not --admin-token",
   },
   {
     flag: 'admin-token',
