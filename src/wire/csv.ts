@@ -14,6 +14,7 @@
 // the words of Salesforce's own CSVReader. They cost nothing on ordinary rows: a row's values can hold no more
 // characters than the row and it can have at most one value more than it has characters, so only a row of at least
 // 5,000 characters has its values built and measured.
+import { csvCell } from '../protocol/csv.js';
 
 export class CsvError extends Error {}
 
@@ -197,9 +198,7 @@ export function parseCsv(text: string, delimiter = ','): string[][] {
 }
 
 /** Quotes every value, as Salesforce does in result files (jsforce splits unquoted values on , ; | ^ ` and tab). */
-export function csvCell(value: string): string {
-  return `"${value.includes('"') ? value.replace(/"/g, '""') : value}"`;
-}
+export { csvCell };
 
 export function csvLine(values: readonly string[]): string {
   let line = '';

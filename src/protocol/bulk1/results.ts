@@ -15,6 +15,7 @@ import {
   type Fields,
 } from '../read.js';
 import { xmlChildren, xmlClose, xmlDocument, xmlOpen, type XmlNode } from '../xml.js';
+import { csvCell } from '../csv.js';
 
 export interface RecordErrorDocument {
   statusCode: string;
@@ -36,10 +37,6 @@ const RESULT_LIST = 'result-list';
 const CSV_HEADER = '"Id","Success","Created","Error"';
 
 // ---- CSV ----
-
-function csvCell(value: string): string {
-  return `"${value.replace(/"/g, '""')}"`;
-}
 
 /** `CODE:message:field1,field2 --`, or `CODE:message:--` without fields: the first error only (Salesforce's layout). */
 function csvError(r: RecordResultDocument): string {
