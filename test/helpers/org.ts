@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { BulkClient, NS, http, jobXml, xmlText, type RawResponse } from './bulk.js';
 import { adminHeaders } from './server.js';
+import { parseResultsXml } from '../../src/protocol/bulk1/results.js';
+import { parseBatchInfo } from '../../src/protocol/bulk1/batch-info.js';
 
 export interface RecordError {
   statusCode: string;
@@ -157,26 +159,7 @@ function parseResults(contentType: ContentType, body: string): Result[] {
     }));
   }
   if (contentType === 'XML') {
-    const out: Result[] = [];
-    for (const m of body.matchAll(/<result>([\s\S]*?)<\/result>/g)) {
-      const inner = m[1];
-      const errors: RecordError[] = [];
-      for (const e of inner.matchAll(/<errors>([\s\S]*?)<\/errors>/g)) {
-        errors.push({
-          statusCode: xmlText(e[1], 'statusCode') ?? '',
-          message: decodeXml(xmlText(e[1], 'message') ?? ''),
-          fields: [...e[1].matchAll(/<fields>([^<]*)<\/fields>/g)].map((f) => f[1]),
-        });
-      }
-      const rest = inner.replace(/<errors>[\s\S]*?<\/errors>/g, '');
-      out.push({
-        id: xmlText(rest, 'id') ?? '',
-        success: xmlText(rest, 'success') === 'true',
-        created: xmlText(rest, 'created') === 'true',
-        errors,
-      });
-    }
-    return out;
+    return parseResultsXml(body).map((r) => ({ ...r, id: r.id ?? '' }));
   }
   const rows = parseCsvText(body);
   assert.deepEqual(rows[0], ['Id', 'Success', 'Created', 'Error']);
@@ -187,15 +170,6 @@ function parseResults(contentType: ContentType, body: string): Result[] {
     errors: error ? [parseCsvError(error)] : [],
     raw: error,
   }));
-}
-
-function decodeXml(s: string): string {
-  return s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 }
 
 const MEDIA: Record<ContentType, string> = { CSV: 'text/csv', XML: 'application/xml', JSON: 'application/json' };
@@ -248,12 +222,13 @@ export class OrgBulk {
         state = doc.state;
         stateMessage = doc.stateMessage;
       } else {
-        state = xmlText(r.body, 'state');
-        stateMessage = xmlText(r.body, 'stateMessage');
+        // The protocol's reader decodes entities once (a regex read here had decoded them twice).
+        const info = parseBatchInfo(r.body, 'xml');
+        state = info.state;
+        stateMessage = info.stateMessage ?? undefined;
       }
       assert.ok(state, `batch info without a state: ${r.status} ${r.body}`);
-      if (state !== 'Queued' && state !== 'InProgress')
-        return { state, stateMessage: stateMessage === undefined ? undefined : decodeXml(stateMessage) };
+      if (state !== 'Queued' && state !== 'InProgress') return { state, stateMessage };
       if (Date.now() > deadline) throw new Error(`batch ${batchId} still ${state}`);
       await new Promise((res) => setTimeout(res, 25));
     }
