@@ -30,8 +30,6 @@ export function asyncErrorOf(d: DomainErrorDetail): ApiError {
       return AsyncErrors.invalidJob(d.reason);
     case 'invalidJobState':
       return AsyncErrors.invalidJobState(d.reason);
-    case 'unsupportedObject':
-      return AsyncErrors.invalidEntity(d.object);
     case 'unknownObject':
       return AsyncErrors.unknownObject(d.object);
     case 'quotaExceeded':

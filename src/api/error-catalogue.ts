@@ -39,7 +39,6 @@ export const AsyncErrors = {
   batchNotComplete: (batchId: string, state: string) =>
     async('InvalidBatch', `Batch not completed: ${batchId} is ${state}`), // localforce wording
   unknownObject: (object: string) => async('InvalidJob', `Unable to find object: ${object}`),
-  invalidEntity: (object: string) => async('InvalidEntity', `Entity '${object}' is not supported by the Bulk API.`),
   invalidXml: (detail: string) => async('InvalidXml', detail),
   exceededQuota: (message: string) => async('ExceededQuota', message), // localforce wording
   clientInput: (message: string) => async('ClientInputError', message),

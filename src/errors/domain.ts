@@ -19,7 +19,6 @@ export type DomainErrorDetail =
   | { kind: 'invalidJob'; reason: string }
   | { kind: 'invalidJobState'; reason: string }
   /** An object the org has but the Bulk API refuses (none of localforce's objects today). */
-  | { kind: 'unsupportedObject'; object: string }
   /** An object the org does not have. */
   | { kind: 'unknownObject'; object: string }
   /** An org-wide allowance is used up; DailyBulkApiBatches: batches created in a rolling 24 hours. */
@@ -68,8 +67,6 @@ export function describe(d: DomainErrorDetail): string {
       return `No result ${d.resultId}`;
     case 'batchNotComplete':
       return `Batch ${d.batchId} is ${d.state}`;
-    case 'unsupportedObject':
-      return `Entity '${d.object}' is not supported by the Bulk API.`;
     case 'unknownObject':
       return `Unable to find object: ${d.object}`;
     case 'quotaExceeded':

@@ -10,7 +10,6 @@ export const JobErrors = {
   batchNotComplete: (batchId: string, state: string) => new DomainError({ kind: 'batchNotComplete', batchId, state }),
   invalidJob: (reason: string) => new DomainError({ kind: 'invalidJob', reason }),
   invalidJobState: (reason: string) => new DomainError({ kind: 'invalidJobState', reason }),
-  unsupportedObject: (object: string) => new DomainError({ kind: 'unsupportedObject', object }),
   dailyBatchesExceeded: (limit: number) =>
     new DomainError({ kind: 'quotaExceeded', quota: 'DailyBulkApiBatches', limit }),
   emptyBatch: () => new DomainError({ kind: 'emptyBatch' }),

@@ -101,12 +101,6 @@ describe('Bulk 1.0: every domain kind maps to its AsyncErrors entry', () => {
     ],
     [{ kind: 'invalidJob', reason: 'Operation is required' }, 'InvalidJob', 'Operation is required', 400],
     [{ kind: 'invalidJobState', reason: 'Invalid job state: Open' }, 'InvalidJobState', 'Invalid job state: Open', 400],
-    [
-      { kind: 'unsupportedObject', object: 'Nope' },
-      'InvalidEntity',
-      "Entity 'Nope' is not supported by the Bulk API.",
-      400,
-    ],
     [{ kind: 'unknownObject', object: 'Nope' }, 'InvalidJob', 'Unable to find object: Nope', 400],
     [
       { kind: 'quotaExceeded', quota: 'DailyBulkApiBatches', limit: 3 },
